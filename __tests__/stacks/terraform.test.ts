@@ -1,0 +1,50 @@
+import { Testing } from "cdktf";
+import { exampleStacks, resourceAddresses } from "../support/example-app";
+import { describeWithTerraform, mockApply, plan, validate } from "../support/harness";
+
+/**
+ * Terraform judges every stack of the App in `main.ts`: cdktf's `toBeValidTerraform()`, then `terraform
+ * validate`, an offline `terraform plan` and a mock apply through the harness. A stack added to `main.ts`
+ * is covered here without new code.
+ */
+const stacks = exampleStacks();
+
+it("main.ts defines at least one example stack", () => {
+  expect(stacks.length).toBeGreaterThan(0);
+});
+
+describeWithTerraform("Terraform checks of every stack in main.ts", () => {
+  beforeAll(() => {
+    // Start every stack's Terraform work at once (the harness bounds it by core count) so stacks overlap;
+    // the tests below await the same memoized results. Failures surface in those tests.
+    for (const { dir } of stacks) {
+      for (const step of [validate, plan, mockApply]) step(dir).catch(() => undefined);
+    }
+  });
+
+  describe.each(stacks.map((stack) => [stack.name, stack] as const))("stack %s", (_name, stack) => {
+    it("is valid Terraform by cdktf's toBeValidTerraform()", () => {
+      expect(Testing.fullSynth(stack.stack)).toBeValidTerraform();
+    });
+
+    it("passes terraform validate with no errors or warnings", async () => {
+      const result = await validate(stack.dir);
+      expect(result.diagnostics).toEqual([]);
+      expect(result.valid).toBe(true);
+    });
+
+    it("plans offline: every synthesized resource is planned for creation, and nothing else", async () => {
+      const changes = (await plan(stack.dir)).resource_changes ?? [];
+      const planned = new Set(changes.map((change) => `${change.type}.${change.name}`));
+      expect([...planned].sort()).toEqual(resourceAddresses(stack.config).sort());
+      expect(changes.filter((change) => change.mode !== "managed")).toEqual([]);
+      expect(changes.filter((change) => change.change.actions.join() !== "create")).toEqual([]);
+    });
+
+    it("passes a mock apply (terraform test with mock_provider \"aws\")", async () => {
+      const result = await mockApply(stack.dir);
+      expect(result.diagnostics).toEqual([]);
+      expect(result).toMatchObject({ status: "pass", passed: 1, failed: 0, errored: 0 });
+    });
+  });
+});

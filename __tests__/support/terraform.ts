@@ -1,0 +1,213 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Toolchain } from "./toolchain";
+
+/**
+ * Terraform as the judge of a synthesized stack, offline: `validate`, `plan` (parsed `terraform show -json`)
+ * and `mockApply` (`terraform test` with `mock_provider "aws" {}`). Each runs in a temporary copy of the
+ * stack directory, initialised once, with an override file that points the backend at a local state file
+ * and turns off the AWS provider's credential and account lookups. The stacks users deploy are never changed.
+ */
+
+export interface Diagnostic {
+  readonly severity: "error" | "warning";
+  readonly summary: string;
+  readonly detail?: string;
+}
+
+export interface ValidateResult {
+  readonly valid: boolean;
+  readonly error_count: number;
+  readonly warning_count: number;
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly index?: number | string;
+  readonly change: {
+    readonly actions: string[];
+    readonly after: Record<string, unknown> | null;
+    readonly after_unknown?: Record<string, unknown>;
+  };
+}
+
+/** The parts of Terraform's plan JSON representation the tests read. */
+export interface Plan {
+  readonly format_version: string;
+  readonly terraform_version: string;
+  readonly resource_changes?: ResourceChange[];
+  readonly output_changes?: Record<string, { actions: string[]; after: unknown; after_unknown: unknown }>;
+}
+
+export interface MockApplyResult {
+  readonly status: string;
+  readonly passed: number;
+  readonly failed: number;
+  readonly errored: number;
+  /** Every diagnostic Terraform reported, as `severity: summary: detail`. */
+  readonly diagnostics: string[];
+}
+
+/** The AWS provider settings that keep `plan` from calling AWS; dummy credentials come from the env. */
+const OFFLINE_PROVIDER = {
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+};
+const OVERRIDE_FILE = "zz_stateful_ecs_offline_override.tf.json";
+const MOCK_TEST_FILE = path.join("tests", "stateful_ecs_mock_apply.tftest.hcl");
+
+/** The `alias` of every AWS provider configuration in a synthesized config (undefined for the default one). */
+function awsProviderAliases(config: { provider?: { aws?: Array<{ alias?: string }> } }): Array<string | undefined> {
+  const providers = config.provider?.aws ?? [];
+  return providers.length > 0 ? providers.map((provider) => provider.alias) : [undefined];
+}
+
+/** The override file: a local backend in the temporary copy, and no AWS calls from the provider. */
+export function offlineOverride(config: object): object {
+  return {
+    terraform: { backend: { local: { path: "terraform.tfstate" } } },
+    provider: {
+      aws: awsProviderAliases(config).map((alias) => (alias ? { alias, ...OFFLINE_PROVIDER } : OFFLINE_PROVIDER)),
+    },
+  };
+}
+
+/** A `terraform test` file that applies the whole stack against a mocked AWS provider. */
+export function mockApplyTestFile(config: object): string {
+  const mocks = awsProviderAliases(config).map((alias) =>
+    alias ? `mock_provider "aws" {\n  alias = ${JSON.stringify(alias)}\n}` : `mock_provider "aws" {}`,
+  );
+  return [...mocks, `run "mock_apply" {\n  command = apply\n}`, ""].join("\n\n");
+}
+
+/** The environment of every terraform process: dummy credentials, no prompts, nothing inherited that redirects. */
+export function terraformEnv(toolchain: Toolchain, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(base)) {
+    const redirects = /^(TF_CLI_ARGS|TF_DATA_DIR|TF_WORKSPACE|AWS_)/.test(key);
+    if (!redirects) env[key] = value;
+  }
+  return {
+    ...env,
+    ...(toolchain.cliConfigFile ? { TF_CLI_CONFIG_FILE: toolchain.cliConfigFile } : {}),
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    AWS_ACCESS_KEY_ID: "AKIAOFFLINEPLANNING0",
+    AWS_SECRET_ACCESS_KEY: "offline-planning-only",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+}
+
+/** At most this many terraform processes at once per test worker: they are CPU-bound. */
+const MAX_PARALLEL = Math.max(1, os.availableParallelism());
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/** A temporary, initialised copy of one stack directory; its terraform commands run one at a time. */
+export class TerraformWorkdir {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  /** Copies `stackDir`, adds the override and mock test files, and runs `terraform init`. */
+  static async create(stackDir: string, toolchain: Toolchain): Promise<TerraformWorkdir> {
+    const config = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `stateful-ecs-${path.basename(stackDir)}-`));
+    fs.cpSync(stackDir, dir, {
+      recursive: true,
+      filter: (source) => !/(^|[\\/])(\.terraform|.*\.tfstate.*|\.terraform\.lock\.hcl)$/.test(source),
+    });
+    fs.writeFileSync(path.join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverride(config), null, 2));
+    fs.mkdirSync(path.join(dir, "tests"));
+    fs.writeFileSync(path.join(dir, MOCK_TEST_FILE), mockApplyTestFile(config));
+    const workdir = new TerraformWorkdir(dir, toolchain);
+    await workdir.terraform(["init", "-input=false", "-no-color"]);
+    return workdir;
+  }
+
+  private constructor(
+    readonly dir: string,
+    private readonly toolchain: Toolchain,
+  ) {}
+
+  /** `terraform validate -json`, parsed. */
+  validate(): Promise<ValidateResult> {
+    return this.once("validate", async () => JSON.parse(await this.terraform(["validate", "-json", "-no-color"], [0, 1])));
+  }
+
+  /** `terraform plan -refresh=false`, then the plan as `terraform show -json` prints it. */
+  plan(): Promise<Plan> {
+    return this.once("plan", async () => {
+      await this.terraform(["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]);
+      return JSON.parse(await this.terraform(["show", "-json", "-no-color", "tfplan"]));
+    });
+  }
+
+  /** `terraform test` of a run that applies the stack with a mocked AWS provider. */
+  mockApply(): Promise<MockApplyResult> {
+    return this.once("mockApply", async () => parseTestOutput(await this.terraform(["test", "-json", "-no-color"], [0, 1])));
+  }
+
+  /** Removes the temporary copy. */
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private once<T>(step: string, run: () => Promise<T>): Promise<T> {
+    if (!this.memo.has(step)) this.memo.set(step, run());
+    return this.memo.get(step) as Promise<T>;
+  }
+
+  /** Runs terraform in the copy after the commands queued before it; rejects on an unexpected exit code. */
+  private terraform(args: string[], okExitCodes: number[] = [0]): Promise<string> {
+    const run = () =>
+      withSlot(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const options = { cwd: this.dir, env: terraformEnv(this.toolchain), maxBuffer: 512 * 1024 * 1024 };
+            execFile(this.toolchain.terraform, args, options, (error, stdout, stderr) => {
+              const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+              if (okExitCodes.includes(code)) return resolve(stdout);
+              const output = `${stderr}\n${stdout}`.trim().slice(-6000);
+              reject(new Error(`terraform ${args.join(" ")} exited ${code} in ${this.dir}:\n${output}`));
+            });
+          }),
+      );
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** Reads `terraform test -json` lines: the summary, and every diagnostic for the failure message. */
+export function parseTestOutput(jsonLines: string): MockApplyResult {
+  let summary = { status: "error", passed: 0, failed: 0, errored: 0 };
+  const diagnostics: string[] = [];
+  for (const line of jsonLines.split("\n").filter((text) => text.startsWith("{"))) {
+    const message = JSON.parse(line);
+    if (message.type === "test_summary") summary = message.test_summary;
+    if (message.type === "diagnostic") {
+      const { severity, summary: title, detail } = message.diagnostic;
+      diagnostics.push(`${severity}: ${title}${detail ? `: ${detail}` : ""}`);
+    }
+  }
+  return { ...summary, diagnostics };
+}

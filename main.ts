@@ -1,0 +1,18 @@
+import { App } from "cdktf";
+import { ExampleNetworkStack } from "./stacks/example-network";
+
+/** Where the example stacks deploy. Change both together: the zones must belong to the region. */
+const target = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
+
+/**
+ * Every example stack, added to `app`. The test suite synthesizes this same App and runs Terraform on each
+ * of its stacks, so a stack added here is validated, planned and mock-applied without new test code.
+ */
+export function addExampleStacks(app: App): App {
+  new ExampleNetworkStack(app, "example-network", target);
+  return app;
+}
+
+if (require.main === module) {
+  addExampleStacks(new App()).synth();
+}

@@ -1,0 +1,2 @@
+export * from "./network-ref";
+export * from "./example-network";
