@@ -41,7 +41,7 @@ describeWithTerraform("Terraform checks of every stack in main.ts", () => {
       expect(changes.filter((change) => change.change.actions.join() !== "create")).toEqual([]);
     });
 
-    it("passes a mock apply (terraform test with mock_provider \"aws\")", async () => {
+    it('passes a mock apply (terraform test with mock_provider "aws")', async () => {
       const result = await mockApply(stack.dir);
       expect(result.diagnostics).toEqual([]);
       expect(result).toMatchObject({ status: "pass", passed: 1, failed: 0, errored: 0 });

@@ -84,7 +84,7 @@ export function mockApplyTestFile(config: object): string {
   const mocks = awsProviderAliases(config).map((alias) =>
     alias ? `mock_provider "aws" {\n  alias = ${JSON.stringify(alias)}\n}` : `mock_provider "aws" {}`,
   );
-  return [...mocks, `run "mock_apply" {\n  command = apply\n}`, ""].join("\n\n");
+  return `${[...mocks, `run "mock_apply" {\n  command = apply\n}`].join("\n\n")}\n`;
 }
 
 /** The environment of every terraform process: dummy credentials, no prompts, nothing inherited that redirects. */
@@ -150,7 +150,9 @@ export class TerraformWorkdir {
 
   /** `terraform validate -json`, parsed. */
   validate(): Promise<ValidateResult> {
-    return this.once("validate", async () => JSON.parse(await this.terraform(["validate", "-json", "-no-color"], [0, 1])));
+    return this.once("validate", async () =>
+      JSON.parse(await this.terraform(["validate", "-json", "-no-color"], [0, 1])),
+    );
   }
 
   /** `terraform plan -refresh=false`, then the plan as `terraform show -json` prints it. */
@@ -163,7 +165,9 @@ export class TerraformWorkdir {
 
   /** `terraform test` of a run that applies the stack with a mocked AWS provider. */
   mockApply(): Promise<MockApplyResult> {
-    return this.once("mockApply", async () => parseTestOutput(await this.terraform(["test", "-json", "-no-color"], [0, 1])));
+    return this.once("mockApply", async () =>
+      parseTestOutput(await this.terraform(["test", "-json", "-no-color"], [0, 1])),
+    );
   }
 
   /** Removes the temporary copy. */

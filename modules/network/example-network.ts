@@ -198,7 +198,10 @@ export class ExampleNetwork extends Construct {
       throw propError(this, `natGateways '${natGatewayMode}' is not one of: ${NAT_GATEWAY_MODES.join(", ")}`);
     }
     if (isKnown(name) && !NAME.test(name)) {
-      throw propError(this, `name '${name}' must be 1 to 63 letters, digits or hyphens, starting with a letter or digit`);
+      throw propError(
+        this,
+        `name '${name}' must be 1 to 63 letters, digits or hyphens, starting with a letter or digit`,
+      );
     }
   }
 }

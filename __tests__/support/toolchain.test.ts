@@ -1,0 +1,92 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  AWS_PROVIDER_VERSION,
+  discoverMirror,
+  findMirror,
+  mirrorCliConfig,
+  terraformPlatform,
+  toolchainStatus,
+} from "./toolchain";
+import { isCi } from "./harness";
+
+/** Makes `<root>/<relative>/registry.terraform.io/hashicorp/aws/<version>/<platform>` and returns the mirror. */
+function fakeMirror(root: string, relative: string, version = AWS_PROVIDER_VERSION): string {
+  const mirror = path.join(root, relative);
+  fs.mkdirSync(path.join(mirror, "registry.terraform.io/hashicorp/aws", version, terraformPlatform()), {
+    recursive: true,
+  });
+  return mirror;
+}
+
+describe("provider mirror discovery", () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "mirror-test-"));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("reads the AWS provider version from @cdktf/provider-aws", () => {
+    expect(AWS_PROVIDER_VERSION).toBe("5.100.0");
+  });
+
+  it("finds a mirror holding the provider version, passing over one with another version", () => {
+    fakeMirror(root, "a/old", "5.1.0");
+    const mirror = fakeMirror(root, "b/plugins");
+    expect(discoverMirror([root])).toBe(mirror);
+  });
+
+  it("searches no deeper than maxDepth", () => {
+    fakeMirror(root, "one/two/three");
+    expect(discoverMirror([root], 3)).toBeUndefined();
+    expect(discoverMirror([root], 4)).toBe(path.join(root, "one/two/three"));
+  });
+
+  it("takes TF_PLUGIN_MIRROR_DIR when it holds the provider", () => {
+    const mirror = fakeMirror(root, "configured");
+    expect(findMirror({ TF_PLUGIN_MIRROR_DIR: mirror })).toEqual({ dir: mirror });
+  });
+
+  it("reports a TF_PLUGIN_MIRROR_DIR that lacks the provider instead of searching elsewhere", () => {
+    const empty = path.join(root, "empty");
+    expect(findMirror({ TF_PLUGIN_MIRROR_DIR: empty })).toEqual({
+      problem: `TF_PLUGIN_MIRROR_DIR=${empty} does not hold registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}/${terraformPlatform()}`,
+    });
+  });
+
+  it("writes a CLI config that installs only the AWS provider from the mirror", () => {
+    expect(mirrorCliConfig("/srv/mirror")).toBe(
+      [
+        "provider_installation {",
+        "  filesystem_mirror {",
+        '    path    = "/srv/mirror"',
+        '    include = ["registry.terraform.io/hashicorp/aws"]',
+        "  }",
+        "  direct {",
+        '    exclude = ["registry.terraform.io/hashicorp/aws"]',
+        "  }",
+        "}",
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("toolchain on this machine", () => {
+  it("is found (required when CI is set), or the reason it is not is given", () => {
+    const status = toolchainStatus();
+    if (isCi()) expect(status).toMatchObject({ ok: true });
+    if (status.ok) {
+      expect(status.toolchain.terraformVersion).toMatch(/^\d+\.\d+\.\d+/);
+      if (status.toolchain.cliConfigFile) {
+        expect(process.env.TF_CLI_CONFIG_FILE).toBe(status.toolchain.cliConfigFile);
+        expect(fs.readFileSync(status.toolchain.cliConfigFile, "utf8")).toBe(
+          mirrorCliConfig(status.toolchain.mirrorDir as string),
+        );
+      }
+    } else {
+      expect(status.reason).not.toBe("");
+    }
+  });
+});
