@@ -37,6 +37,17 @@ describe("provider mirror discovery", () => {
     expect(discoverMirror([root])).toBe(mirror);
   });
 
+  it("recognises the packed layout that terraform providers mirror writes", () => {
+    const mirror = path.join(root, "packed");
+    const providerDir = path.join(mirror, "registry.terraform.io/hashicorp/aws");
+    fs.mkdirSync(providerDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(providerDir, `terraform-provider-aws_${AWS_PROVIDER_VERSION}_${terraformPlatform()}.zip`),
+      "",
+    );
+    expect(discoverMirror([root])).toBe(mirror);
+  });
+
   it("searches no deeper than maxDepth", () => {
     fakeMirror(root, "one/two/three");
     expect(discoverMirror([root], 3)).toBeUndefined();
@@ -51,7 +62,7 @@ describe("provider mirror discovery", () => {
   it("reports a TF_PLUGIN_MIRROR_DIR that lacks the provider instead of searching elsewhere", () => {
     const empty = path.join(root, "empty");
     expect(findMirror({ TF_PLUGIN_MIRROR_DIR: empty })).toEqual({
-      problem: `TF_PLUGIN_MIRROR_DIR=${empty} does not hold registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}/${terraformPlatform()}`,
+      problem: `TF_PLUGIN_MIRROR_DIR=${empty} does not hold registry.terraform.io/hashicorp/aws ${AWS_PROVIDER_VERSION} for ${terraformPlatform()}`,
     });
   });
 

@@ -35,9 +35,16 @@ export function terraformPlatform(): string {
   return `${process.platform}_${arch[process.arch] ?? process.arch}`;
 }
 
-/** True when `mirrorDir` holds the AWS provider at `version` for this platform, in unpacked layout. */
+/**
+ * True when `mirrorDir` holds the AWS provider at `version` for this platform, in either layout Terraform
+ * reads: unpacked (`<version>/<platform>/`) or packed (the zip `terraform providers mirror` writes).
+ */
 export function mirrorHoldsProvider(mirrorDir: string, version = AWS_PROVIDER_VERSION): boolean {
-  return fs.existsSync(path.join(mirrorDir, AWS_PROVIDER_ADDRESS, version, terraformPlatform()));
+  const providerDir = path.join(mirrorDir, AWS_PROVIDER_ADDRESS);
+  const packed = `terraform-provider-aws_${version}_${terraformPlatform()}.zip`;
+  return (
+    fs.existsSync(path.join(providerDir, version, terraformPlatform())) || fs.existsSync(path.join(providerDir, packed))
+  );
 }
 
 /**
@@ -81,7 +88,7 @@ export function findMirror(env: NodeJS.ProcessEnv = process.env): { dir?: string
       : {
           problem:
             `TF_PLUGIN_MIRROR_DIR=${configured} does not hold ` +
-            `${AWS_PROVIDER_ADDRESS}/${AWS_PROVIDER_VERSION}/${terraformPlatform()}`,
+            `${AWS_PROVIDER_ADDRESS} ${AWS_PROVIDER_VERSION} for ${terraformPlatform()}`,
         };
   }
   const discovered = discoverMirror();
