@@ -1,7 +1,16 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { ExampleNetwork } from "../modules/network";
+import { ExampleNetwork, NetworkRef } from "../modules/network";
 import { ExampleStack, ExampleStackProps } from "./example-stack";
+
+/** The Terraform output that carries each `NetworkRef` field. */
+const OUTPUT_NAMES: Record<keyof NetworkRef, string> = {
+  vpcId: "vpc_id",
+  privateSubnetIds: "private_subnet_ids",
+  privateSubnetAvailabilityZones: "private_subnet_availability_zones",
+  publicSubnetIds: "public_subnet_ids",
+  publicSubnetAvailabilityZones: "public_subnet_availability_zones",
+};
 
 /**
  * The example network on its own, with a `NetworkRef`'s fields as outputs: deploy it once and feed the
@@ -13,23 +22,8 @@ export class ExampleNetworkStack extends ExampleStack {
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
     this.network = new ExampleNetwork(this, "network", { availabilityZones: props.availabilityZones });
-    const ref = this.network.ref;
-    new TerraformOutput(this, "vpc_id", { value: ref.vpcId, description: "NetworkRef.vpcId" });
-    new TerraformOutput(this, "private_subnet_ids", {
-      value: ref.privateSubnetIds,
-      description: "NetworkRef.privateSubnetIds",
-    });
-    new TerraformOutput(this, "private_subnet_availability_zones", {
-      value: ref.privateSubnetAvailabilityZones,
-      description: "NetworkRef.privateSubnetAvailabilityZones",
-    });
-    new TerraformOutput(this, "public_subnet_ids", {
-      value: ref.publicSubnetIds,
-      description: "NetworkRef.publicSubnetIds",
-    });
-    new TerraformOutput(this, "public_subnet_availability_zones", {
-      value: ref.publicSubnetAvailabilityZones,
-      description: "NetworkRef.publicSubnetAvailabilityZones",
-    });
+    for (const [field, name] of Object.entries(OUTPUT_NAMES) as Array<[keyof NetworkRef, string]>) {
+      new TerraformOutput(this, name, { value: this.network.ref[field], description: `NetworkRef.${field}` });
+    }
   }
 }
