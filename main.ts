@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { EfsFargateStack } from "./stacks/efs-fargate";
 import { ExampleNetworkStack } from "./stacks/example-network";
 
 /** Where the example stacks deploy. Change both together: the zones must belong to the region. */
@@ -10,6 +11,7 @@ const target = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west
  */
 export function addExampleStacks(app: App): App {
   new ExampleNetworkStack(app, "example-network", target);
+  new EfsFargateStack(app, "efs-fargate", target);
   return app;
 }
 

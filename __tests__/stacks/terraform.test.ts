@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { exampleStacks, resourceAddresses } from "../support/example-app";
+import { exampleStacks, protectedResources, resourceAddresses } from "../support/example-app";
 import { describeWithTerraform, mockApply, plan, validate } from "../support/harness";
 
 /**
@@ -43,8 +43,14 @@ describeWithTerraform("Terraform checks of every stack in main.ts", () => {
 
     it('passes a mock apply (terraform test with mock_provider "aws")', async () => {
       const result = await mockApply(stack.dir);
-      expect(result.diagnostics).toEqual([]);
-      expect(result).toMatchObject({ status: "pass", passed: 1, failed: 0, errored: 0 });
+      expect(result.applyDiagnostics).toEqual([]);
+      expect(result.runStatus).toBe("pass");
+    });
+
+    it("refuses to tear down, in the mock, exactly the resources that carry prevent_destroy", async () => {
+      const result = await mockApply(stack.dir);
+      expect(result.teardownDiagnostics).toEqual([]);
+      expect(result.teardownRefused.sort()).toEqual(protectedResources(stack.config).sort());
     });
   });
 });

@@ -59,3 +59,12 @@ export function resourceAddresses(config: TerraformConfig): string[] {
     Object.keys(byName).map((name) => `${type}.${name}`),
   );
 }
+
+/** `type.name` of every resource that carries `lifecycle.prevent_destroy`. */
+export function protectedResources(config: TerraformConfig): string[] {
+  return Object.entries(config.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName)
+      .filter(([, resource]) => (resource.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy)
+      .map(([name]) => `${type}.${name}`),
+  );
+}

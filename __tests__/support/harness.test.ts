@@ -4,7 +4,10 @@ import * as path from "node:path";
 import { describeWithTerraform, isCi, mockApply, plan, validate } from "./harness";
 import { mockApplyTestFile, offlineOverride, parseTestOutput, terraformEnv } from "./terraform";
 
-const withAlias = { provider: { aws: [{ region: "eu-west-1" }, { region: "us-east-1", alias: "use1" }] } };
+const withAlias = {
+  provider: { aws: [{ region: "eu-west-1" }, { region: "us-east-1", alias: "use1" }] },
+  resource: { aws_iam_role: {}, aws_iam_role_policy: {} },
+};
 
 describe("harness files and environment", () => {
   it("overrides the backend with a local one and turns off AWS lookups for every AWS provider alias", () => {
@@ -19,9 +22,24 @@ describe("harness files and environment", () => {
     });
   });
 
-  it("mocks every AWS provider alias in the mock apply", () => {
-    expect(mockApplyTestFile(withAlias)).toBe(
-      'mock_provider "aws" {}\n\nmock_provider "aws" {\n  alias = "use1"\n}\n\nrun "mock_apply" {\n  command = apply\n}\n',
+  it("mocks every AWS provider alias, with a real-looking partition, region and ARN for each used type that has one", () => {
+    const mockOf = (alias: string, region: string) =>
+      [
+        `mock_provider "aws" {`,
+        ...(alias ? [`  alias = "${alias}"`] : []),
+        `  mock_data "aws_partition" {`,
+        `    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }`,
+        `  }`,
+        `  mock_data "aws_region" {`,
+        `    defaults = { name = "${region}" }`,
+        `  }`,
+        `  mock_resource "aws_iam_role" {`,
+        `    defaults = { arn = "arn:aws:iam:${region}:123456789012:aws_iam_role/mock" }`,
+        `  }`,
+        `}`,
+      ].join("\n");
+    expect(mockApplyTestFile(withAlias, new Set(["aws_iam_role", "aws_vpc"]))).toBe(
+      `${mockOf("", "eu-west-1")}\n\n${mockOf("use1", "us-east-1")}\n\nrun "mock_apply" {\n  command = apply\n}\n`,
     );
   });
 
@@ -42,19 +60,20 @@ describe("harness files and environment", () => {
     });
   });
 
-  it("reads the summary and the diagnostics of terraform test -json", () => {
+  it("reads the run status of terraform test -json, and tells apply diagnostics from teardown ones", () => {
     const lines = [
       '{"type":"version","terraform":"1.11.4"}',
-      '{"type":"diagnostic","diagnostic":{"severity":"error","summary":"Resource precondition failed","detail":"no"}}',
-      '{"type":"test_summary","test_summary":{"status":"fail","passed":0,"failed":1,"errored":0,"skipped":0}}',
+      '{"type":"test_run","test_run":{"run":"mock_apply","progress":"complete","status":"pass"}}',
+      '{"type":"test_file","test_file":{"progress":"teardown"}}',
+      '{"type":"diagnostic","diagnostic":{"severity":"error","summary":"Instance cannot be destroyed","detail":"Resource aws_efs_file_system.data has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed."}}',
+      '{"type":"diagnostic","diagnostic":{"severity":"warning","summary":"Something else"}}',
+      '{"type":"test_summary","test_summary":{"status":"error","passed":1,"failed":0,"errored":0,"skipped":0}}',
     ].join("\n");
     expect(parseTestOutput(lines)).toEqual({
-      status: "fail",
-      passed: 0,
-      failed: 1,
-      errored: 0,
-      skipped: 0,
-      diagnostics: ["error: Resource precondition failed: no"],
+      runStatus: "pass",
+      applyDiagnostics: [],
+      teardownRefused: ["aws_efs_file_system.data"],
+      teardownDiagnostics: ["warning: Something else"],
     });
   });
 
@@ -109,7 +128,7 @@ describeWithTerraform("harness on configs Terraform rejects", () => {
     );
     await expect(plan(failing)).rejects.toThrow(/terraform plan .* exited 1[\s\S]*planned to fail/);
     const applied = await mockApply(failing);
-    expect(applied).toMatchObject({ status: "error", passed: 0, errored: 1 });
-    expect(applied.diagnostics.join("\n")).toContain("planned to fail");
+    expect(applied.runStatus).toBe("error");
+    expect(applied.applyDiagnostics.join("\n")).toContain("planned to fail");
   });
 });

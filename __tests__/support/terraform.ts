@@ -46,12 +46,17 @@ export interface Plan {
 }
 
 export interface MockApplyResult {
-  readonly status: string;
-  readonly passed: number;
-  readonly failed: number;
-  readonly errored: number;
-  /** Every diagnostic Terraform reported, as `severity: summary: detail`. */
-  readonly diagnostics: string[];
+  /** The status of the `mock_apply` run: `pass` when the whole stack applied against the mock. */
+  readonly runStatus: string;
+  /** Diagnostics of the apply, as `severity: summary: detail`. */
+  readonly applyDiagnostics: string[];
+  /**
+   * Resources whose destruction Terraform refused when the test tore the stack down, because they carry
+   * `lifecycle.prevent_destroy` (Terraform then leaves the whole mocked state in place).
+   */
+  readonly teardownRefused: string[];
+  /** Any other diagnostic of the teardown. */
+  readonly teardownDiagnostics: string[];
 }
 
 /** The AWS provider settings that keep `plan` from calling AWS; dummy credentials come from the env. */
@@ -63,28 +68,65 @@ const OFFLINE_PROVIDER = {
 const OVERRIDE_FILE = "zz_stateful_ecs_offline_override.tf.json";
 const MOCK_TEST_FILE = path.join("tests", "stateful_ecs_mock_apply.tftest.hcl");
 
-/** The `alias` of every AWS provider configuration in a synthesized config (undefined for the default one). */
-function awsProviderAliases(config: { provider?: { aws?: Array<{ alias?: string }> } }): Array<string | undefined> {
+interface AwsProviderConfig {
+  readonly alias?: string;
+  readonly region?: string;
+}
+
+/** Every AWS provider configuration of a synthesized config (one default one if it declares none). */
+function awsProviders(config: TerraformJson): AwsProviderConfig[] {
   const providers = config.provider?.aws ?? [];
-  return providers.length > 0 ? providers.map((provider) => provider.alias) : [undefined];
+  return providers.length > 0 ? providers : [{}];
 }
 
 /** The override file: a local backend in the temporary copy, and no AWS calls from the provider. */
-export function offlineOverride(config: object): object {
+export function offlineOverride(config: TerraformJson): object {
   return {
     terraform: { backend: { local: { path: "terraform.tfstate" } } },
     provider: {
-      aws: awsProviderAliases(config).map((alias) => (alias ? { alias, ...OFFLINE_PROVIDER } : OFFLINE_PROVIDER)),
+      aws: awsProviders(config).map(({ alias }) => (alias ? { alias, ...OFFLINE_PROVIDER } : OFFLINE_PROVIDER)),
     },
   };
 }
 
-/** A `terraform test` file that applies the whole stack against a mocked AWS provider. */
-export function mockApplyTestFile(config: object): string {
-  const mocks = awsProviderAliases(config).map((alias) =>
-    alias ? `mock_provider "aws" {\n  alias = ${JSON.stringify(alias)}\n}` : `mock_provider "aws" {}`,
-  );
+/** A well-formed ARN for a mocked resource type: the provider validates ARNs consumed by other resources. */
+function mockArn(resourceType: string, region: string): string {
+  return `arn:aws:${resourceType.split("_")[1]}:${region}:123456789012:${resourceType}/mock`;
+}
+
+/**
+ * A `terraform test` file that applies the whole stack against a mocked AWS provider. The mock still runs
+ * the provider's validation on known values, so mocked values that other resources consume must look real:
+ * the partition and region data sources, and the `arn` of every resource type in `arnResourceTypes` that the
+ * config uses (random strings otherwise, which fail ARN validation).
+ */
+export function mockApplyTestFile(config: TerraformJson, arnResourceTypes: ReadonlySet<string>): string {
+  const usedArnTypes = Object.keys(config.resource ?? {}).filter((type) => arnResourceTypes.has(type));
+  const mocks = awsProviders(config).map(({ alias, region }) => {
+    const regionName = region && !region.includes("${") ? region : "us-east-1";
+    const block = (kind: string, type: string, defaults: string) => [
+      `  ${kind} ${JSON.stringify(type)} {`,
+      `    defaults = { ${defaults} }`,
+      `  }`,
+    ];
+    return [
+      `mock_provider "aws" {`,
+      ...(alias ? [`  alias = ${JSON.stringify(alias)}`] : []),
+      ...block("mock_data", "aws_partition", `partition = "aws", dns_suffix = "amazonaws.com"`),
+      ...block("mock_data", "aws_region", `name = ${JSON.stringify(regionName)}`),
+      ...usedArnTypes.flatMap((type) =>
+        block("mock_resource", type, `arn = ${JSON.stringify(mockArn(type, regionName))}`),
+      ),
+      `}`,
+    ].join("\n");
+  });
   return `${[...mocks, `run "mock_apply" {\n  command = apply\n}`].join("\n\n")}\n`;
+}
+
+/** The parts of a synthesized Terraform JSON config the harness reads. */
+export interface TerraformJson {
+  readonly resource?: Record<string, unknown>;
+  readonly provider?: { readonly aws?: AwsProviderConfig[] };
 }
 
 /** The environment of every terraform process: dummy credentials, no prompts, nothing inherited that redirects. */
@@ -122,6 +164,8 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+let arnResourceTypes: Promise<Set<string>> | undefined;
+
 /** A temporary, initialised copy of one stack directory; its terraform commands run one at a time. */
 export class TerraformWorkdir {
   private queue: Promise<unknown> = Promise.resolve();
@@ -136,10 +180,10 @@ export class TerraformWorkdir {
       filter: (source) => !/(^|[\\/])(\.terraform|.*\.tfstate.*|\.terraform\.lock\.hcl)$/.test(source),
     });
     fs.writeFileSync(path.join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverride(config), null, 2));
-    fs.mkdirSync(path.join(dir, "tests"));
-    fs.writeFileSync(path.join(dir, MOCK_TEST_FILE), mockApplyTestFile(config));
     const workdir = new TerraformWorkdir(dir, toolchain);
     await workdir.terraform(["init", "-input=false", "-no-color"]);
+    fs.mkdirSync(path.join(dir, "tests"));
+    fs.writeFileSync(path.join(dir, MOCK_TEST_FILE), mockApplyTestFile(config, await workdir.arnResourceTypes()));
     return workdir;
   }
 
@@ -168,6 +212,19 @@ export class TerraformWorkdir {
     return this.once("mockApply", async () =>
       parseTestOutput(await this.terraform(["test", "-json", "-no-color"], [0, 1])),
     );
+  }
+
+  /** Resource types of the installed AWS provider that have a computed `arn`, read once per process. */
+  private arnResourceTypes(): Promise<Set<string>> {
+    arnResourceTypes ??= this.terraform(["providers", "schema", "-json"]).then((out) => {
+      const schemas = JSON.parse(out).provider_schemas;
+      const aws = Object.entries(schemas).find(([address]) => address.endsWith("/hashicorp/aws"))?.[1] as
+        | { resource_schemas: Record<string, { block: { attributes?: Record<string, { computed?: boolean }> } }> }
+        | undefined;
+      const types = Object.entries(aws?.resource_schemas ?? {});
+      return new Set(types.filter(([, schema]) => schema.block.attributes?.arn?.computed).map(([type]) => type));
+    });
+    return arnResourceTypes;
   }
 
   /** Removes the temporary copy. */
@@ -201,17 +258,25 @@ export class TerraformWorkdir {
   }
 }
 
-/** Reads `terraform test -json` lines: the summary, and every diagnostic for the failure message. */
+/** Reads `terraform test -json` lines: the run's status and the diagnostics of the apply and of the teardown. */
 export function parseTestOutput(jsonLines: string): MockApplyResult {
-  let summary = { status: "error", passed: 0, failed: 0, errored: 0 };
-  const diagnostics: string[] = [];
+  let runStatus = "not run";
+  let tearingDown = false;
+  const applyDiagnostics: string[] = [];
+  const teardownRefused: string[] = [];
+  const teardownDiagnostics: string[] = [];
   for (const line of jsonLines.split("\n").filter((text) => text.startsWith("{"))) {
     const message = JSON.parse(line);
-    if (message.type === "test_summary") summary = message.test_summary;
-    if (message.type === "diagnostic") {
-      const { severity, summary: title, detail } = message.diagnostic;
-      diagnostics.push(`${severity}: ${title}${detail ? `: ${detail}` : ""}`);
-    }
+    const progress = message.test_run?.progress ?? message.test_file?.progress;
+    if (progress === "teardown") tearingDown = true;
+    if (message.type === "test_run" && message.test_run.status) runStatus = message.test_run.status;
+    if (message.type !== "diagnostic") continue;
+    const { severity, summary, detail } = message.diagnostic;
+    const text = `${severity}: ${summary}${detail ? `: ${detail}` : ""}`;
+    const refused = /Resource (\S+) has lifecycle\.prevent_destroy set/.exec(detail ?? "");
+    if (!tearingDown) applyDiagnostics.push(text);
+    else if (refused) teardownRefused.push(refused[1]);
+    else teardownDiagnostics.push(text);
   }
-  return { ...summary, diagnostics };
+  return { runStatus, applyDiagnostics, teardownRefused, teardownDiagnostics };
 }

@@ -1,2 +1,6 @@
+export * from "./aws-context";
 export * from "./errors";
+export * from "./iam";
+export * from "./tags";
 export * from "./tokens";
+export * from "./validate";

@@ -1,4 +1,4 @@
-import { Fn, Token } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
 
 /**
  * Helpers for props that may be literals or Terraform tokens. Every module accepts tokens (a vendored
@@ -14,4 +14,19 @@ export function isKnown(value: unknown): boolean {
 /** A resource `count` for one resource per list element: a number for a literal list, `length()` for a token. */
 export function countOf(list: string[]): number {
   return isKnown(list) ? list.length : Token.asNumber(Fn.lengthOf(list));
+}
+
+/** The first value that appears twice in a list, among values known at synth time; none for a list token. */
+export function firstRepeated(values: string[]): string | undefined {
+  if (!isKnown(values)) return undefined;
+  return values.find((value, index) => isKnown(value) && values.indexOf(value) !== index);
+}
+
+/**
+ * A resource `count` for something that exists only when `value` is `expected`: undefined (exactly one, no
+ * count) when it is, null (create nothing) when it is not, and a Terraform conditional when `value` is a token.
+ */
+export function countWhen(value: string, expected: string): number | undefined | null {
+  if (!isKnown(value)) return Token.asNumber(Fn.conditional(Op.eq(value, expected), 1, 0));
+  return value === expected ? undefined : null;
 }

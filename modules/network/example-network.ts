@@ -9,7 +9,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { countOf, isKnown, propError } from "../core";
+import { checkOneOf, countOf, firstRepeated, isKnown, propError } from "../core";
 import { NetworkRef } from "./network-ref";
 
 /** How many NAT gateways carry the private subnets' outbound traffic. */
@@ -185,7 +185,7 @@ export class ExampleNetwork extends Construct {
           throw propError(this, `availabilityZones '${zone}' is not an availability zone name such as 'eu-west-1a'`);
         }
       }
-      const repeated = zones.find((zone, index) => isKnown(zone) && zones.indexOf(zone) !== index);
+      const repeated = firstRepeated(zones);
       if (repeated !== undefined) {
         throw propError(this, `availabilityZones lists '${repeated}' twice; each zone gets one subnet per tier`);
       }
@@ -194,9 +194,7 @@ export class ExampleNetwork extends Construct {
       const problem = ipv4NetworkProblem(cidrBlock, MIN_PREFIX, MAX_PREFIX);
       if (problem) throw propError(this, `cidrBlock '${cidrBlock}' ${problem}`);
     }
-    if (isKnown(natGatewayMode) && !NAT_GATEWAY_MODES.includes(natGatewayMode)) {
-      throw propError(this, `natGateways '${natGatewayMode}' is not one of: ${NAT_GATEWAY_MODES.join(", ")}`);
-    }
+    checkOneOf(this, "natGateways", natGatewayMode, NAT_GATEWAY_MODES);
     if (isKnown(name) && !NAME.test(name)) {
       throw propError(
         this,

@@ -1,2 +1,3 @@
 export * from "./network-ref";
 export * from "./example-network";
+export * from "./validate-network-ref";

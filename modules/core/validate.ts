@@ -1,0 +1,52 @@
+import { Construct } from "constructs";
+import { propError } from "./errors";
+import { isKnown } from "./tokens";
+
+/**
+ * Up-front checks shared by every module. Each skips values that are Terraform tokens (known only at plan
+ * time) and throws a `propError` naming the construct, the prop, the value and what is allowed.
+ */
+
+/** `value` must be one of `allowed` (a closed choice such as a mode). */
+export function checkOneOf(construct: Construct, prop: string, value: string | undefined, allowed: readonly string[]) {
+  if (value !== undefined && isKnown(value) && !allowed.includes(value)) {
+    throw propError(construct, `${prop} '${value}' is not one of: ${allowed.join(", ")}`);
+  }
+}
+
+/** `value` must be a whole number from `min` to `max`. */
+export function checkInteger(construct: Construct, prop: string, value: number | undefined, min: number, max: number) {
+  if (value !== undefined && isKnown(value) && !(Number.isInteger(value) && value >= min && value <= max)) {
+    throw propError(construct, `${prop} ${value} is not a whole number from ${min} to ${max}`);
+  }
+}
+
+/** `value` must be a number from `min` to `max` (fractions allowed). */
+export function checkRange(construct: Construct, prop: string, value: number | undefined, min: number, max: number) {
+  if (value !== undefined && isKnown(value) && !(Number.isFinite(value) && value >= min && value <= max)) {
+    throw propError(construct, `${prop} ${value} is out of range; allowed: ${min} to ${max}`);
+  }
+}
+
+/** `value` must match `pattern`; `expected` says in words what it should look like. */
+export function checkPattern(
+  construct: Construct,
+  prop: string,
+  value: string | undefined,
+  pattern: RegExp,
+  expected: string,
+) {
+  if (value !== undefined && isKnown(value) && !pattern.test(value)) {
+    throw propError(construct, `${prop} '${value}' is not ${expected}`);
+  }
+}
+
+/**
+ * `value` must be a literal: for settings Terraform itself needs before any variable is known, such as
+ * `lifecycle.prevent_destroy`.
+ */
+export function checkLiteral(construct: Construct, prop: string, value: unknown, why: string) {
+  if (value !== undefined && !isKnown(value)) {
+    throw propError(construct, `${prop} must be a literal value, not a Terraform expression: ${why}`);
+  }
+}

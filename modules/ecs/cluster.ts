@@ -1,0 +1,44 @@
+import { Construct } from "constructs";
+import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { checkOneOf, checkPattern } from "../core";
+
+export type ContainerInsights = "enabled" | "enhanced" | "disabled";
+
+export interface EcsClusterProps {
+  /** @default - the construct id */
+  readonly name?: string;
+  /**
+   * CloudWatch Container Insights: per-task CPU, memory, storage and network metrics, which stateful
+   * services need to see a volume filling up or a task restarting. `enhanced` adds container-level detail.
+   * @default "enabled"
+   */
+  readonly containerInsights?: ContainerInsights;
+  /** @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+/** An ECS cluster with Container Insights on. */
+export class EcsCluster extends Construct {
+  public readonly resource: EcsClusterResource;
+
+  constructor(scope: Construct, id: string, props: EcsClusterProps = {}) {
+    super(scope, id);
+    const name = props.name ?? id;
+    const insights = props.containerInsights ?? "enabled";
+    checkPattern(this, "name", name, /^[A-Za-z0-9_-]{1,255}$/, "1 to 255 letters, digits, '_' or '-'");
+    checkOneOf(this, "containerInsights", insights, ["enabled", "enhanced", "disabled"]);
+    this.resource = new EcsClusterResource(this, "cluster", {
+      name,
+      setting: [{ name: "containerInsights", value: insights }],
+      tags: props.tags,
+    });
+  }
+
+  get arn(): string {
+    return this.resource.arn;
+  }
+
+  get name(): string {
+    return this.resource.name;
+  }
+}

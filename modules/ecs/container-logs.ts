@@ -1,0 +1,58 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { awsContext, checkOneOf, checkPattern } from "../core";
+
+/** The retention periods CloudWatch Logs accepts, in days (never-expire is deliberately not offered). */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+export interface ContainerLogsProps {
+  /**
+   * The log group's name.
+   * @default - `/ecs/<construct id>`
+   */
+  readonly logGroupName?: string;
+  /**
+   * How long CloudWatch keeps the logs, one of CloudWatch's allowed periods (1, 3, 5, 7, 14, 30, ... 3653).
+   * @default 30
+   */
+  readonly retentionInDays?: number;
+  /**
+   * A KMS key ARN to encrypt the logs with (the key policy must allow CloudWatch Logs).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly kmsKeyArn?: string;
+  /** @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+/** A CloudWatch log group with a retention period, and the `awslogs` configuration containers use with it. */
+export class ContainerLogs extends Construct {
+  public readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: ContainerLogsProps = {}) {
+    super(scope, id);
+    const retentionInDays = props.retentionInDays ?? 30;
+    checkOneOf(this, "retentionInDays", String(retentionInDays), RETENTION_DAYS.map(String));
+    checkPattern(this, "kmsKeyArn", props.kmsKeyArn, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, "a KMS key ARN");
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: props.logGroupName ?? `/ecs/${id}`,
+      retentionInDays,
+      kmsKeyId: props.kmsKeyArn,
+      tags: props.tags,
+    });
+  }
+
+  /** The container `logConfiguration` that sends its output here, under `streamPrefix`. */
+  logConfiguration(streamPrefix: string) {
+    return {
+      logDriver: "awslogs",
+      options: {
+        "awslogs-group": this.logGroup.name,
+        "awslogs-region": awsContext(this).region,
+        "awslogs-stream-prefix": streamPrefix,
+      },
+    };
+  }
+}

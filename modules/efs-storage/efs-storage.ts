@@ -1,0 +1,453 @@
+import { Fn, TerraformCount, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
+import { EfsFileSystem, EfsFileSystemLifecyclePolicy } from "@cdktf/provider-aws/lib/efs-file-system";
+import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
+import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import {
+  RoleRef,
+  checkLiteral,
+  checkOneOf,
+  checkPattern,
+  checkRange,
+  countOf,
+  firstRepeated,
+  isExecutionRole,
+  isKnown,
+  lazyPolicyJson,
+  propError,
+  withTags,
+} from "../core";
+import { TaskVolume } from "../ecs/task-volume";
+import { NetworkRef, validateNetworkRef } from "../network";
+import { AccessPointOptions, EfsAccessPoint, validateAccessPoint } from "./access-point";
+import { EfsAlarmOptions, createEfsAlarms, validateAlarmOptions } from "./alarms";
+import { EfsGrant, GrantOptions, accessPointStatement, fileSystemPolicyStatements } from "./policy";
+
+export type PerformanceMode = "generalPurpose" | "maxIO";
+export type ThroughputMode = "elastic" | "bursting" | "provisioned";
+/** How long a file goes unaccessed before it moves to a cheaper storage class. */
+export type TransitionAge =
+  | "AFTER_1_DAY"
+  | "AFTER_7_DAYS"
+  | "AFTER_14_DAYS"
+  | "AFTER_30_DAYS"
+  | "AFTER_60_DAYS"
+  | "AFTER_90_DAYS"
+  | "AFTER_180_DAYS"
+  | "AFTER_270_DAYS"
+  | "AFTER_365_DAYS";
+
+const PERFORMANCE_MODES: readonly string[] = ["generalPurpose", "maxIO"] satisfies PerformanceMode[];
+const THROUGHPUT_MODES: readonly string[] = ["elastic", "bursting", "provisioned"] satisfies ThroughputMode[];
+const TRANSITION_AGES: readonly string[] = [
+  "AFTER_1_DAY",
+  "AFTER_7_DAYS",
+  "AFTER_14_DAYS",
+  "AFTER_30_DAYS",
+  "AFTER_60_DAYS",
+  "AFTER_90_DAYS",
+  "AFTER_180_DAYS",
+  "AFTER_270_DAYS",
+  "AFTER_365_DAYS",
+] satisfies TransitionAge[];
+/** EFS's provisioned throughput range in MiB/s (the upper limit is the default quota in most regions). */
+const MIN_PROVISIONED_MIBPS = 1;
+const MAX_PROVISIONED_MIBPS = 3414;
+const NFS_PORT = 2049;
+
+/** Storage-class transitions. Each field left out is not set, so `{}` keeps every file in Standard. */
+export interface EfsLifecycle {
+  /** Move files not accessed for this long to Infrequent Access. */
+  readonly transitionToIa?: TransitionAge;
+  /** Move files not accessed for this long to Archive (needs `throughputMode: "elastic"`). */
+  readonly transitionToArchive?: TransitionAge;
+  /** Move a file back to Standard when it is accessed (`AFTER_1_ACCESS`). */
+  readonly transitionToPrimaryStorageClass?: "AFTER_1_ACCESS";
+}
+
+export interface EfsStorageProps {
+  /** Where the mount targets go: one in each private subnet (one subnet per zone). */
+  readonly network: NetworkRef;
+  /**
+   * The file system's `Name` tag, and the prefix of its alarms' and policies' names.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * A customer managed KMS key for encryption at rest. The file system is always encrypted.
+   * @default - the AWS managed key `aws/elasticfilesystem`
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * `generalPurpose` has the lowest latency; `maxIO` is a previous generation mode with higher latency, not
+   * available with elastic throughput. Fixed at creation: changing it replaces the file system.
+   * @default "generalPurpose"
+   */
+  readonly performanceMode?: PerformanceMode;
+  /**
+   * `elastic` scales with the workload and bills per use; `bursting` scales with stored size on burst
+   * credits; `provisioned` is a fixed `provisionedThroughputMibps`.
+   * @default "elastic"
+   */
+  readonly throughputMode?: ThroughputMode;
+  /**
+   * Throughput in MiB/s for `throughputMode: "provisioned"` (required then, and only then): 1 to 3414.
+   * @default - none
+   */
+  readonly provisionedThroughputMibps?: number;
+  /**
+   * Storage-class transitions.
+   * @default { transitionToIa: "AFTER_30_DAYS", transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }
+   */
+  readonly lifecycle?: EfsLifecycle;
+  /**
+   * Turns off AWS Backup's daily backups of the file system (the EFS backup policy), leaving no copy to
+   * restore from. Only for data you can rebuild.
+   * @default false
+   */
+  readonly disableAutomaticBackups?: boolean;
+  /**
+   * Lets `terraform destroy` (or a change that replaces the file system) delete it and every file on it.
+   * Without it the file system carries `lifecycle.prevent_destroy`. Must be a literal: Terraform reads
+   * `prevent_destroy` before any variable.
+   * @default false
+   */
+  readonly allowDestroy?: boolean;
+  /**
+   * Lets clients mount the file system without one of its access points, bypassing the enforced POSIX user
+   * and root directory (the file system policy no longer denies it). IAM authorization still applies.
+   * @default false
+   */
+  readonly allowMountsWithoutAccessPoint?: boolean;
+  /**
+   * Thresholds and notification targets of the CloudWatch alarms.
+   * @default - the defaults of `EfsAlarmOptions`, no notifications
+   */
+  readonly alarms?: EfsAlarmOptions;
+  /**
+   * Tags for every resource the construct creates (besides the provider's default tags).
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+}
+
+const DEFAULT_LIFECYCLE: EfsLifecycle = {
+  transitionToIa: "AFTER_30_DAYS",
+  transitionToPrimaryStorageClass: "AFTER_1_ACCESS",
+};
+
+/** A grant as recorded: flags only ever widen when the same role is granted the same access point again. */
+interface RecordedGrant extends EfsGrant {
+  readonly accessPoint: EfsAccessPoint;
+  write: boolean;
+  root: boolean;
+}
+
+/**
+ * An encrypted EFS file system for ECS tasks: a mount target in each private subnet behind its own NFS
+ * security group, access points with an enforced POSIX user and root directory, a file system policy that
+ * requires TLS and an access point and allows only granted task roles, IAM grants for task roles, task
+ * definition volumes with transit encryption and IAM authorization, and CloudWatch alarms.
+ */
+export class EfsStorage extends Construct {
+  public readonly name: string;
+  public readonly fileSystem: EfsFileSystem;
+  /** The security group of the mount targets: NFS from the groups given to `allowFrom()`, nothing else. */
+  public readonly securityGroup: SecurityGroup;
+  /** One mount target per private subnet (a counted resource). */
+  public readonly mountTargets: EfsMountTarget;
+  public readonly fileSystemPolicy: EfsFileSystemPolicy;
+
+  private readonly tags?: Record<string, string>;
+  private readonly accessPointsByName = new Map<string, EfsAccessPoint>();
+  private readonly grants = new Map<string, RecordedGrant>();
+  private readonly allowedSources = new Set<string>();
+  private readonly mountedAccessPoints = new Set<EfsAccessPoint>();
+
+  constructor(scope: Construct, id: string, props: EfsStorageProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.tags = props.tags;
+    const performanceMode = props.performanceMode ?? "generalPurpose";
+    const throughputMode = props.throughputMode ?? "elastic";
+    const lifecycle = props.lifecycle ?? DEFAULT_LIFECYCLE;
+    this.validate(props, performanceMode, throughputMode, lifecycle);
+
+    this.fileSystem = new EfsFileSystem(this, "file-system", {
+      encrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      performanceMode,
+      throughputMode,
+      provisionedThroughputInMibps: props.provisionedThroughputMibps,
+      lifecyclePolicy: lifecyclePolicies(lifecycle),
+      tags: withTags(props.tags, { Name: this.name }),
+      lifecycle: { preventDestroy: props.allowDestroy !== true },
+    });
+
+    new EfsBackupPolicy(this, "backup-policy", {
+      fileSystemId: this.fileSystem.id,
+      backupPolicy: { status: props.disableAutomaticBackups === true ? "DISABLED" : "ENABLED" },
+    });
+
+    this.securityGroup = new SecurityGroup(this, "nfs-security-group", {
+      name: `${this.name}-efs-nfs`,
+      description: `NFS (TCP ${NFS_PORT}) to the EFS mount targets of ${this.name}, from the task groups allowed in`,
+      vpcId: props.network.vpcId,
+      tags: withTags(props.tags, { Name: `${this.name}-efs-nfs` }),
+    });
+
+    const subnetIds = props.network.privateSubnetIds;
+    const perSubnet = TerraformCount.of(countOf(subnetIds));
+    this.mountTargets = new EfsMountTarget(this, "mount-target", {
+      count: perSubnet,
+      fileSystemId: this.fileSystem.id,
+      subnetId: Fn.element(subnetIds, perSubnet.index),
+      securityGroups: [this.securityGroup.id],
+    });
+
+    this.fileSystemPolicy = new EfsFileSystemPolicy(this, "file-system-policy", {
+      fileSystemId: this.fileSystem.id,
+      policy: lazyPolicyJson(() =>
+        fileSystemPolicyStatements({
+          fileSystemArn: this.fileSystem.arn,
+          accessPointArns: this.accessPoints.map((accessPoint) => accessPoint.arn),
+          enforceAccessPoints: props.allowMountsWithoutAccessPoint !== true,
+          grants: [...this.grants.values()],
+        }),
+      ),
+    });
+
+    createEfsAlarms(this, {
+      name: this.name,
+      fileSystemId: this.fileSystem.id,
+      throughputMode,
+      performanceMode,
+      options: props.alarms ?? {},
+      tags: props.tags,
+    });
+
+    this.node.addValidation({ validate: () => this.wiringProblems() });
+  }
+
+  /** Every access point, in the order added. */
+  get accessPoints(): EfsAccessPoint[] {
+    return [...this.accessPointsByName.values()];
+  }
+
+  /** Adds an access point that runs every operation as `uid`/`gid` inside `path`. */
+  addAccessPoint(name: string, options: AccessPointOptions): EfsAccessPoint {
+    validateAccessPoint(this, name, options);
+    if (this.accessPointsByName.has(name)) throw propError(this, `access point name '${name}' is used twice`);
+    const samePath = this.accessPoints.find((other) => isKnown(other.path) && other.path === options.path);
+    if (samePath) {
+      throw propError(
+        this,
+        `accessPoints.${name}.path '${options.path}' is already the path of access point '${samePath.name}'`,
+      );
+    }
+    const accessPoint = new EfsAccessPoint(this, name, this.fileSystem.id, options, this.tags);
+    this.accessPointsByName.set(name, accessPoint);
+    return accessPoint;
+  }
+
+  /** Opens NFS (TCP 2049) to the mount targets from one security group, the tasks' own. */
+  allowFrom(securityGroupId: string, description?: string): void {
+    checkPattern(
+      this,
+      "allowFrom securityGroupId",
+      securityGroupId,
+      /^sg-[0-9a-f]+$/,
+      "a security group id such as 'sg-0123abcd'",
+    );
+    if (this.allowedSources.has(securityGroupId)) return;
+    new VpcSecurityGroupIngressRule(this, `nfs-from-${this.allowedSources.size}`, {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: NFS_PORT,
+      toPort: NFS_PORT,
+      description: description ?? `NFS to ${this.name} from an allowed task security group`,
+      tags: this.tags,
+    });
+    this.allowedSources.add(securityGroupId);
+  }
+
+  /**
+   * Lets a task role use the file system through one access point: an inline policy on the role (mount, plus
+   * write and root access as asked) and an Allow in the file system policy. Give the **task** role: EFS IAM
+   * authorization sees the task role, never the execution role.
+   */
+  grant(taskRole: RoleRef, accessPoint: EfsAccessPoint, options: GrantOptions = {}): void {
+    if (isExecutionRole(taskRole)) {
+      throw propError(
+        this,
+        "grant() was given an execution role; EFS IAM authorization uses the task role (taskRoleArn)",
+      );
+    }
+    this.requireOwnAccessPoint(accessPoint, "grant()");
+    const key = `${taskRole.arn}|${accessPoint.name}`;
+    const existing = this.grants.get(key);
+    if (existing) {
+      existing.write ||= options.write === true;
+      existing.root ||= options.root === true;
+      return;
+    }
+    const grant: RecordedGrant = {
+      roleArn: taskRole.arn,
+      accessPoint,
+      accessPointArn: accessPoint.arn,
+      write: options.write === true,
+      root: options.root === true,
+    };
+    this.grants.set(key, grant);
+    new IamRolePolicy(this, `grant-${this.grants.size - 1}`, {
+      role: taskRole.name,
+      name: `${this.name}-efs-${accessPoint.name}`,
+      policy: lazyPolicyJson(() => [
+        { Sid: "EfsThroughAccessPoint", ...accessPointStatement(this.fileSystem.arn, grant) },
+      ]),
+    });
+  }
+
+  /**
+   * The task definition volume for an access point (transit encryption and IAM authorization on, the access
+   * point's directory as root) and its container mount point. The task's role must be granted access.
+   */
+  volume(accessPoint: EfsAccessPoint, name?: string): TaskVolume {
+    this.requireOwnAccessPoint(accessPoint, "volume()");
+    const sourceVolume = name ?? `${this.name}-${accessPoint.name}`;
+    checkPattern(this, "volume name", sourceVolume, /^[A-Za-z0-9_-]{1,255}$/, "1 to 255 letters, digits, '_' or '-'");
+    this.mountedAccessPoints.add(accessPoint);
+    return {
+      volume: {
+        name: sourceVolume,
+        efsVolumeConfiguration: {
+          fileSystemId: this.fileSystem.id,
+          transitEncryption: "ENABLED",
+          authorizationConfig: { accessPointId: accessPoint.id, iam: "ENABLED" },
+        },
+      },
+      fargateCompatible: true,
+      mountPoint: (containerPath, options = {}) => ({
+        sourceVolume,
+        containerPath,
+        readOnly: options.readOnly === true,
+      }),
+    };
+  }
+
+  /** Terraform outputs of the ids and names a team needs to operate the storage, prefixed by the construct id. */
+  addOutputs(): void {
+    const stack = TerraformStack.of(this);
+    const prefix = this.node.id.replace(/[^A-Za-z0-9_]/g, "_");
+    const byName = (pick: (accessPoint: EfsAccessPoint) => string) =>
+      Object.fromEntries(this.accessPoints.map((accessPoint) => [accessPoint.name, pick(accessPoint)]));
+    const outputs: Record<string, unknown> = {
+      file_system_id: this.fileSystem.id,
+      file_system_arn: this.fileSystem.arn,
+      file_system_dns_name: this.fileSystem.dnsName,
+      security_group_id: this.securityGroup.id,
+      access_point_ids: byName((accessPoint) => accessPoint.id),
+      access_point_arns: byName((accessPoint) => accessPoint.arn),
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+      new TerraformOutput(stack, `${prefix}_${name}`, { value });
+    }
+  }
+
+  private requireOwnAccessPoint(accessPoint: EfsAccessPoint, method: string): void {
+    if (this.accessPointsByName.get(accessPoint.name) !== accessPoint) {
+      throw propError(this, `${method} was given access point '${accessPoint.name}' of another file system`);
+    }
+  }
+
+  /** Wiring that synthesizes but cannot work at run time: checked when the stack is synthesized. */
+  private wiringProblems(): string[] {
+    const problems: string[] = [];
+    const granted = new Set([...this.grants.values()].map((grant) => grant.accessPoint));
+    for (const accessPoint of this.mountedAccessPoints) {
+      if (!granted.has(accessPoint)) {
+        problems.push(
+          `EfsStorage '${this.node.id}': access point '${accessPoint.name}' is mounted by volume() but no task role was granted it; call grant(taskRole, accessPoint)`,
+        );
+      }
+    }
+    if (this.mountedAccessPoints.size > 0 && this.allowedSources.size === 0) {
+      problems.push(
+        `EfsStorage '${this.node.id}': volume() was used but allowFrom() never was, so no task can reach the mount targets; call allowFrom(taskSecurityGroupId)`,
+      );
+    }
+    return problems;
+  }
+
+  private validate(
+    props: EfsStorageProps,
+    performanceMode: string,
+    throughputMode: string,
+    lifecycle: EfsLifecycle,
+  ): void {
+    validateNetworkRef(this, props.network, ["private"]);
+    const repeatedZone = firstRepeated(props.network.privateSubnetAvailabilityZones);
+    if (repeatedZone !== undefined) {
+      throw propError(
+        this,
+        `network.privateSubnetAvailabilityZones has '${repeatedZone}' twice; EFS allows one mount target per zone, so give one private subnet per zone`,
+      );
+    }
+    checkPattern(this, "name", this.name, /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "1 to 64 letters, digits, '_' or '-'");
+    checkPattern(
+      this,
+      "kmsKeyArn",
+      props.kmsKeyArn,
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/,
+      "a KMS key ARN",
+    );
+    checkOneOf(this, "performanceMode", performanceMode, PERFORMANCE_MODES);
+    checkOneOf(this, "throughputMode", throughputMode, THROUGHPUT_MODES);
+    checkLiteral(this, "allowDestroy", props.allowDestroy, "it sets lifecycle.prevent_destroy");
+    const provisioned = props.provisionedThroughputMibps;
+    if (isKnown(throughputMode) && throughputMode === "provisioned" && provisioned === undefined) {
+      throw propError(
+        this,
+        `provisionedThroughputMibps is required with throughputMode 'provisioned' (${MIN_PROVISIONED_MIBPS} to ${MAX_PROVISIONED_MIBPS} MiB/s)`,
+      );
+    }
+    if (isKnown(throughputMode) && throughputMode !== "provisioned" && provisioned !== undefined) {
+      throw propError(
+        this,
+        `provisionedThroughputMibps is only for throughputMode 'provisioned', not '${throughputMode}'`,
+      );
+    }
+    checkRange(this, "provisionedThroughputMibps", provisioned, MIN_PROVISIONED_MIBPS, MAX_PROVISIONED_MIBPS);
+    if (performanceMode === "maxIO" && throughputMode === "elastic") {
+      throw propError(
+        this,
+        "performanceMode 'maxIO' is not available with throughputMode 'elastic'; use 'generalPurpose' (recommended) or another throughput mode",
+      );
+    }
+    checkOneOf(this, "lifecycle.transitionToIa", lifecycle.transitionToIa, TRANSITION_AGES);
+    checkOneOf(this, "lifecycle.transitionToArchive", lifecycle.transitionToArchive, TRANSITION_AGES);
+    checkOneOf(this, "lifecycle.transitionToPrimaryStorageClass", lifecycle.transitionToPrimaryStorageClass, [
+      "AFTER_1_ACCESS",
+    ]);
+    if (lifecycle.transitionToArchive !== undefined && isKnown(throughputMode) && throughputMode !== "elastic") {
+      throw propError(this, `lifecycle.transitionToArchive needs throughputMode 'elastic', not '${throughputMode}'`);
+    }
+    validateAlarmOptions(this, props.alarms ?? {});
+  }
+}
+
+/** One `lifecycle_policy` block per transition: EFS takes each transition in a block of its own. */
+function lifecyclePolicies(lifecycle: EfsLifecycle): EfsFileSystemLifecyclePolicy[] {
+  return [
+    ...(lifecycle.transitionToIa ? [{ transitionToIa: lifecycle.transitionToIa }] : []),
+    ...(lifecycle.transitionToArchive ? [{ transitionToArchive: lifecycle.transitionToArchive }] : []),
+    ...(lifecycle.transitionToPrimaryStorageClass
+      ? [{ transitionToPrimaryStorageClass: lifecycle.transitionToPrimaryStorageClass }]
+      : []),
+  ];
+}

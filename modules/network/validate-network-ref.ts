@@ -1,0 +1,36 @@
+import { Construct } from "constructs";
+import { checkPattern, isKnown, propError } from "../core";
+import { NetworkRef } from "./network-ref";
+
+type SubnetTier = "private" | "public";
+
+/**
+ * Checks what is known at synth time of a module's `network` prop: id formats, and that each tier's subnet
+ * and zone lists line up. Lists that are Terraform tokens are checked by AWS at apply time instead.
+ */
+export function validateNetworkRef(construct: Construct, network: NetworkRef, tiers: SubnetTier[]): void {
+  checkPattern(construct, "network.vpcId", network.vpcId, /^vpc-[0-9a-f]+$/, "a VPC id such as 'vpc-0123abcd'");
+  for (const tier of tiers) {
+    const ids = tier === "private" ? network.privateSubnetIds : network.publicSubnetIds;
+    const zones = tier === "private" ? network.privateSubnetAvailabilityZones : network.publicSubnetAvailabilityZones;
+    const idsProp = `network.${tier}SubnetIds`;
+    if (isKnown(ids)) {
+      if (ids.length === 0) throw propError(construct, `${idsProp} is empty; give at least one subnet`);
+      ids.forEach((id, index) =>
+        checkPattern(
+          construct,
+          `${idsProp}[${index}]`,
+          id,
+          /^subnet-[0-9a-f]+$/,
+          "a subnet id such as 'subnet-0123abcd'",
+        ),
+      );
+    }
+    if (isKnown(ids) && isKnown(zones) && ids.length !== zones.length) {
+      throw propError(
+        construct,
+        `${idsProp} has ${ids.length} subnet(s) but network.${tier}SubnetAvailabilityZones has ${zones.length} zone(s); give one zone per subnet, in the same order`,
+      );
+    }
+  }
+}

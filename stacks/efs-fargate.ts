@@ -1,0 +1,62 @@
+import { Construct } from "constructs";
+import { ContainerLogs, EcsCluster, FargateService, TaskRoles } from "../modules/ecs";
+import { EfsStorage } from "../modules/efs-storage";
+import { ExampleNetwork } from "../modules/network";
+import { ExampleStack, ExampleStackProps } from "./example-stack";
+
+const NFS_PORT = 2049;
+
+/**
+ * Pattern 1, EFS + access points: a Fargate `data-processor` that keeps its files on EFS through the
+ * `processing` access point (uid/gid 1000, directory /processing, mode 755), mounted at /data. A replaced
+ * task finds its files where the old one left them.
+ */
+export class EfsFargateStack extends ExampleStack {
+  public readonly storage: EfsStorage;
+  public readonly service: FargateService;
+
+  constructor(scope: Construct, id: string, props: ExampleStackProps) {
+    super(scope, id, props);
+    const network = new ExampleNetwork(this, "network", { availabilityZones: props.availabilityZones });
+    const cluster = new EcsCluster(this, "cluster", { name: id });
+
+    this.storage = new EfsStorage(this, "data", { network: network.ref, name: `${id}-data` });
+    const processing = this.storage.addAccessPoint("processing", {
+      path: "/processing",
+      uid: 1000,
+      gid: 1000,
+      permissions: "755",
+    });
+
+    const roles = new TaskRoles(this, "roles", { name: "data-processor" });
+    this.storage.grant(roles.taskRole, processing, { write: true });
+
+    this.service = new FargateService(this, "data-processor", {
+      clusterArn: cluster.arn,
+      network: network.ref,
+      roles,
+      logs: new ContainerLogs(this, "logs", { logGroupName: "/ecs/data-processor", retentionInDays: 30 }),
+      cpu: 512,
+      memory: 1024,
+      container: {
+        name: "data-processor",
+        image: "public.ecr.aws/docker/library/busybox:1.36",
+        user: "1000:1000",
+        // Appends a line a minute: after a task replacement the file keeps growing instead of starting over.
+        command: [
+          "sh",
+          "-c",
+          "while true; do date >> /data/heartbeat.log; tail -n 1 /data/heartbeat.log; sleep 60; done",
+        ],
+      },
+      mounts: [{ volume: this.storage.volume(processing), containerPath: "/data" }],
+    });
+    this.storage.allowFrom(this.service.securityGroupId, "NFS from the data-processor tasks");
+    this.service.allowEgressTo(
+      { securityGroupId: this.storage.securityGroup.id },
+      NFS_PORT,
+      "NFS to the EFS mount targets",
+    );
+    this.storage.addOutputs();
+  }
+}
