@@ -1,4 +1,5 @@
-import { Fn, Op, Token } from "cdktf";
+import { DefaultTokenResolver, Fn, Op, StringConcat, Token, Tokenization } from "cdktf";
+import { IConstruct } from "constructs";
 
 /**
  * Helpers for props that may be literals or Terraform tokens. Every module accepts tokens (a vendored
@@ -29,4 +30,16 @@ export function firstRepeated(values: string[]): string | undefined {
 export function countWhen(value: string, expected: string): number | undefined | null {
   if (!isKnown(value)) return Token.asNumber(Fn.conditional(Op.eq(value, expected), 1, 0));
   return value === expected ? undefined : null;
+}
+
+/**
+ * The Terraform expression a value renders to (`${aws_iam_role.app.arn}` for a reference), so that two
+ * accesses of the same attribute, which are distinct tokens, compare equal. Literals come back unchanged.
+ */
+export function expressionOf(scope: IConstruct, value: unknown): unknown {
+  return Tokenization.resolve(value, {
+    scope,
+    resolver: new DefaultTokenResolver(new StringConcat()),
+    preparing: true,
+  });
 }

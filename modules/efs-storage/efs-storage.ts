@@ -14,6 +14,7 @@ import {
   checkPattern,
   checkRange,
   countOf,
+  expressionOf,
   firstRepeated,
   isExecutionRole,
   isKnown,
@@ -263,7 +264,8 @@ export class EfsStorage extends Construct {
       /^sg-[0-9a-f]+$/,
       "a security group id such as 'sg-0123abcd'",
     );
-    if (this.allowedSources.has(securityGroupId)) return;
+    const source = String(expressionOf(this, securityGroupId));
+    if (this.allowedSources.has(source)) return;
     new VpcSecurityGroupIngressRule(this, `nfs-from-${this.allowedSources.size}`, {
       securityGroupId: this.securityGroup.id,
       referencedSecurityGroupId: securityGroupId,
@@ -273,7 +275,7 @@ export class EfsStorage extends Construct {
       description: description ?? `NFS to ${this.name} from an allowed task security group`,
       tags: this.tags,
     });
-    this.allowedSources.add(securityGroupId);
+    this.allowedSources.add(source);
   }
 
   /**
@@ -289,7 +291,7 @@ export class EfsStorage extends Construct {
       );
     }
     this.requireOwnAccessPoint(accessPoint, "grant()");
-    const key = `${taskRole.arn}|${accessPoint.name}`;
+    const key = `${expressionOf(this, taskRole.arn)}|${accessPoint.name}`;
     const existing = this.grants.get(key);
     if (existing) {
       existing.write ||= options.write === true;

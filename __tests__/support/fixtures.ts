@@ -1,0 +1,55 @@
+import { Testing, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { NetworkRef } from "../../modules/network";
+import { PolicyDocument } from "../../modules/core";
+
+/** A literal network in eu-west-1, as a team with an existing VPC would pass it. */
+export const existingNetwork: NetworkRef = {
+  vpcId: "vpc-0123456789abcdef0",
+  privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"],
+  privateSubnetAvailabilityZones: ["eu-west-1a", "eu-west-1b"],
+  publicSubnetIds: ["subnet-0ccccccccccccccc3", "subnet-0ddddddddddddddd4"],
+  publicSubnetAvailabilityZones: ["eu-west-1a", "eu-west-1b"],
+};
+
+/** A stack with an AWS provider, for module tests that synthesize with validations on. */
+export function testStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), "test");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  return stack;
+}
+
+/** Builds constructs in a fresh test stack and returns the synthesized config, parsed. */
+export function synthConfig(build: (scope: Construct) => void): SynthesizedConfig {
+  const stack = testStack();
+  build(stack);
+  const json = Testing.synth(stack, true);
+  return { json, config: JSON.parse(json) };
+}
+
+export interface SynthesizedConfig {
+  /** The config as text, for cdktf's matchers. */
+  readonly json: string;
+  readonly config: {
+    resource: Record<string, Record<string, Record<string, any>>>;
+    output?: Record<string, { value: unknown }>;
+  };
+}
+
+/** Every resource of a type, in synthesis order. */
+export function resources(synthesized: SynthesizedConfig, type: string): Array<Record<string, any>> {
+  return Object.values(synthesized.config.resource[type] ?? {});
+}
+
+/** The single resource of a type; fails if there is not exactly one. */
+export function onlyResource(synthesized: SynthesizedConfig, type: string): Record<string, any> {
+  const found = resources(synthesized, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/** A policy attribute (a JSON string with Terraform references inside), parsed. */
+export function parsePolicy(policy: string): PolicyDocument {
+  return JSON.parse(policy);
+}
