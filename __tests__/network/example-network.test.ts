@@ -9,9 +9,13 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { ExampleNetwork, ExampleNetworkProps } from "../../modules/network";
-import { resourcesOfType } from "../support/synth";
 
 const zones = ["eu-west-1a", "eu-west-1b"];
+
+/** Every resource of one provider class in a synthesized config. */
+function resourcesIn(synth: string, resource: { tfResourceType: string }): Array<Record<string, unknown>> {
+  return Object.values(JSON.parse(synth).resource?.[resource.tfResourceType] ?? {});
+}
 
 function synthNetwork(props: ExampleNetworkProps): string {
   return Testing.synthScope((scope) => {
@@ -34,7 +38,7 @@ describe("ExampleNetwork with defaults", () => {
   });
 
   it("creates a public and a private subnet in each zone, neither assigning public IPs", () => {
-    const subnets = Object.values(resourcesOfType(synth, Subnet));
+    const subnets = resourcesIn(synth, Subnet);
     expect(subnets).toHaveLength(2);
     for (const subnet of subnets) {
       expect(subnet).toMatchObject({
@@ -50,7 +54,7 @@ describe("ExampleNetwork with defaults", () => {
   });
 
   it("strips the VPC's default security group of every rule", () => {
-    const groups = Object.values(resourcesOfType(synth, DefaultSecurityGroup));
+    const groups = resourcesIn(synth, DefaultSecurityGroup);
     expect(groups).toHaveLength(1);
     expect(groups[0]).toMatchObject({ vpc_id: expect.stringContaining("aws_vpc.") });
     expect(groups[0]).not.toHaveProperty("ingress");

@@ -1,0 +1,264 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Construct } from "constructs";
+import {
+  ContainerLogs,
+  EcsCluster,
+  FargateService,
+  FargateServiceProps,
+  TaskRoles,
+  TaskVolume,
+  fargateSizeProblem,
+} from "../../modules/ecs";
+import { existingNetwork, onlyResource, resources, synthConfig, testStack } from "../support/fixtures";
+
+const hostVolume: TaskVolume = {
+  volume: { name: "pgdata", hostPath: "/mnt/data/pg" },
+  fargateCompatible: false,
+  mountPoint: (containerPath) => ({ sourceVolume: "pgdata", containerPath, readOnly: false }),
+};
+const efsLikeVolume: TaskVolume = {
+  volume: { name: "shared", efsVolumeConfiguration: { fileSystemId: "fs-0123" } },
+  fargateCompatible: true,
+  mountPoint: (containerPath, options = {}) => ({
+    sourceVolume: "shared",
+    containerPath,
+    readOnly: options.readOnly === true,
+  }),
+};
+
+function service(scope: Construct, props: Partial<FargateServiceProps> = {}): FargateService {
+  return new FargateService(scope, "web", {
+    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
+    network: existingNetwork,
+    roles: new TaskRoles(scope, "roles"),
+    logs: new ContainerLogs(scope, "logs"),
+    container: { name: "app", image: "public.ecr.aws/docker/library/busybox:1.36" },
+    ...props,
+  });
+}
+
+describe("TaskRoles", () => {
+  const synthesized = synthConfig((scope) => new TaskRoles(scope, "roles", { name: "worker" }));
+
+  it("makes two roles that ECS tasks assume", () => {
+    const roles = resources(synthesized, "aws_iam_role");
+    expect(roles.map((role) => role.name)).toEqual(["worker-execution", "worker-task"]);
+    for (const role of roles) {
+      expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+        { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+    }
+  });
+
+  it("gives the execution role the managed execution policy, in the provider's partition, and the task role nothing", () => {
+    expect(synthesized.json).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+      role: expect.stringMatching(/aws_iam_role\.roles_execution-role_\w+\.name/),
+      policy_arn: expect.stringMatching(
+        /^arn:\$\{data\.aws_partition\.\S+\.partition\}:iam::aws:policy\/service-role\/AmazonECSTaskExecutionRolePolicy$/,
+      ),
+    });
+    expect(resources(synthesized, "aws_iam_role_policy_attachment")).toHaveLength(1);
+    expect(resources(synthesized, "aws_iam_role_policy")).toEqual([]);
+  });
+
+  it("rejects a name IAM would not take", () => {
+    expect(() => new TaskRoles(testStack(), "roles", { name: "a b" })).toThrow(
+      "TaskRoles 'roles': name 'a b' is not 1 to 54 characters of letters, digits and +=,.@_-",
+    );
+  });
+});
+
+describe("ContainerLogs", () => {
+  it("keeps logs 30 days by default and hands containers an awslogs configuration for its group", () => {
+    const stack = testStack();
+    const logs = new ContainerLogs(stack, "logs");
+    const configuration = logs.logConfiguration("app");
+    const synthesized = synthConfig((scope) => new ContainerLogs(scope, "logs"));
+    expect(synthesized.json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "/ecs/logs",
+      retention_in_days: 30,
+    });
+    expect(configuration.logDriver).toBe("awslogs");
+    expect(Object.keys(configuration.options)).toEqual(["awslogs-group", "awslogs-region", "awslogs-stream-prefix"]);
+    expect(configuration.options["awslogs-stream-prefix"]).toBe("app");
+  });
+
+  it("takes a name, another retention period and a KMS key", () => {
+    const kmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:key/abcd";
+    const synthesized = synthConfig(
+      (scope) => new ContainerLogs(scope, "logs", { logGroupName: "/app/web", retentionInDays: 365, kmsKeyArn }),
+    );
+    expect(synthesized.json).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "/app/web",
+      retention_in_days: 365,
+      kms_key_id: kmsKeyArn,
+    });
+  });
+
+  it.each([
+    [{ retentionInDays: 0 }, "retentionInDays '0' is not one of: 1, 3, 5, 7, 14, 30"],
+    [{ retentionInDays: 10 }, "retentionInDays '10' is not one of: 1, 3, 5, 7, 14, 30"],
+    [{ kmsKeyArn: "my-key" }, "kmsKeyArn 'my-key' is not a KMS key ARN"],
+  ])("rejects %j", (props, message) => {
+    expect(() => new ContainerLogs(testStack(), "logs", props)).toThrow(`ContainerLogs 'logs': ${message}`);
+  });
+});
+
+describe("EcsCluster", () => {
+  it("turns Container Insights on", () => {
+    const synthesized = synthConfig((scope) => new EcsCluster(scope, "cluster", { name: "main" }));
+    expect(synthesized.json).toHaveResourceWithProperties(EcsClusterResource, {
+      name: "main",
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+  });
+
+  it("rejects an unknown Container Insights setting", () => {
+    expect(() => new EcsCluster(testStack(), "cluster", { containerInsights: "on" as never })).toThrow(
+      "EcsCluster 'cluster': containerInsights 'on' is not one of: enabled, enhanced, disabled",
+    );
+  });
+});
+
+describe("FargateService", () => {
+  const synthesized = synthConfig((scope) => {
+    const web = service(scope, {
+      cpu: 512,
+      memory: 2048,
+      desiredCount: 2,
+      container: {
+        name: "app",
+        image: "public.ecr.aws/docker/library/busybox:1.36",
+        command: ["sleep", "3600"],
+        user: "1000:1000",
+        environment: { MODE: "batch" },
+        secrets: { TOKEN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:token" },
+      },
+      mounts: [
+        { volume: efsLikeVolume, containerPath: "/data" },
+        { volume: efsLikeVolume, containerPath: "/in", readOnly: true },
+      ],
+    });
+    web.allowEgressTo({ securityGroupId: "sg-0123456789abcdef0" }, 2049, "NFS");
+  });
+  const taskDefinition = onlyResource(synthesized, "aws_ecs_task_definition");
+  const [container] = JSON.parse(taskDefinition.container_definitions);
+
+  it("runs a Fargate task with separate execution and task roles", () => {
+    expect(synthesized.json).toHaveResourceWithProperties(EcsTaskDefinition, {
+      family: "web",
+      requires_compatibilities: ["FARGATE"],
+      network_mode: "awsvpc",
+      cpu: "512",
+      memory: "2048",
+      execution_role_arn: expect.stringMatching(/aws_iam_role\.roles_execution-role_\w+\.arn/),
+      task_role_arn: expect.stringMatching(/aws_iam_role\.roles_task-role_\w+\.arn/),
+    });
+  });
+
+  it("declares each volume once, however many paths mount it", () => {
+    expect(taskDefinition.volume).toEqual([
+      { name: "shared", efs_volume_configuration: { file_system_id: "fs-0123" } },
+    ]);
+    expect(container.mountPoints).toEqual([
+      { sourceVolume: "shared", containerPath: "/data", readOnly: false },
+      { sourceVolume: "shared", containerPath: "/in", readOnly: true },
+    ]);
+  });
+
+  it("runs the container as given, read-only root, secrets by reference, logs to CloudWatch", () => {
+    expect(container).toMatchObject({
+      name: "app",
+      essential: true,
+      command: ["sleep", "3600"],
+      user: "1000:1000",
+      readonlyRootFilesystem: true,
+      environment: [{ name: "MODE", value: "batch" }],
+      secrets: [{ name: "TOKEN", valueFrom: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:token" }],
+      logConfiguration: { logDriver: "awslogs", options: expect.objectContaining({ "awslogs-stream-prefix": "app" }) },
+    });
+  });
+
+  it("runs in the private subnets on platform 1.4.0 without public IPs, rolling back failed deployments", () => {
+    expect(synthesized.json).toHaveResourceWithProperties(EcsService, {
+      launch_type: "FARGATE",
+      platform_version: "1.4.0",
+      desired_count: 2,
+      network_configuration: {
+        subnets: existingNetwork.privateSubnetIds,
+        security_groups: [expect.stringMatching(/aws_security_group\.web_security-group_\w+\.id/)],
+        assign_public_ip: false,
+      },
+      deployment_circuit_breaker: { enable: true, rollback: true },
+    });
+  });
+
+  it("lets tasks out on HTTPS and on the ports opened with allowEgressTo, nothing else", () => {
+    const rules = resources(synthesized, "aws_vpc_security_group_egress_rule");
+    expect(rules.map((rule) => [rule.from_port, rule.cidr_ipv4 ?? rule.referenced_security_group_id])).toEqual([
+      [443, "0.0.0.0/0"],
+      [2049, "sg-0123456789abcdef0"],
+    ]);
+    expect(resources(synthesized, "aws_vpc_security_group_ingress_rule")).toEqual([]);
+  });
+});
+
+describe("FargateService validation", () => {
+  it.each<[string, Partial<FargateServiceProps>, string]>([
+    ["an unknown CPU size", { cpu: 300 }, "cpu 300 is not one of: 256, 512, 1024, 2048, 4096, 8192, 16384"],
+    [
+      "memory Fargate does not pair with 256 CPU",
+      { cpu: 256, memory: 1536 },
+      "memory 1536 is not offered with cpu 256; allowed: 512, 1024 or 2048 MiB",
+    ],
+    [
+      "too little memory for 1024 CPU",
+      { cpu: 1024, memory: 1024 },
+      "memory 1024 is not offered with cpu 1024; allowed: 2048 to 8192 MiB in steps of 1024",
+    ],
+    ["a negative task count", { desiredCount: -1 }, "desiredCount -1 is not a whole number from 0 to 1000"],
+    [
+      "a platform version without EFS support",
+      { platformVersion: "1.3.0" as never },
+      "platformVersion '1.3.0' is not one of: 1.4.0, LATEST",
+    ],
+    [
+      "a host volume",
+      { mounts: [{ volume: hostVolume, containerPath: "/var/lib/postgresql/data" }] },
+      "mounts[0] volume 'pgdata' is a host volume; Fargate tasks have no host",
+    ],
+    [
+      "a relative mount path",
+      { mounts: [{ volume: efsLikeVolume, containerPath: "data" }] },
+      "mounts[0].containerPath 'data' is not an absolute path",
+    ],
+    [
+      "a bad container name",
+      { container: { name: "my app", image: "busybox" } },
+      "container.name 'my app' is not 1 to 255 letters, digits, '_' or '-'",
+    ],
+  ])("rejects %s", (_case, props, message) => {
+    expect(() => service(testStack(), props)).toThrow(`FargateService 'web': ${message}`);
+  });
+
+  it("knows Fargate's sizes", () => {
+    expect([fargateSizeProblem(256, 512), fargateSizeProblem(4096, 30720), fargateSizeProblem(16384, 122880)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(fargateSizeProblem(8192, 18432)).toBe(
+      "memory 18432 is not offered with cpu 8192; allowed: 16384 to 61440 MiB in steps of 4096",
+    );
+  });
+
+  it("rejects a bad egress port", () => {
+    expect(() => service(testStack()).allowEgressTo({ cidrIpv4: "10.0.0.0/16" }, 70000, "x")).toThrow(
+      "FargateService 'web': allowEgressTo port 70000 is not a whole number from 1 to 65535",
+    );
+  });
+});
