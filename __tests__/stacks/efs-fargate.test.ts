@@ -124,15 +124,12 @@ describe("stack efs-fargate", () => {
     });
   });
 
-  it("outputs the file system, its group and the access point", () => {
-    expect(Object.keys(stack.config.output ?? {}).sort()).toEqual([
-      "data_access_point_arns",
-      "data_access_point_ids",
-      "data_file_system_arn",
-      "data_file_system_dns_name",
-      "data_file_system_id",
-      "data_security_group_id",
-    ]);
+  it("outputs the file system and the access point for operators", () => {
+    const outputs = stack.config.output ?? {};
+    expect(outputs.data_file_system_id?.value).toEqual(reference("aws_efs_file_system", "data_file-system", "id"));
+    expect(outputs.data_access_point_ids?.value).toEqual({
+      processing: reference("aws_efs_access_point", "data_access-point-processing_resource", "id"),
+    });
   });
 });
 
