@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { EbsPinnedDbStack } from "./stacks/ebs-pinned-db";
 import { EfsFargateStack } from "./stacks/efs-fargate";
 import { ExampleNetworkStack } from "./stacks/example-network";
 
@@ -12,6 +13,8 @@ const target = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west
 export function addExampleStacks(app: App): App {
   new ExampleNetworkStack(app, "example-network", target);
   new EfsFargateStack(app, "efs-fargate", target);
+  new EbsPinnedDbStack(app, "ebs-pinned-db", { ...target, recovery: "self-healing" });
+  new EbsPinnedDbStack(app, "ebs-pinned-db-instance", { ...target, recovery: "instance" });
   return app;
 }
 

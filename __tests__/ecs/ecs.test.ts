@@ -100,8 +100,8 @@ describe("ContainerLogs", () => {
   });
 
   it.each([
-    [{ retentionInDays: 0 }, "retentionInDays '0' is not one of: 1, 3, 5, 7, 14, 30"],
-    [{ retentionInDays: 10 }, "retentionInDays '10' is not one of: 1, 3, 5, 7, 14, 30"],
+    [{ retentionInDays: 0 }, "retentionInDays 0 is not one of: 1, 3, 5, 7, 14, 30"],
+    [{ retentionInDays: 10 }, "retentionInDays 10 is not one of: 1, 3, 5, 7, 14, 30"],
     [{ kmsKeyArn: "my-key" }, "kmsKeyArn 'my-key' is not a KMS key ARN"],
   ])("rejects %j", (props, message) => {
     expect(() => new ContainerLogs(testStack(), "logs", props)).toThrow(`ContainerLogs 'logs': ${message}`);

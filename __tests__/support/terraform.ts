@@ -95,13 +95,36 @@ function mockArn(resourceType: string, region: string): string {
 }
 
 /**
+ * Ids in the format AWS gives them, for resource types whose id other resources' arguments validate
+ * (a launch template id must start with `lt-`, for example); other types keep the mock's random id.
+ */
+const MOCK_IDS: Record<string, string> = {
+  aws_ebs_volume: "vol-0123456789abcdef0",
+  aws_efs_access_point: "fsap-0123456789abcdef0",
+  aws_efs_file_system: "fs-0123456789abcdef0",
+  aws_instance: "i-0123456789abcdef0",
+  aws_launch_template: "lt-0123456789abcdef0",
+  aws_security_group: "sg-0123456789abcdef0",
+  aws_subnet: "subnet-0123456789abcdef0",
+  aws_vpc: "vpc-0123456789abcdef0",
+};
+
+/** The `defaults` of a mocked resource type: a well-formed ARN and id where the type has them. */
+function mockDefaults(resourceType: string, region: string, arnResourceTypes: ReadonlySet<string>): string[] {
+  return [
+    ...(arnResourceTypes.has(resourceType) ? [`arn = ${JSON.stringify(mockArn(resourceType, region))}`] : []),
+    ...(MOCK_IDS[resourceType] ? [`id = ${JSON.stringify(MOCK_IDS[resourceType])}`] : []),
+  ];
+}
+
+/**
  * A `terraform test` file that applies the whole stack against a mocked AWS provider. The mock still runs
  * the provider's validation on known values, so mocked values that other resources consume must look real:
- * the partition and region data sources, and the `arn` of every resource type in `arnResourceTypes` that the
- * config uses (random strings otherwise, which fail ARN validation).
+ * the partition and region data sources, the `arn` of every resource type in `arnResourceTypes` that the
+ * config uses, and the ids in `MOCK_IDS` (random strings otherwise, which fail the provider's validation).
  */
 export function mockApplyTestFile(config: TerraformJson, arnResourceTypes: ReadonlySet<string>): string {
-  const usedArnTypes = Object.keys(config.resource ?? {}).filter((type) => arnResourceTypes.has(type));
+  const usedTypes = Object.keys(config.resource ?? {});
   const mocks = awsProviders(config).map(({ alias, region }) => {
     const regionName = region && !region.includes("${") ? region : "us-east-1";
     const block = (kind: string, type: string, defaults: string) => [
@@ -114,9 +137,10 @@ export function mockApplyTestFile(config: TerraformJson, arnResourceTypes: Reado
       ...(alias ? [`  alias = ${JSON.stringify(alias)}`] : []),
       ...block("mock_data", "aws_partition", `partition = "aws", dns_suffix = "amazonaws.com"`),
       ...block("mock_data", "aws_region", `name = ${JSON.stringify(regionName)}`),
-      ...usedArnTypes.flatMap((type) =>
-        block("mock_resource", type, `arn = ${JSON.stringify(mockArn(type, regionName))}`),
-      ),
+      ...usedTypes.flatMap((type) => {
+        const defaults = mockDefaults(type, regionName, arnResourceTypes);
+        return defaults.length > 0 ? block("mock_resource", type, defaults.join(", ")) : [];
+      }),
       `}`,
     ].join("\n");
   });

@@ -50,3 +50,10 @@ export function checkLiteral(construct: Construct, prop: string, value: unknown,
     throw propError(construct, `${prop} must be a literal value, not a Terraform expression: ${why}`);
   }
 }
+
+/** `value` must be one of the numbers in `allowed`. */
+export function checkOneOfNumbers(construct: Construct, prop: string, value: number | undefined, allowed: number[]) {
+  if (value !== undefined && isKnown(value) && !allowed.includes(value)) {
+    throw propError(construct, `${prop} ${value} is not one of: ${allowed.join(", ")}`);
+  }
+}

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { awsContext, checkOneOf, checkPattern } from "../core";
+import { awsContext, checkOneOfNumbers, checkPattern } from "../core";
 
 /** The retention periods CloudWatch Logs accepts, in days (never-expire is deliberately not offered). */
 const RETENTION_DAYS = [
@@ -34,7 +34,7 @@ export class ContainerLogs extends Construct {
   constructor(scope: Construct, id: string, props: ContainerLogsProps = {}) {
     super(scope, id);
     const retentionInDays = props.retentionInDays ?? 30;
-    checkOneOf(this, "retentionInDays", String(retentionInDays), RETENTION_DAYS.map(String));
+    checkOneOfNumbers(this, "retentionInDays", retentionInDays, RETENTION_DAYS);
     checkPattern(this, "kmsKeyArn", props.kmsKeyArn, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, "a KMS key ARN");
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: props.logGroupName ?? `/ecs/${id}`,

@@ -1,0 +1,107 @@
+/** What the container instance's first-boot script needs to know. Values may be Terraform expressions. */
+export interface BootstrapInput {
+  readonly clusterName: string;
+  /** `ECS_INSTANCE_ATTRIBUTES`: the custom attributes as one line of JSON. */
+  readonly attributesJson: string;
+  readonly volumeId: string;
+  readonly region: string;
+  readonly mountPath: string;
+  readonly fileSystem: string;
+  /** The device name the volume is attached as (Nitro instances rename it to an NVMe device). */
+  readonly deviceName: string;
+  /** Whether the instance attaches the volume itself (self-healing) or Terraform does (instance). */
+  readonly attachVolume: boolean;
+}
+
+/*
+ * The script is written without `${` and `%{`, which Terraform would read as its own interpolation and
+ * directives (it is rendered inside a Terraform string); the @@NAME@@ placeholders are filled in afterwards
+ * with values that may themselves be Terraform expressions.
+ */
+const HEADER = `#!/bin/bash
+# stateful-ecs: attach the data volume, format it only if it is blank, mount it, and only then join the
+# ECS cluster. The ECS agent starts after this script (ecs.service runs After=cloud-final.service).
+set -euo pipefail
+exec >>/var/log/stateful-ecs-bootstrap.log 2>&1
+trap 'echo "stateful-ecs: bootstrap failed; the ECS agent stays off so no task can write to the root disk"; systemctl mask ecs.service' ERR
+
+VOLUME_ID="@@VOLUME_ID@@"
+REGION="@@REGION@@"
+MOUNT_PATH="@@MOUNT_PATH@@"
+FS_TYPE="@@FS_TYPE@@"
+`;
+
+const ATTACH = `
+# Self-healing: wait until the previous instance has released the volume, then attach it here.
+command -v aws >/dev/null || dnf install -y awscli-2
+IMDS_TOKEN=$(curl -sSf -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
+INSTANCE_ID=$(curl -sSf -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" http://169.254.169.254/latest/meta-data/instance-id)
+for attempt in $(seq 1 90); do
+  STATE=$(aws ec2 describe-volumes --region "$REGION" --volume-ids "$VOLUME_ID" --query 'Volumes[0].State' --output text)
+  [ "$STATE" = "available" ] && break
+  echo "stateful-ecs: volume $VOLUME_ID is $STATE (attempt $attempt); waiting for it to be released"
+  sleep 10
+done
+aws ec2 attach-volume --region "$REGION" --volume-id "$VOLUME_ID" --instance-id "$INSTANCE_ID" --device @@DEVICE@@
+`;
+
+const MOUNT = `
+# Nitro instances show EBS volumes as NVMe devices named after the volume id; older ones keep the device name.
+NVME_DEVICE=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$(echo "$VOLUME_ID" | tr -d -)
+DEVICE=""
+for attempt in $(seq 1 120); do
+  if [ -e "$NVME_DEVICE" ]; then DEVICE="$NVME_DEVICE"; break; fi
+  if [ -e @@DEVICE@@ ]; then DEVICE=@@DEVICE@@; break; fi
+  sleep 5
+done
+[ -n "$DEVICE" ]
+
+# Never reformat: make a file system only when the device carries no signature at all (blkid -p exits 2).
+set +e
+blkid -p "$DEVICE" >/dev/null 2>&1
+PROBE=$?
+set -e
+if [ "$PROBE" -eq 2 ]; then
+  echo "stateful-ecs: $DEVICE is blank; creating a $FS_TYPE file system"
+  mkfs -t "$FS_TYPE" "$DEVICE"
+elif [ "$PROBE" -ne 0 ]; then
+  echo "stateful-ecs: cannot tell whether $DEVICE holds data (blkid exit $PROBE); refusing to format it"
+  false
+fi
+
+UUID=$(blkid -s UUID -o value "$DEVICE")
+mkdir -p "$MOUNT_PATH"
+grep -q "UUID=$UUID " /etc/fstab || echo "UUID=$UUID $MOUNT_PATH $FS_TYPE defaults,nofail 0 2" >>/etc/fstab
+systemctl daemon-reload
+mount "$MOUNT_PATH"
+mountpoint -q "$MOUNT_PATH"
+
+# On this boot and every later one, the ECS agent does not start unless the volume is mounted.
+mkdir -p /etc/systemd/system/ecs.service.d
+printf '[Unit]\\nRequiresMountsFor=%s\\n' "$MOUNT_PATH" >/etc/systemd/system/ecs.service.d/stateful-ecs-volume.conf
+systemctl daemon-reload
+
+# Join the cluster last, with the attributes that pin tasks here. IMDS is closed to awsvpc tasks.
+cat >>/etc/ecs/ecs.config <<'ECS_CONFIG'
+ECS_CLUSTER=@@CLUSTER@@
+ECS_INSTANCE_ATTRIBUTES=@@ATTRIBUTES@@
+ECS_AWSVPC_BLOCK_IMDS=true
+ECS_ENABLE_TASK_IAM_ROLE=true
+ECS_CONFIG
+echo "stateful-ecs: $VOLUME_ID mounted at $MOUNT_PATH; joining the cluster"
+`;
+
+/** The first-boot script of a pinned container instance. */
+export function bootstrapScript(input: BootstrapInput): string {
+  const values: Record<string, string> = {
+    VOLUME_ID: input.volumeId,
+    REGION: input.region,
+    MOUNT_PATH: input.mountPath,
+    FS_TYPE: input.fileSystem,
+    DEVICE: input.deviceName,
+    CLUSTER: input.clusterName,
+    ATTRIBUTES: input.attributesJson,
+  };
+  const template = HEADER + (input.attachVolume ? ATTACH : "") + MOUNT;
+  return template.replace(/@@([A-Z_]+)@@/g, (_match, name: string) => values[name]);
+}

@@ -1,0 +1,4 @@
+export * from "./attributes";
+export * from "./bootstrap-script";
+export * from "./pinned-ebs-capacity";
+export * from "./snapshots";

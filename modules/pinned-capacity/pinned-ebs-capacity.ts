@@ -1,0 +1,456 @@
+import { Fn, TerraformLocal, Token } from "cdktf";
+import { Construct } from "constructs";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import {
+  assumedBy,
+  awsContext,
+  checkInteger,
+  checkLiteral,
+  checkOneOf,
+  checkPattern,
+  isKnown,
+  lazyPolicyJson,
+  propError,
+  withTags,
+} from "../core";
+import { DeploymentSettings, PlacementConstraint, TaskVolume } from "../ecs";
+import { NetworkRef, validateNetworkRef } from "../network";
+import { instanceAttributesJson, memberOfExpression, validateAttributes } from "./attributes";
+import { bootstrapScript } from "./bootstrap-script";
+import { SnapshotOptions, VolumeSnapshots, validateSnapshotOptions } from "./snapshots";
+
+/** What happens when the host fails. */
+export type RecoveryMode = "self-healing" | "instance";
+export type VolumeFileSystem = "xfs" | "ext4";
+
+/** The data volume: gp3, encrypted, sized within what gp3 allows. */
+export interface PinnedVolumeOptions {
+  /**
+   * Size in GiB, 1 to 16384.
+   * @default 100
+   */
+  readonly sizeGib?: number;
+  /**
+   * Provisioned IOPS, 3000 to 16000 and at most 500 per GiB.
+   * @default 3000 (gp3's baseline, no extra charge)
+   */
+  readonly iops?: number;
+  /**
+   * Provisioned throughput in MiB/s, 125 to 1000 and at most a quarter of the IOPS.
+   * @default 125 (gp3's baseline, no extra charge)
+   */
+  readonly throughputMibps?: number;
+  /**
+   * A customer managed KMS key. The volume is always encrypted.
+   * @default - the AWS managed key `aws/ebs`
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * The file system made on a blank volume (a volume that has one is never reformatted).
+   * @default "xfs"
+   */
+  readonly fileSystem?: VolumeFileSystem;
+}
+
+export interface PinnedEbsCapacityProps {
+  /** The instance and its volume go into one private subnet of the network. */
+  readonly network: NetworkRef;
+  /**
+   * Which private subnet (index into `network.privateSubnetIds`); its zone is the volume's zone.
+   * @default 0
+   */
+  readonly subnetIndex?: number;
+  /** The ECS cluster the instance joins. */
+  readonly clusterName: string;
+  /**
+   * Custom ECS attributes set at first registration, such as `{ role: "db-primary" }`; tasks are pinned
+   * with `placementConstraint()`. Names must be literal; values may be Terraform expressions.
+   */
+  readonly attributes: Record<string, string>;
+  /**
+   * `self-healing`: an Auto Scaling group of one instance in the volume's zone, which attaches the volume at
+   * boot, so a lost host is replaced without a person. `instance`: one EC2 instance, the volume attached by
+   * Terraform, and the EC2 recover action on a failed system status check (same instance, same volume).
+   * @default "self-healing"
+   */
+  readonly recovery?: RecoveryMode;
+  /**
+   * The instance type; it must be in the subnet's zone and run the ECS-optimized Amazon Linux 2023 AMI.
+   * @default "t3.medium"
+   */
+  readonly instanceType?: string;
+  /**
+   * An AMI id instead of the current ECS-optimized Amazon Linux 2023 AMI (read from SSM at launch).
+   * @default - `resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id`
+   */
+  readonly amiId?: string;
+  /**
+   * Root volume size in GiB (images and container layers; never data), 30 to 16384.
+   * @default 30
+   */
+  readonly rootVolumeSizeGib?: number;
+  /**
+   * Where the data volume is mounted on the host; task host volumes live below it.
+   * @default "/mnt/data"
+   */
+  readonly mountPath?: string;
+  /** @default - the defaults of `PinnedVolumeOptions` */
+  readonly volume?: PinnedVolumeOptions;
+  /** @default - the defaults of `SnapshotOptions`: daily, 7 kept */
+  readonly snapshots?: SnapshotOptions;
+  /**
+   * Lets `terraform destroy` (or a replacement) delete the data volume. A final snapshot is taken either way.
+   * Must be a literal: Terraform reads `prevent_destroy` before any variable.
+   * @default false
+   */
+  readonly allowDestroy?: boolean;
+  /**
+   * Prefix of the resources' names.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+const RECOVERY_MODES: readonly string[] = ["self-healing", "instance"] satisfies RecoveryMode[];
+const FILE_SYSTEMS: readonly string[] = ["xfs", "ext4"] satisfies VolumeFileSystem[];
+const ECS_AMI = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+const DEVICE_NAME = "/dev/xvdf";
+const HTTPS = 443;
+/** gp3 limits as the AWS provider 5.100 enforces them. */
+const GP3 = {
+  minSize: 1,
+  maxSize: 16384,
+  minIops: 3000,
+  maxIops: 16000,
+  iopsPerGib: 500,
+  minMibps: 125,
+  maxMibps: 1000,
+};
+
+/**
+ * An ECS container instance with its own encrypted EBS volume, for a task that must stay next to its data.
+ * The instance sets custom attributes at boot, attaches (self-healing mode) and mounts the volume before the
+ * ECS agent starts, never reformats a volume that has a file system, and is replaced (self-healing) or
+ * recovered in place (instance) when its host fails. Snapshots run on a schedule. Tasks are pinned with
+ * `placementConstraint()`, mount `hostVolume()`, and run with `pinnedServiceSettings` so two tasks never
+ * write the volume at once.
+ */
+export class PinnedEbsCapacity extends Construct {
+  public readonly name: string;
+  public readonly recovery: RecoveryMode;
+  public readonly mountPath: string;
+  public readonly attributes: Record<string, string>;
+  public readonly volume: EbsVolume;
+  public readonly securityGroup: SecurityGroup;
+  public readonly instanceRole: IamRole;
+  public readonly launchTemplate: LaunchTemplate;
+  /** The instance (`instance` recovery) or undefined. */
+  public readonly instance?: Instance;
+  /** The Auto Scaling group (`self-healing` recovery) or undefined. */
+  public readonly autoScalingGroup?: AutoscalingGroup;
+  public readonly snapshots: VolumeSnapshots;
+  /** The first-boot script (a Terraform local, readable in `terraform console`). */
+  public readonly bootstrapScript: TerraformLocal;
+
+  constructor(scope: Construct, id: string, props: PinnedEbsCapacityProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.recovery = props.recovery ?? "self-healing";
+    this.mountPath = props.mountPath ?? "/mnt/data";
+    this.attributes = props.attributes;
+    const subnetIndex = props.subnetIndex ?? 0;
+    const volumeOptions = props.volume ?? {};
+    this.validate(props, subnetIndex, volumeOptions);
+
+    const subnetId = Fn.element(props.network.privateSubnetIds, subnetIndex);
+    const availabilityZone = Fn.element(props.network.privateSubnetAvailabilityZones, subnetIndex);
+    const context = awsContext(this);
+
+    this.volume = new EbsVolume(this, "volume", {
+      availabilityZone,
+      type: "gp3",
+      size: volumeOptions.sizeGib ?? 100,
+      iops: volumeOptions.iops ?? GP3.minIops,
+      throughput: volumeOptions.throughputMibps ?? GP3.minMibps,
+      encrypted: true,
+      kmsKeyId: volumeOptions.kmsKeyArn,
+      finalSnapshot: true,
+      tags: withTags(props.tags, { Name: `${this.name}-data`, [VolumeSnapshots.TARGET_TAG]: this.name }),
+      lifecycle: { preventDestroy: props.allowDestroy !== true },
+    });
+    this.snapshots = new VolumeSnapshots(this, "snapshots", {
+      name: this.name,
+      targetTagValue: this.name,
+      options: props.snapshots ?? {},
+      tags: props.tags,
+    });
+
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: `${this.name}-instance`,
+      description: `ECS container instance ${this.name}: HTTPS out to ECS, SSM, ECR and EC2; nothing in`,
+      vpcId: props.network.vpcId,
+      tags: withTags(props.tags, { Name: `${this.name}-instance` }),
+    });
+    new VpcSecurityGroupEgressRule(this, "https-out", {
+      securityGroupId: this.securityGroup.id,
+      cidrIpv4: "0.0.0.0/0",
+      ipProtocol: "tcp",
+      fromPort: HTTPS,
+      toPort: HTTPS,
+      description: "HTTPS out: ECS, SSM, ECR, EC2 APIs",
+    });
+
+    this.instanceRole = new IamRole(this, "instance-role", {
+      name: `${this.name}-instance`,
+      description: "ECS container instance: registers with ECS, is reachable by SSM, attaches its data volume",
+      assumeRolePolicy: assumedBy("ec2.amazonaws.com"),
+      tags: props.tags,
+    });
+    const managedPolicies = ["service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore"];
+    managedPolicies.forEach((policy, index) => {
+      new IamRolePolicyAttachment(this, `managed-policy-${index}`, {
+        role: this.instanceRole.name,
+        policyArn: `arn:${context.partition}:iam::aws:policy/${policy}`,
+      });
+    });
+    const profile = new IamInstanceProfile(this, "instance-profile", {
+      name: `${this.name}-instance`,
+      role: this.instanceRole.name,
+      tags: props.tags,
+    });
+
+    // A local holds the script (a Terraform template with references inside), so base64encode() takes a reference.
+    this.bootstrapScript = new TerraformLocal(
+      this,
+      "bootstrap-script",
+      bootstrapScript({
+        clusterName: props.clusterName,
+        attributesJson: instanceAttributesJson(props.attributes),
+        volumeId: this.volume.id,
+        region: context.region,
+        mountPath: this.mountPath,
+        fileSystem: volumeOptions.fileSystem ?? "xfs",
+        deviceName: DEVICE_NAME,
+        attachVolume: this.recovery === "self-healing",
+      }),
+    );
+    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+      name: `${this.name}-instance`,
+      imageId: props.amiId ?? ECS_AMI,
+      instanceType: props.instanceType ?? "t3.medium",
+      iamInstanceProfile: { arn: profile.arn },
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      userData: Fn.base64encode(this.bootstrapScript.asString),
+      updateDefaultVersion: true,
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        // 2 lets containers on the host network reach IMDSv2; awsvpc tasks are blocked (ECS_AWSVPC_BLOCK_IMDS).
+        httpPutResponseHopLimit: 2,
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            volumeSize: props.rootVolumeSizeGib ?? 30,
+            volumeType: "gp3",
+            encrypted: "true",
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      tagSpecifications: ["instance", "volume"].map((resourceType) => ({
+        resourceType,
+        tags: withTags(props.tags, { Name: `${this.name}-instance` }),
+      })),
+      tags: props.tags,
+    });
+    const launchTemplate = { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) };
+
+    if (this.recovery === "instance") {
+      this.instance = new Instance(this, "instance", {
+        launchTemplate,
+        subnetId,
+        tags: withTags(props.tags, { Name: `${this.name}-instance` }),
+      });
+      new VolumeAttachment(this, "volume-attachment", {
+        deviceName: DEVICE_NAME,
+        volumeId: this.volume.id,
+        instanceId: this.instance.id,
+        // Stop the instance before Terraform ever detaches the volume, so no write is cut off midway.
+        stopInstanceBeforeDetaching: true,
+      });
+      new CloudwatchMetricAlarm(this, "recover-alarm", {
+        alarmName: `${this.name}-instance-recover`,
+        alarmDescription: "The host failed its system status check: EC2 recovers the instance, same id and volume",
+        namespace: "AWS/EC2",
+        metricName: "StatusCheckFailed_System",
+        dimensions: { InstanceId: this.instance.id },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 2,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        alarmActions: [`arn:${context.partition}:automate:${context.region}:ec2:recover`],
+        tags: props.tags,
+      });
+    } else {
+      this.autoScalingGroup = new AutoscalingGroup(this, "auto-scaling-group", {
+        name: `${this.name}-instance`,
+        minSize: 1,
+        maxSize: 1,
+        desiredCapacity: 1,
+        vpcZoneIdentifier: [subnetId],
+        launchTemplate,
+        healthCheckType: "EC2",
+        healthCheckGracePeriod: 300,
+        tag: [{ key: "Name", value: `${this.name}-instance`, propagateAtLaunch: true }],
+      });
+      this.grantAttachToGroup(this.autoScalingGroup.name, context);
+    }
+  }
+
+  /** A `memberOf` constraint that pins tasks to this instance: all attributes, or the one named. */
+  placementConstraint(attributeName?: string): PlacementConstraint {
+    if (attributeName === undefined) return { type: "memberOf", expression: memberOfExpression(this.attributes) };
+    if (!(attributeName in this.attributes)) {
+      throw propError(
+        this,
+        `placementConstraint('${attributeName}'): the instance sets no such attribute; it sets: ${Object.keys(this.attributes).join(", ")}`,
+      );
+    }
+    return { type: "memberOf", expression: memberOfExpression({ [attributeName]: this.attributes[attributeName] }) };
+  }
+
+  /** A task definition `host_path` volume under the mount path (`subPath` relative, without `..`). */
+  hostVolume(name: string, subPath?: string): TaskVolume {
+    checkPattern(this, "hostVolume name", name, /^[A-Za-z0-9_-]{1,255}$/, "1 to 255 letters, digits, '_' or '-'");
+    if (subPath !== undefined && isKnown(subPath)) {
+      const segments = subPath.split("/");
+      if (subPath.startsWith("/") || segments.includes("..") || segments.includes("")) {
+        throw propError(
+          this,
+          `hostVolume subPath '${subPath}' must be a relative path below the mount path, without '..'`,
+        );
+      }
+    }
+    const hostPath = subPath === undefined ? this.mountPath : `${this.mountPath}/${subPath}`;
+    return {
+      volume: { name, hostPath },
+      fargateCompatible: false,
+      mountPoint: (containerPath, options = {}) => ({
+        sourceVolume: name,
+        containerPath,
+        readOnly: options.readOnly === true,
+      }),
+    };
+  }
+
+  /**
+   * Deployment settings for the pinned service: stop the old task before starting the new one (0% / 100%),
+   * so two tasks never write the volume at once. A deployment has a short outage; that is the price.
+   */
+  get pinnedServiceSettings(): DeploymentSettings {
+    return { minimumHealthyPercent: 0, maximumPercent: 100 };
+  }
+
+  /** Self-healing: the instance may attach this volume, and only to instances of its own group. */
+  private grantAttachToGroup(groupName: string, context: { partition: string; region: string }): void {
+    new IamRolePolicy(this, "attach-volume", {
+      role: this.instanceRole.name,
+      name: `${this.name}-attach-data-volume`,
+      policy: lazyPolicyJson(() => [
+        { Sid: "DescribeVolumes", Effect: "Allow", Action: "ec2:DescribeVolumes", Resource: "*" },
+        { Sid: "AttachThisVolume", Effect: "Allow", Action: "ec2:AttachVolume", Resource: this.volume.arn },
+        {
+          Sid: "ToInstancesOfThisGroup",
+          Effect: "Allow",
+          Action: "ec2:AttachVolume",
+          Resource: `arn:${context.partition}:ec2:${context.region}:*:instance/*`,
+          Condition: { StringEquals: { "ec2:ResourceTag/aws:autoscaling:groupName": groupName } },
+        },
+      ]),
+    });
+  }
+
+  private validate(props: PinnedEbsCapacityProps, subnetIndex: number, volume: PinnedVolumeOptions): void {
+    validateNetworkRef(this, props.network, ["private"]);
+    checkInteger(this, "subnetIndex", subnetIndex, 0, 1000);
+    const subnets = props.network.privateSubnetIds;
+    if (isKnown(subnets) && isKnown(subnetIndex) && subnetIndex >= subnets.length) {
+      throw propError(this, `subnetIndex ${subnetIndex} is past the ${subnets.length} private subnet(s) of network`);
+    }
+    checkPattern(this, "name", this.name, /^[A-Za-z0-9][A-Za-z0-9_-]{0,45}$/, "1 to 46 letters, digits, '_' or '-'");
+    checkPattern(this, "clusterName", props.clusterName, /^[A-Za-z0-9_-]{1,255}$/, "an ECS cluster name");
+    validateAttributes(this, props.attributes);
+    checkOneOf(this, "recovery", this.recovery, RECOVERY_MODES);
+    checkLiteral(this, "recovery", this.recovery, "it decides which resources exist");
+    checkLiteral(this, "allowDestroy", props.allowDestroy, "it sets lifecycle.prevent_destroy");
+    checkPattern(
+      this,
+      "instanceType",
+      props.instanceType,
+      /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+      "an instance type such as 't3.medium'",
+    );
+    checkPattern(
+      this,
+      "amiId",
+      props.amiId,
+      /^(ami-[0-9a-f]{8,17}|resolve:ssm:\S+)$/,
+      "an AMI id or a resolve:ssm: parameter",
+    );
+    checkInteger(this, "rootVolumeSizeGib", props.rootVolumeSizeGib, 30, GP3.maxSize);
+    checkPattern(
+      this,
+      "mountPath",
+      this.mountPath,
+      /^\/[A-Za-z0-9_./-]*[A-Za-z0-9_-]$/,
+      "an absolute path such as '/mnt/data'",
+    );
+    if (isKnown(this.mountPath) && ["/", "/var", "/etc", "/usr", "/tmp", "/boot"].includes(this.mountPath)) {
+      throw propError(
+        this,
+        `mountPath '${this.mountPath}' is a system directory; use a directory of its own such as '/mnt/data'`,
+      );
+    }
+    this.validateVolume(volume);
+    validateSnapshotOptions(this, props.snapshots ?? {});
+  }
+
+  private validateVolume(volume: PinnedVolumeOptions): void {
+    const size = volume.sizeGib ?? 100;
+    const iops = volume.iops ?? GP3.minIops;
+    const throughput = volume.throughputMibps ?? GP3.minMibps;
+    checkInteger(this, "volume.sizeGib", size, GP3.minSize, GP3.maxSize);
+    checkInteger(this, "volume.iops", iops, GP3.minIops, GP3.maxIops);
+    checkInteger(this, "volume.throughputMibps", throughput, GP3.minMibps, GP3.maxMibps);
+    if (isKnown(size) && isKnown(iops) && iops > GP3.iopsPerGib * size && iops > GP3.minIops) {
+      throw propError(this, `volume.iops ${iops} is over ${GP3.iopsPerGib} per GiB of a ${size} GiB volume`);
+    }
+    if (isKnown(iops) && isKnown(throughput) && throughput > iops / 4) {
+      throw propError(this, `volume.throughputMibps ${throughput} is over a quarter of volume.iops ${iops}`);
+    }
+    checkPattern(
+      this,
+      "volume.kmsKeyArn",
+      volume.kmsKeyArn,
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/,
+      "a KMS key ARN",
+    );
+    checkOneOf(this, "volume.fileSystem", volume.fileSystem, FILE_SYSTEMS);
+  }
+}

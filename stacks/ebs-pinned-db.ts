@@ -1,0 +1,65 @@
+import { Construct } from "constructs";
+import { ContainerLogs, Ec2Service, EcsCluster, GeneratedSecret, TaskRoles } from "../modules/ecs";
+import { ExampleNetwork } from "../modules/network";
+import { PinnedEbsCapacity, RecoveryMode } from "../modules/pinned-capacity";
+import { ExampleStack, ExampleStackProps } from "./example-stack";
+
+export interface EbsPinnedDbStackProps extends ExampleStackProps {
+  /**
+   * How the database host recovers: see `PinnedEbsCapacity`.
+   * @default "self-healing"
+   */
+  readonly recovery?: RecoveryMode;
+}
+
+/**
+ * Pattern 2, EBS-pinned EC2 capacity: PostgreSQL whose data directory is a host volume on an encrypted EBS
+ * volume, pinned to the one container instance that mounts it (`role=db-primary`). The instance group heals
+ * itself: a lost host is replaced, the new one attaches the same volume, and the task comes back with its
+ * data. Deployments stop the old task before starting the new one, so the volume never has two writers.
+ * Prefer a managed database (RDS) where you can; this pattern is for workloads that cannot move yet.
+ */
+export class EbsPinnedDbStack extends ExampleStack {
+  public readonly capacity: PinnedEbsCapacity;
+  public readonly service: Ec2Service;
+
+  constructor(scope: Construct, id: string, props: EbsPinnedDbStackProps) {
+    super(scope, id, props);
+    const network = new ExampleNetwork(this, "network", { availabilityZones: props.availabilityZones });
+    const cluster = new EcsCluster(this, "cluster", { name: id });
+
+    this.capacity = new PinnedEbsCapacity(this, "db", {
+      network: network.ref,
+      clusterName: cluster.name,
+      attributes: { role: "db-primary" },
+      recovery: props.recovery,
+      name: `${id}-db`,
+      volume: { sizeGib: 50 },
+    });
+
+    const roles = new TaskRoles(this, "roles", { name: `${id}-postgres` });
+    const password = new GeneratedSecret(this, "postgres-password", { name: `${id}/postgres-password` });
+    password.grantRead(roles.executionRole);
+
+    this.service = new Ec2Service(this, "postgres", {
+      clusterArn: cluster.arn,
+      network: network.ref,
+      roles,
+      logs: new ContainerLogs(this, "logs", { logGroupName: `/ecs/${id}/postgres`, retentionInDays: 30 }),
+      cpu: 1024,
+      memory: 2048,
+      container: {
+        name: "postgres",
+        image: "public.ecr.aws/docker/library/postgres:16",
+        port: 5432,
+        environment: { PGDATA: "/var/lib/postgresql/data/pgdata" },
+        secrets: { POSTGRES_PASSWORD: password.arn },
+        // PostgreSQL writes its socket and lock files under /var/run.
+        readonlyRootFilesystem: false,
+      },
+      mounts: [{ volume: this.capacity.hostVolume("pgdata", "postgres"), containerPath: "/var/lib/postgresql/data" }],
+      placementConstraints: [this.capacity.placementConstraint()],
+      deployment: this.capacity.pinnedServiceSettings,
+    });
+  }
+}
