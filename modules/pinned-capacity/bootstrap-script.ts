@@ -22,7 +22,12 @@ const HEADER = `#!/bin/bash
 # stateful-ecs: attach the data volume, format it only if it is blank, mount it, and only then join the
 # ECS cluster. The ECS agent starts after this script (ecs.service runs After=cloud-final.service).
 set -euo pipefail
-exec >>/var/log/stateful-ecs-bootstrap.log 2>&1
+LOG_FILE=/var/log/stateful-ecs-bootstrap.log
+FSTAB=/etc/fstab
+ECS_CONFIG_FILE=/etc/ecs/ecs.config
+ECS_DROP_IN_DIR=/etc/systemd/system/ecs.service.d
+DEVICE_DIR=/dev/disk/by-id
+exec >>"$LOG_FILE" 2>&1
 trap 'echo "stateful-ecs: bootstrap failed; the ECS agent stays off so no task can write to the root disk"; systemctl mask ecs.service' ERR
 
 VOLUME_ID="@@VOLUME_ID@@"
@@ -47,7 +52,7 @@ aws ec2 attach-volume --region "$REGION" --volume-id "$VOLUME_ID" --instance-id 
 
 const MOUNT = `
 # Nitro instances show EBS volumes as NVMe devices named after the volume id; older ones keep the device name.
-NVME_DEVICE=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$(echo "$VOLUME_ID" | tr -d -)
+NVME_DEVICE="$DEVICE_DIR"/nvme-Amazon_Elastic_Block_Store_$(echo "$VOLUME_ID" | tr -d -)
 DEVICE=""
 for attempt in $(seq 1 120); do
   if [ -e "$NVME_DEVICE" ]; then DEVICE="$NVME_DEVICE"; break; fi
@@ -71,18 +76,18 @@ fi
 
 UUID=$(blkid -s UUID -o value "$DEVICE")
 mkdir -p "$MOUNT_PATH"
-grep -q "UUID=$UUID " /etc/fstab || echo "UUID=$UUID $MOUNT_PATH $FS_TYPE defaults,nofail 0 2" >>/etc/fstab
+grep -q "UUID=$UUID " "$FSTAB" || echo "UUID=$UUID $MOUNT_PATH $FS_TYPE defaults,nofail 0 2" >>"$FSTAB"
 systemctl daemon-reload
 mount "$MOUNT_PATH"
 mountpoint -q "$MOUNT_PATH"
 
 # On this boot and every later one, the ECS agent does not start unless the volume is mounted.
-mkdir -p /etc/systemd/system/ecs.service.d
-printf '[Unit]\\nRequiresMountsFor=%s\\n' "$MOUNT_PATH" >/etc/systemd/system/ecs.service.d/stateful-ecs-volume.conf
+mkdir -p "$ECS_DROP_IN_DIR"
+printf '[Unit]\\nRequiresMountsFor=%s\\n' "$MOUNT_PATH" >"$ECS_DROP_IN_DIR"/stateful-ecs-volume.conf
 systemctl daemon-reload
 
 # Join the cluster last, with the attributes that pin tasks here. IMDS is closed to awsvpc tasks.
-cat >>/etc/ecs/ecs.config <<'ECS_CONFIG'
+cat >>"$ECS_CONFIG_FILE" <<'ECS_CONFIG'
 ECS_CLUSTER=@@CLUSTER@@
 ECS_INSTANCE_ATTRIBUTES=@@ATTRIBUTES@@
 ECS_AWSVPC_BLOCK_IMDS=true
