@@ -1,0 +1,109 @@
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { exampleStack } from "../support/example-app";
+import { describeWithTerraform, plan } from "../support/harness";
+import { ResourceChange } from "../support/terraform";
+
+type Resource = Record<string, any>;
+const all = (config: { resource?: Record<string, Record<string, Resource>> }, type: string): Resource[] =>
+  Object.values(config.resource?.[type] ?? {});
+
+describe.each(["ebs-pinned-db", "ebs-pinned-db-instance"])("stack %s", (name) => {
+  const stack = exampleStack(name);
+  const [taskDefinition] = all(stack.config, "aws_ecs_task_definition");
+  const [container] = JSON.parse(taskDefinition.container_definitions);
+  const script = Object.values((stack.config as { locals?: Record<string, string> }).locals ?? {})[0] ?? "";
+
+  it("sets role=db-primary on its container instance at boot, joining the stack's cluster", () => {
+    expect(script).toContain('ECS_INSTANCE_ATTRIBUTES={"role":"db-primary"}\n');
+    expect(script).toMatch(/ECS_CLUSTER=\$\{aws_ecs_cluster\.cluster_\w+\.name\}\n/);
+  });
+
+  it("runs PostgreSQL on EC2, pinned to that instance, one writer at a time", () => {
+    expect(stack.json).toHaveResourceWithProperties(EcsService, {
+      launch_type: "EC2",
+      desired_count: 1,
+      deployment_minimum_healthy_percent: 0,
+      deployment_maximum_percent: 100,
+    });
+    expect(taskDefinition.placement_constraints).toEqual([
+      { type: "memberOf", expression: "attribute:role == db-primary" },
+    ]);
+    expect(container.image).toBe("public.ecr.aws/docker/library/postgres:16");
+  });
+
+  it("keeps the data directory on the host volume under the EBS mount", () => {
+    expect(taskDefinition.volume).toEqual([{ name: "pgdata", host_path: "/mnt/data/postgres" }]);
+    expect(container.mountPoints).toEqual([
+      { sourceVolume: "pgdata", containerPath: "/var/lib/postgresql/data", readOnly: false },
+    ]);
+  });
+
+  it("reads the password from Secrets Manager through the execution role, never from plain text", () => {
+    expect(container.secrets).toEqual([
+      {
+        name: "POSTGRES_PASSWORD",
+        valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.postgres-password_secret_\w+\.arn\}$/),
+      },
+    ]);
+    expect(container.environment.map((variable: { name: string }) => variable.name)).toEqual(["PGDATA"]);
+    const [read] = all(stack.config, "aws_iam_role_policy").filter(
+      (policy) => policy.name === "read-postgres-password",
+    );
+    expect(read.role).toMatch(/aws_iam_role\.roles_execution-role_\w+\.name/);
+  });
+
+  it("logs to a group with a retention period", () => {
+    expect(all(stack.config, "aws_cloudwatch_log_group")).toEqual([
+      expect.objectContaining({ name: `/ecs/${name}/postgres`, retention_in_days: 30 }),
+    ]);
+  });
+
+  it("protects the data volume and snapshots it", () => {
+    expect(all(stack.config, "aws_ebs_volume")).toEqual([
+      expect.objectContaining({ encrypted: true, lifecycle: { prevent_destroy: true }, final_snapshot: true }),
+    ]);
+    expect(all(stack.config, "aws_dlm_lifecycle_policy")).toHaveLength(1);
+  });
+});
+
+describe("recovery modes of the two stacks", () => {
+  const types = (name: string) => Object.keys(exampleStack(name).config.resource ?? {});
+
+  it("self-healing: an Auto Scaling group, no Terraform-managed instance", () => {
+    expect(types("ebs-pinned-db")).toContain("aws_autoscaling_group");
+    expect(types("ebs-pinned-db")).not.toContain("aws_instance");
+  });
+
+  it("instance: one instance, a Terraform attachment and the recover alarm", () => {
+    expect(types("ebs-pinned-db-instance")).toEqual(
+      expect.arrayContaining(["aws_instance", "aws_volume_attachment", "aws_cloudwatch_metric_alarm"]),
+    );
+    expect(types("ebs-pinned-db-instance")).not.toContain("aws_autoscaling_group");
+  });
+});
+
+describeWithTerraform("stack ebs-pinned-db, planned offline", () => {
+  let changes: ResourceChange[];
+  beforeAll(async () => {
+    changes = (await plan(exampleStack("ebs-pinned-db").dir)).resource_changes ?? [];
+  });
+  const after = (type: string) => changes.filter((change) => change.type === type).map((change) => change.change.after);
+
+  it("puts the volume and the instance group in the same zone and subnet", () => {
+    expect(after("aws_ebs_volume")).toEqual([expect.objectContaining({ availability_zone: "eu-west-1a", size: 50 })]);
+    expect(after("aws_autoscaling_group")).toEqual([
+      expect.objectContaining({ min_size: 1, max_size: 1, desired_capacity: 1 }),
+    ]);
+  });
+
+  it("renders the bootstrap script into the launch template's user data", () => {
+    const [template] = after("aws_launch_template");
+    expect(template).toHaveProperty(
+      "image_id",
+      "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+    );
+    expect(changes.filter((change) => change.type === "aws_launch_template")[0].change.after_unknown).toMatchObject({
+      user_data: true,
+    });
+  });
+});
