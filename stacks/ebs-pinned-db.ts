@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
-import { ContainerLogs, Ec2Service, EcsCluster, GeneratedSecret, TaskRoles } from "../modules/ecs";
-import { ExampleNetwork } from "../modules/network";
+import { ContainerLogs, Ec2Service, GeneratedSecret, TaskRoles } from "../modules/ecs";
 import { PinnedEbsCapacity, RecoveryMode } from "../modules/pinned-capacity";
-import { ExampleStack, ExampleStackProps } from "./example-stack";
+import { ExampleClusterStack, ExampleStackProps } from "./example-stack";
 
 export interface EbsPinnedDbStackProps extends ExampleStackProps {
   /**
@@ -19,14 +18,13 @@ export interface EbsPinnedDbStackProps extends ExampleStackProps {
  * data. Deployments stop the old task before starting the new one, so the volume never has two writers.
  * Prefer a managed database (RDS) where you can; this pattern is for workloads that cannot move yet.
  */
-export class EbsPinnedDbStack extends ExampleStack {
+export class EbsPinnedDbStack extends ExampleClusterStack {
   public readonly capacity: PinnedEbsCapacity;
   public readonly service: Ec2Service;
 
   constructor(scope: Construct, id: string, props: EbsPinnedDbStackProps) {
     super(scope, id, props);
-    const network = new ExampleNetwork(this, "network", { availabilityZones: props.availabilityZones });
-    const cluster = new EcsCluster(this, "cluster", { name: id });
+    const { network, cluster } = this;
 
     this.capacity = new PinnedEbsCapacity(this, "db", {
       network: network.ref,

@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
-import { ContainerLogs, EcsCluster, FargateService, TaskRoles } from "../modules/ecs";
+import { ContainerLogs, FargateService, TaskRoles } from "../modules/ecs";
 import { EfsStorage } from "../modules/efs-storage";
-import { ExampleNetwork } from "../modules/network";
-import { ExampleStack, ExampleStackProps } from "./example-stack";
+import { ExampleClusterStack, ExampleStackProps } from "./example-stack";
 
 const NFS_PORT = 2049;
 
@@ -11,14 +10,13 @@ const NFS_PORT = 2049;
  * `processing` access point (uid/gid 1000, directory /processing, mode 755), mounted at /data. A replaced
  * task finds its files where the old one left them.
  */
-export class EfsFargateStack extends ExampleStack {
+export class EfsFargateStack extends ExampleClusterStack {
   public readonly storage: EfsStorage;
   public readonly service: FargateService;
 
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
-    const network = new ExampleNetwork(this, "network", { availabilityZones: props.availabilityZones });
-    const cluster = new EcsCluster(this, "cluster", { name: id });
+    const { network, cluster } = this;
 
     this.storage = new EfsStorage(this, "data", { network: network.ref, name: `${id}-data` });
     const processing = this.storage.addAccessPoint("processing", {

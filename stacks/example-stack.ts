@@ -2,6 +2,8 @@ import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { propError } from "../modules/core";
+import { EcsCluster } from "../modules/ecs";
+import { ExampleNetwork } from "../modules/network";
 
 /** What every example stack needs to know about where it deploys. */
 export interface ExampleStackProps {
@@ -26,5 +28,17 @@ export class ExampleStack extends TerraformStack {
       region: props.region,
       defaultTags: [{ tags: { Project: "stateful-ecs", Stack: id, ManagedBy: "cdktf" } }],
     });
+  }
+}
+
+/** A pattern stack: the example network and an ECS cluster named after the stack, on top of `ExampleStack`. */
+export class ExampleClusterStack extends ExampleStack {
+  public readonly network: ExampleNetwork;
+  public readonly cluster: EcsCluster;
+
+  constructor(scope: Construct, id: string, props: ExampleStackProps) {
+    super(scope, id, props);
+    this.network = new ExampleNetwork(this, "network", { availabilityZones: props.availabilityZones });
+    this.cluster = new EcsCluster(this, "cluster", { name: id });
   }
 }

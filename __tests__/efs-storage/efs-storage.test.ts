@@ -1,4 +1,4 @@
-import { Testing, TerraformVariable, Token } from "cdktf";
+import { Testing, Token } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
@@ -11,7 +11,15 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { expressionOf } from "../../modules/core";
 import { TaskRoles } from "../../modules/ecs";
 import { EfsStorage, EfsStorageProps } from "../../modules/efs-storage";
-import { existingNetwork, onlyResource, parsePolicy, resources, synthConfig, testStack } from "../support/fixtures";
+import {
+  existingNetwork,
+  onlyResource,
+  parsePolicy,
+  resources,
+  synthConfig,
+  testStack,
+  variables,
+} from "../support/fixtures";
 
 function storageIn(scope: Construct, props: Partial<EfsStorageProps> = {}): EfsStorage {
   return new EfsStorage(scope, "data", { network: existingNetwork, ...props });
@@ -427,16 +435,9 @@ describe("EfsStorage addOutputs", () => {
 
 describe("EfsStorage fed by Terraform variables", () => {
   const synthesized = synthConfig((scope) => {
-    const variable = (name: string, type: string) => new TerraformVariable(scope, name, { type });
-    const list = (name: string) => variable(name, "list(string)").listValue;
+    const { variable, list, network } = variables(scope);
     const storage = new EfsStorage(scope, "data", {
-      network: {
-        vpcId: variable("vpc_id", "string").stringValue,
-        privateSubnetIds: list("subnets"),
-        privateSubnetAvailabilityZones: list("zones"),
-        publicSubnetIds: [],
-        publicSubnetAvailabilityZones: [],
-      },
+      network: network(),
       name: variable("name", "string").stringValue,
       kmsKeyArn: variable("kms", "string").stringValue,
       throughputMode: variable("throughput", "string").stringValue as "elastic",

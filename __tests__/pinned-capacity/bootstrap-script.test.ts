@@ -207,36 +207,29 @@ describe("bootstrap script in self-healing mode", () => {
 });
 
 describe("bootstrap script template", () => {
+  const scriptFor = (attachVolume: boolean) =>
+    bootstrapScript({
+      clusterName: "main",
+      attributesJson: "{}",
+      volumeId: VOLUME_ID,
+      region: "eu-west-1",
+      mountPath: "/mnt/data",
+      fileSystem: "xfs",
+      deviceName: "/dev/xvdf",
+      attachVolume,
+    });
+
   it("holds no Terraform template syntax of its own, so only the values' references are interpolated", () => {
-    for (const attachVolume of [true, false]) {
-      const script = bootstrapScript({
-        clusterName: "main",
-        attributesJson: "{}",
-        volumeId: VOLUME_ID,
-        region: "eu-west-1",
-        mountPath: "/mnt/data",
-        fileSystem: "xfs",
-        deviceName: "/dev/xvdf",
-        attachVolume,
-      });
+    for (const script of [scriptFor(true), scriptFor(false)]) {
       expect(script).not.toMatch(/[$%]\{/);
       expect(script).not.toContain("@@");
     }
   });
 
   it("attaches the volume itself only in self-healing mode", () => {
-    const scripts = [true, false].map((attachVolume) =>
-      bootstrapScript({
-        clusterName: "main",
-        attributesJson: "{}",
-        volumeId: VOLUME_ID,
-        region: "eu-west-1",
-        mountPath: "/mnt/data",
-        fileSystem: "xfs",
-        deviceName: "/dev/xvdf",
-        attachVolume,
-      }),
-    );
-    expect(scripts.map((script) => script.includes("aws ec2 attach-volume"))).toEqual([true, false]);
+    expect([scriptFor(true), scriptFor(false)].map((script) => script.includes("aws ec2 attach-volume"))).toEqual([
+      true,
+      false,
+    ]);
   });
 });

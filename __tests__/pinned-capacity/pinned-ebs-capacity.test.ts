@@ -1,4 +1,3 @@
-import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -16,6 +15,7 @@ import {
   resources,
   synthConfig,
   testStack,
+  variables,
 } from "../support/fixtures";
 
 function capacityIn(scope: Construct, props: Partial<PinnedEbsCapacityProps> = {}): PinnedEbsCapacity {
@@ -274,16 +274,9 @@ describe("PinnedEbsCapacity for tasks", () => {
 
 describe("PinnedEbsCapacity fed by Terraform variables", () => {
   const synthesized = synthConfig((scope) => {
-    const variable = (name: string, type: string) => new TerraformVariable(scope, name, { type });
-    const list = (name: string) => variable(name, "list(string)").listValue;
+    const { variable, network } = variables(scope);
     new PinnedEbsCapacity(scope, "db", {
-      network: {
-        vpcId: variable("vpc_id", "string").stringValue,
-        privateSubnetIds: list("subnets"),
-        privateSubnetAvailabilityZones: list("zones"),
-        publicSubnetIds: [],
-        publicSubnetAvailabilityZones: [],
-      },
+      network: network(),
       subnetIndex: variable("subnet_index", "number").numberValue,
       clusterName: variable("cluster", "string").stringValue,
       attributes: { role: variable("role", "string").stringValue },

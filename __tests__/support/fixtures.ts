@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { NetworkRef } from "../../modules/network";
@@ -12,6 +12,23 @@ export const existingNetwork: NetworkRef = {
   publicSubnetIds: ["subnet-0ccccccccccccccc3", "subnet-0ddddddddddddddd4"],
   publicSubnetAvailabilityZones: ["eu-west-1a", "eu-west-1b"],
 };
+
+/** Declares Terraform variables in a scope, as a vendored module's inputs: `variable(name, type)`. */
+export function variables(scope: Construct) {
+  const variable = (name: string, type: string) => new TerraformVariable(scope, name, { type });
+  return {
+    variable,
+    list: (name: string) => variable(name, "list(string)").listValue,
+    /** A NetworkRef fed by variables `vpc_id`, `subnets` and `zones` (no public subnets). */
+    network: (): NetworkRef => ({
+      vpcId: variable("vpc_id", "string").stringValue,
+      privateSubnetIds: variable("subnets", "list(string)").listValue,
+      privateSubnetAvailabilityZones: variable("zones", "list(string)").listValue,
+      publicSubnetIds: [],
+      publicSubnetAvailabilityZones: [],
+    }),
+  };
+}
 
 /** A stack with an AWS provider, for module tests that synthesize with validations on. */
 export function testStack(): TerraformStack {
