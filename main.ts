@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { EbsPinnedDbStack } from "./stacks/ebs-pinned-db";
 import { EfsFargateStack } from "./stacks/efs-fargate";
 import { ExampleNetworkStack } from "./stacks/example-network";
+import { StickySessionsStack } from "./stacks/sticky-sessions";
 
 /** Where the example stacks deploy. Change both together: the zones must belong to the region. */
 const target = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
@@ -15,6 +16,7 @@ export function addExampleStacks(app: App): App {
   new EfsFargateStack(app, "efs-fargate", target);
   new EbsPinnedDbStack(app, "ebs-pinned-db", { ...target, recovery: "self-healing" });
   new EbsPinnedDbStack(app, "ebs-pinned-db-instance", { ...target, recovery: "instance" });
+  new StickySessionsStack(app, "sticky-sessions", target);
   return app;
 }
 

@@ -1,11 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { awsContext, checkOneOfNumbers, checkPattern } from "../core";
-
-/** The retention periods CloudWatch Logs accepts, in days (never-expire is deliberately not offered). */
-const RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+import { LOG_RETENTION_DAYS, awsContext, checkOneOfNumbers, checkPattern } from "../core";
 
 export interface ContainerLogsProps {
   /**
@@ -34,7 +29,7 @@ export class ContainerLogs extends Construct {
   constructor(scope: Construct, id: string, props: ContainerLogsProps = {}) {
     super(scope, id);
     const retentionInDays = props.retentionInDays ?? 30;
-    checkOneOfNumbers(this, "retentionInDays", retentionInDays, RETENTION_DAYS);
+    checkOneOfNumbers(this, "retentionInDays", retentionInDays, LOG_RETENTION_DAYS);
     checkPattern(this, "kmsKeyArn", props.kmsKeyArn, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, "a KMS key ARN");
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: props.logGroupName ?? `/ecs/${id}`,

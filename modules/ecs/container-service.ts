@@ -1,9 +1,10 @@
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition, EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { checkInteger, checkPattern, withTags } from "../core";
+import { checkInteger, checkPattern, propError, withTags } from "../core";
 import { NetworkRef, validateNetworkRef } from "../network";
 import { ContainerLogs } from "./container-logs";
 import { TaskRoles } from "./task-roles";
@@ -54,6 +55,16 @@ export interface ServiceMount {
   readonly readOnly?: boolean;
 }
 
+/** A load balancer target group the service registers its tasks in (by IP), for example `StickyAlb.target`. */
+export interface LoadBalancerTarget {
+  readonly targetGroupArn: string;
+  /**
+   * What the service must be created after: the listener that attaches the target group to its load
+   * balancer (ECS refuses a target group that no load balancer uses yet).
+   */
+  readonly dependsOn: ITerraformDependable[];
+}
+
 /** What every container service takes, whatever runs it. */
 export interface ContainerServiceProps {
   /** The cluster to run in. */
@@ -68,6 +79,11 @@ export interface ContainerServiceProps {
    * @default - none
    */
   readonly mounts?: ServiceMount[];
+  /**
+   * Registers the tasks' `container.port` in a load balancer's target group.
+   * @default - no load balancer
+   */
+  readonly loadBalancer?: LoadBalancerTarget;
   /**
    * Number of tasks, 0 to 1000.
    * @default 1
@@ -136,6 +152,9 @@ export abstract class ContainerService extends Construct {
     mounts.forEach((mount, index) =>
       checkPattern(this, `mounts[${index}].containerPath`, mount.containerPath, /^\/\S*$/, "an absolute path"),
     );
+    if (props.loadBalancer && props.container.port === undefined) {
+      throw propError(this, "loadBalancer needs container.port: the port the target group sends traffic to");
+    }
     this.checkLaunch(props, launch);
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
@@ -189,6 +208,19 @@ export abstract class ContainerService extends Construct {
       deploymentMinimumHealthyPercent: launch.deployment.minimumHealthyPercent,
       deploymentMaximumPercent: launch.deployment.maximumPercent,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      ...(props.loadBalancer
+        ? {
+            loadBalancer: [
+              {
+                targetGroupArn: props.loadBalancer.targetGroupArn,
+                containerName: container.name,
+                containerPort: container.port as number,
+              },
+            ],
+            healthCheckGracePeriodSeconds: 60,
+            dependsOn: props.loadBalancer.dependsOn,
+          }
+        : {}),
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
       tags: props.tags,

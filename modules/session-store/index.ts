@@ -1,0 +1,3 @@
+export * from "./alarms";
+export * from "./dynamo-session-table";
+export * from "./session-store";

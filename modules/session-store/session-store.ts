@@ -1,0 +1,455 @@
+import { Fn, Token } from "cdktf";
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
+import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-parameter-group";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
+import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import {
+  LOG_RETENTION_DAYS,
+  RoleRef,
+  awsContext,
+  checkInteger,
+  checkLiteral,
+  checkOneOf,
+  checkOneOfNumbers,
+  checkPattern,
+  expressionOf,
+  isExecutionRole,
+  isKnown,
+  lazyPolicyJson,
+  propError,
+  withTags,
+} from "../core";
+import { NetworkRef, validateNetworkRef } from "../network";
+import { CacheAlarmOptions, createCacheAlarms, validateCacheAlarmOptions } from "./alarms";
+
+export type CacheEngine = "valkey" | "redis";
+
+/**
+ * How clients authenticate. `iam` (default): an RBAC user group whose application user signs in with IAM
+ * (no secret anywhere) and whose `default` user is switched off. `token`: an AUTH token read from a Secrets
+ * Manager secret (a data source: planning then needs AWS access).
+ */
+export type SessionAuth =
+  | {
+      readonly mode: "iam";
+      /**
+       * The application user's name (and id). @default - `<name>-app`
+       */
+      readonly userName?: string;
+      /**
+       * What the user may run. @default - read, write, key expiry and connection commands, nothing dangerous
+       */
+      readonly accessString?: string;
+    }
+  | { readonly mode: "token"; readonly authTokenSecretArn: string };
+
+export type MaxmemoryPolicy =
+  "volatile-lru" | "volatile-lfu" | "volatile-ttl" | "allkeys-lru" | "allkeys-lfu" | "noeviction";
+
+export interface SessionStoreProps {
+  /** The cache goes into the private subnets (one node per zone, round robin). */
+  readonly network: NetworkRef;
+  /** @default "valkey" */
+  readonly engine?: CacheEngine;
+  /**
+   * `major.minor`; IAM authentication needs Valkey 7.2+ or Redis OSS 7.0+.
+   * @default "8.0" for Valkey, "7.1" for Redis OSS
+   */
+  readonly engineVersion?: string;
+  /** @default "cache.t4g.small" */
+  readonly nodeType?: string;
+  /**
+   * Nodes (a primary and replicas), 2 to 6: automatic failover and Multi-AZ need at least 2.
+   * @default 2
+   */
+  readonly numCacheClusters?: number;
+  /** @default 6379 */
+  readonly port?: number;
+  /** @default { mode: "iam" } */
+  readonly auth?: SessionAuth;
+  /**
+   * TLS between clients and the cache. Both authentication modes need it, so it cannot be turned off;
+   * the prop exists so that trying says why.
+   * @default true
+   */
+  readonly transitEncryption?: boolean;
+  /**
+   * A customer managed KMS key for encryption at rest (always on).
+   * @default - the AWS managed key
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Days of daily snapshots to keep, 0 to 35 (0 turns snapshots off).
+   * @default 7
+   */
+  readonly snapshotRetentionDays?: number;
+  /** UTC `hh:mm-hh:mm`, at least an hour. @default "03:00-04:00" */
+  readonly snapshotWindow?: string;
+  /** UTC `ddd:hh:mm-ddd:hh:mm`. @default "sun:05:00-sun:06:00" */
+  readonly maintenanceWindow?: string;
+  /**
+   * Which keys the cache may drop when full. Sessions carry a TTL, so `volatile-lru` drops the least
+   * recently used expiring keys and never a key without one.
+   * @default "volatile-lru"
+   */
+  readonly maxmemoryPolicy?: MaxmemoryPolicy;
+  /** Days to keep the slow log in CloudWatch Logs. @default 30 */
+  readonly slowLogRetentionDays?: number;
+  /**
+   * Adds `prevent_destroy`. Off by default: a session cache can be rebuilt, and a final snapshot is taken
+   * on deletion either way. Must be a literal.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /** @default - the defaults of `CacheAlarmOptions` */
+  readonly alarms?: CacheAlarmOptions;
+  /**
+   * The replication group id and the prefix of every name: 1 to 36 lowercase letters, digits or hyphens,
+   * starting with a letter.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+const ENGINES: readonly string[] = ["valkey", "redis"] satisfies CacheEngine[];
+const DEFAULT_VERSION: Record<CacheEngine, string> = { valkey: "8.0", redis: "7.1" };
+/** The first version of each engine with IAM authentication. */
+const IAM_SINCE: Record<CacheEngine, [number, number]> = { valkey: [7, 2], redis: [7, 0] };
+const MAXMEMORY_POLICIES: readonly string[] = [
+  "volatile-lru",
+  "volatile-lfu",
+  "volatile-ttl",
+  "allkeys-lru",
+  "allkeys-lfu",
+  "noeviction",
+] satisfies MaxmemoryPolicy[];
+/** Sessions need reads, writes, expiry and connection commands; nothing that flushes, reconfigures or scans. */
+const DEFAULT_ACCESS_STRING = "on ~* resetchannels -@all +@read +@write +@keyspace +@connection -@dangerous";
+
+/**
+ * Session state outside the tasks: an ElastiCache Valkey or Redis OSS replication group with a primary
+ * and replicas across zones, automatic failover and Multi-AZ, TLS required, encryption at rest, IAM
+ * authentication (or an AUTH token from Secrets Manager), its own security group open only to the task
+ * groups allowed in, snapshots, the slow log in CloudWatch Logs, and alarms on CPU, memory and evictions.
+ */
+export class SessionStore extends Construct {
+  public readonly name: string;
+  public readonly engine: CacheEngine;
+  public readonly port: number;
+  public readonly replicationGroup: ElasticacheReplicationGroup;
+  public readonly securityGroup: SecurityGroup;
+  /** The IAM application user (`iam` mode only). */
+  public readonly user?: ElasticacheUser;
+  private readonly auth: SessionAuth;
+  private readonly allowedSources = new Set<string>();
+  private grants = 0;
+
+  constructor(scope: Construct, id: string, props: SessionStoreProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.engine = props.engine ?? "valkey";
+    this.port = props.port ?? 6379;
+    this.auth = props.auth ?? { mode: "iam" };
+    const engineVersion = props.engineVersion ?? DEFAULT_VERSION[this.engine];
+    const numCacheClusters = props.numCacheClusters ?? 2;
+    this.validate(props, engineVersion, numCacheClusters);
+
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: `${this.name}-cache`,
+      description: `Session store ${this.name}: port ${this.port} from the task groups allowed in, nothing else`,
+      vpcId: props.network.vpcId,
+      tags: withTags(props.tags, { Name: `${this.name}-cache` }),
+    });
+    const subnetGroup = new ElasticacheSubnetGroup(this, "subnet-group", {
+      name: `${this.name}-cache`,
+      description: `Private subnets of session store ${this.name}`,
+      subnetIds: props.network.privateSubnetIds,
+      tags: props.tags,
+    });
+    const parameterGroup = new ElasticacheParameterGroup(this, "parameter-group", {
+      name: `${this.name}-cache`,
+      description: `Session store ${this.name}`,
+      family: parameterGroupFamily(this.engine, engineVersion),
+      parameter: [{ name: "maxmemory-policy", value: props.maxmemoryPolicy ?? "volatile-lru" }],
+      tags: props.tags,
+    });
+    const slowLog = new CloudwatchLogGroup(this, "slow-log", {
+      name: `/elasticache/${this.name}/slow-log`,
+      retentionInDays: props.slowLogRetentionDays ?? 30,
+      tags: props.tags,
+    });
+
+    const authentication = this.authentication(props);
+    this.user = authentication.user;
+    this.replicationGroup = new ElasticacheReplicationGroup(this, "replication-group", {
+      replicationGroupId: this.name,
+      description: `Session store ${this.name}`,
+      engine: this.engine,
+      engineVersion,
+      nodeType: props.nodeType ?? "cache.t4g.small",
+      numCacheClusters,
+      port: this.port,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: "required",
+      atRestEncryptionEnabled: "true",
+      kmsKeyId: props.kmsKeyArn,
+      subnetGroupName: subnetGroup.name,
+      securityGroupIds: [this.securityGroup.id],
+      parameterGroupName: parameterGroup.name,
+      snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
+      snapshotWindow: props.snapshotWindow ?? "03:00-04:00",
+      maintenanceWindow: props.maintenanceWindow ?? "sun:05:00-sun:06:00",
+      finalSnapshotIdentifier: `${this.name}-final`,
+      autoMinorVersionUpgrade: "true",
+      logDeliveryConfiguration: [
+        { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
+      ],
+      userGroupIds: authentication.userGroupIds,
+      authToken: authentication.authToken,
+      lifecycle: { preventDestroy: props.preventDestroy === true },
+      tags: props.tags,
+    });
+
+    createCacheAlarms(this, {
+      name: this.name,
+      replicationGroupId: this.replicationGroup.id,
+      numCacheClusters,
+      options: props.alarms ?? {},
+      tags: props.tags,
+    });
+  }
+
+  /** Opens the cache port to one security group, the tasks' own. */
+  allowFrom(securityGroupId: string, description?: string): void {
+    checkPattern(
+      this,
+      "allowFrom securityGroupId",
+      securityGroupId,
+      /^sg-[0-9a-f]+$/,
+      "a security group id such as 'sg-0123abcd'",
+    );
+    const source = String(expressionOf(this, securityGroupId));
+    if (this.allowedSources.has(source)) return;
+    new VpcSecurityGroupIngressRule(this, `from-${this.allowedSources.size}`, {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: this.port,
+      toPort: this.port,
+      description: description ?? `Session store ${this.name} from an allowed task security group`,
+    });
+    this.allowedSources.add(source);
+  }
+
+  /**
+   * `iam` mode: lets a task role connect as the application user (`elasticache:Connect` on the replication
+   * group and the user, nothing else). Give the task role: the application signs in with it.
+   */
+  grantConnect(taskRole: RoleRef): void {
+    if (this.auth.mode !== "iam" || !this.user) {
+      throw propError(
+        this,
+        "grantConnect() is for auth mode 'iam'; in 'token' mode use secrets() and grantTokenRead()",
+      );
+    }
+    if (isExecutionRole(taskRole)) {
+      throw propError(this, "grantConnect() was given an execution role; the application connects with the task role");
+    }
+    const user = this.user;
+    new IamRolePolicy(this, `connect-${this.grants++}`, {
+      role: taskRole.name,
+      name: `${this.name}-cache-connect`,
+      policy: lazyPolicyJson(() => [
+        {
+          Sid: "ConnectAsTheApplicationUser",
+          Effect: "Allow",
+          Action: "elasticache:Connect",
+          Resource: [this.replicationGroup.arn, user.arn],
+        },
+      ]),
+    });
+  }
+
+  /**
+   * `token` mode: lets the execution role read the AUTH token secret, which ECS injects as
+   * `SESSION_STORE_AUTH_TOKEN` (see `secrets()`).
+   */
+  grantTokenRead(executionRole: RoleRef): void {
+    if (this.auth.mode !== "token") throw propError(this, "grantTokenRead() is for auth mode 'token'");
+    const secretArn = this.auth.authTokenSecretArn;
+    new IamRolePolicy(this, `token-read-${this.grants++}`, {
+      role: executionRole.name,
+      name: `${this.name}-cache-token`,
+      policy: lazyPolicyJson(() => [
+        { Sid: "ReadAuthToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
+      ]),
+    });
+  }
+
+  /** The container environment a client needs: where the store is, that TLS is on, and how to sign in. */
+  environment(): Record<string, string> {
+    const common = {
+      SESSION_STORE_HOST: this.replicationGroup.primaryEndpointAddress,
+      SESSION_STORE_PORT: Token.asString(this.port),
+      SESSION_STORE_TLS: "true",
+      SESSION_STORE_AUTH: this.auth.mode,
+    };
+    if (this.auth.mode === "token" || !this.user) return common;
+    return {
+      ...common,
+      SESSION_STORE_USER: this.user.userName,
+      // IAM auth tokens are signed for the replication group (the "cache name") in its region.
+      SESSION_STORE_CACHE_NAME: this.replicationGroup.replicationGroupId,
+      SESSION_STORE_REGION: awsContext(this).region,
+    };
+  }
+
+  /** The container secrets a client needs: the AUTH token in `token` mode, nothing in `iam` mode. */
+  secrets(): Record<string, string> {
+    return this.auth.mode === "token" ? { SESSION_STORE_AUTH_TOKEN: this.auth.authTokenSecretArn } : {};
+  }
+
+  private authentication(props: SessionStoreProps): {
+    user?: ElasticacheUser;
+    userGroupIds?: string[];
+    authToken?: string;
+  } {
+    if (this.auth.mode === "token") {
+      const token = new DataAwsSecretsmanagerSecretVersion(this, "auth-token", {
+        secretId: this.auth.authTokenSecretArn,
+      });
+      return { authToken: token.secretString };
+    }
+    const userName = this.auth.userName ?? `${this.name}-app`;
+    const user = new ElasticacheUser(this, "app-user", {
+      userId: userName,
+      userName,
+      engine: this.engine,
+      accessString: this.auth.accessString ?? DEFAULT_ACCESS_STRING,
+      authenticationMode: { type: "iam" },
+      tags: props.tags,
+    });
+    // Every user group needs a user named "default"; this one can do nothing.
+    const disabledDefault = new ElasticacheUser(this, "default-user", {
+      userId: `${this.name}-default-off`,
+      userName: "default",
+      engine: this.engine,
+      accessString: "off -@all",
+      authenticationMode: { type: "no-password-required" },
+      tags: props.tags,
+    });
+    const group = new ElasticacheUserGroup(this, "user-group", {
+      userGroupId: `${this.name}-users`,
+      engine: this.engine,
+      userIds: [disabledDefault.userId, user.userId],
+      tags: props.tags,
+    });
+    return { user, userGroupIds: [group.userGroupId] };
+  }
+
+  private validate(props: SessionStoreProps, engineVersion: string, numCacheClusters: number): void {
+    validateNetworkRef(this, props.network, ["private"]);
+    checkPattern(
+      this,
+      "name",
+      this.name,
+      /^[a-z](?!.*--)[a-z0-9-]{0,34}[a-z0-9]$/,
+      "1 to 36 lowercase letters, digits or single hyphens, starting with a letter",
+    );
+    checkOneOf(this, "engine", this.engine, ENGINES);
+    checkLiteral(this, "engine", props.engine, "it picks the parameter group family and the users' engine");
+    checkPattern(this, "engineVersion", engineVersion, /^\d+\.\d+$/, "a major.minor version such as '8.0'");
+    checkPattern(
+      this,
+      "nodeType",
+      props.nodeType,
+      /^cache\.[a-z0-9]+\.[a-z0-9]+$/,
+      "a node type such as 'cache.t4g.small'",
+    );
+    if (isKnown(numCacheClusters) && numCacheClusters < 2) {
+      throw propError(
+        this,
+        `numCacheClusters ${numCacheClusters} leaves no replica; automatic failover and Multi-AZ need at least 2`,
+      );
+    }
+    checkInteger(this, "numCacheClusters", numCacheClusters, 2, 6);
+    checkInteger(this, "port", props.port, 1024, 65535);
+    if (props.transitEncryption === false) {
+      const why =
+        this.auth.mode === "iam"
+          ? "IAM authentication needs TLS"
+          : "an AUTH token needs TLS (it would cross the network in clear)";
+      throw propError(this, `transitEncryption false is not allowed: ${why}`);
+    }
+    if (this.auth.mode === "iam") {
+      const [major, minor] = engineVersion.split(".").map(Number);
+      const [sinceMajor, sinceMinor] = IAM_SINCE[this.engine];
+      if (isKnown(engineVersion) && (major < sinceMajor || (major === sinceMajor && minor < sinceMinor))) {
+        throw propError(
+          this,
+          `engineVersion '${engineVersion}' of ${this.engine} has no IAM authentication; use ${sinceMajor}.${sinceMinor} or later, or auth mode 'token'`,
+        );
+      }
+      checkPattern(
+        this,
+        "auth.userName",
+        this.auth.userName,
+        /^[a-z][a-z0-9-]{0,39}$/,
+        "1 to 40 lowercase letters, digits or hyphens, starting with a letter",
+      );
+    } else if (this.auth.mode === "token") {
+      checkPattern(
+        this,
+        "auth.authTokenSecretArn",
+        this.auth.authTokenSecretArn,
+        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+        "a Secrets Manager secret ARN",
+      );
+    } else {
+      throw propError(this, `auth.mode '${(this.auth as { mode: string }).mode}' is not one of: iam, token`);
+    }
+    checkPattern(this, "kmsKeyArn", props.kmsKeyArn, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, "a KMS key ARN");
+    checkInteger(this, "snapshotRetentionDays", props.snapshotRetentionDays, 0, 35);
+    checkPattern(
+      this,
+      "snapshotWindow",
+      props.snapshotWindow,
+      /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
+      "a UTC window such as '03:00-04:00'",
+    );
+    checkPattern(
+      this,
+      "maintenanceWindow",
+      props.maintenanceWindow,
+      /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
+      "a UTC window such as 'sun:05:00-sun:06:00'",
+    );
+    checkOneOf(this, "maxmemoryPolicy", props.maxmemoryPolicy, MAXMEMORY_POLICIES);
+    checkOneOfNumbers(this, "slowLogRetentionDays", props.slowLogRetentionDays, LOG_RETENTION_DAYS);
+    checkLiteral(this, "preventDestroy", props.preventDestroy, "it sets lifecycle.prevent_destroy");
+    validateCacheAlarmOptions(this, props.alarms ?? {});
+  }
+}
+
+/**
+ * The parameter group family of an engine version: `valkey7`, `valkey8`, `redis7`, `redis6.x`. A version
+ * that is a Terraform expression gets the same rule as a Terraform expression.
+ */
+export function parameterGroupFamily(engine: CacheEngine, version: string): string {
+  if (isKnown(version)) {
+    const major = version.split(".")[0];
+    return engine === "redis" && major === "6" ? "redis6.x" : `${engine}${major}`;
+  }
+  return Fn.replace(Fn.join("", [engine, Fn.element(Fn.split(".", version), 0)]), "redis6", "redis6.x");
+}
