@@ -301,7 +301,7 @@ export class SessionStore extends Construct {
   environment(): Record<string, string> {
     const common = {
       SESSION_STORE_HOST: this.replicationGroup.primaryEndpointAddress,
-      SESSION_STORE_PORT: Token.asString(this.port),
+      SESSION_STORE_PORT: isKnown(this.port) ? String(this.port) : Token.asString(this.port),
       SESSION_STORE_TLS: "true",
       SESSION_STORE_AUTH: this.auth.mode,
     };
