@@ -1,0 +1,147 @@
+import { BudgetResult, Sample } from "./stats";
+
+export interface ScalingRow {
+  readonly services: number;
+  readonly synthSeconds: Sample;
+  readonly peakRssMb: Sample;
+  readonly resources: number;
+  readonly configBytes: number;
+}
+
+export interface SlowTest {
+  readonly file: string;
+  readonly name: string;
+  readonly seconds: number;
+}
+
+/** Everything `npm run bench` measured, as written to `bench/results.json`. */
+export interface BenchResults {
+  readonly date: string;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGb: number; readonly os: string };
+  readonly node: string;
+  readonly terraform: string;
+  readonly runs: number;
+  readonly synth: { readonly stacks: string[]; readonly wallSeconds: Sample; readonly peakRssMb: Sample };
+  readonly validateSeconds: Sample;
+  readonly synthToValidate: number;
+  readonly scaling: ScalingRow[];
+  readonly scalingRatio100To10: number;
+  readonly validate100Seconds: Sample;
+  readonly test: { readonly wallSeconds: Sample; readonly slowest: SlowTest[] };
+  readonly budgets: BudgetResult[];
+}
+
+const seconds = (value: number) => `${value.toFixed(2)} s`;
+const megabytes = (value: number) => `${value.toFixed(0)} MB`;
+
+/** `median (min–max, n runs)`. */
+export function describeSample(value: Sample, unit: (value: number) => string): string {
+  return `${unit(value.median)} (${unit(value.min)}–${unit(value.max)}, ${value.runs} runs)`;
+}
+
+/** The markdown table of the headline figures and budgets, for `bench/README.md` and the project README. */
+export function summaryTable(results: BenchResults): string {
+  const rows = [
+    ["Figure", "Result", "Budget"],
+    ["---", "---", "---"],
+    [
+      `\`npm run synth\` (${results.synth.stacks.length} stacks): wall time`,
+      describeSample(results.synth.wallSeconds, seconds),
+      "",
+    ],
+    ["`npm run synth`: peak RSS", describeSample(results.synth.peakRssMb, megabytes), ""],
+    ["`terraform validate` of the same stacks", describeSample(results.validateSeconds, seconds), ""],
+    ["synth / validate", results.synthToValidate.toFixed(3), "≤ 0.25"],
+    [
+      "100-service stack: synth",
+      describeSample(results.scaling[results.scaling.length - 1].synthSeconds, seconds),
+      "≤ 5 s",
+    ],
+    [
+      "100-service stack: peak RSS",
+      describeSample(results.scaling[results.scaling.length - 1].peakRssMb, megabytes),
+      "≤ 400 MB",
+    ],
+    ["synth time(100) / time(10)", results.scalingRatio100To10.toFixed(2), "≤ 10"],
+    ["100-service stack: `terraform validate`", describeSample(results.validate100Seconds, seconds), ""],
+    ["`npm test`", describeSample(results.test.wallSeconds, seconds), "≤ 120 s"],
+  ];
+  return rows.map((row) => `| ${row.join(" | ")} |`).join("\n");
+}
+
+export function scalingTable(results: BenchResults): string {
+  const rows = [
+    ["Services", "Synth (median)", "Peak RSS (median)", "Resources", "`cdk.tf.json`"],
+    ["---:", "---:", "---:", "---:", "---:"],
+    ...results.scaling.map((row) => [
+      String(row.services),
+      seconds(row.synthSeconds.median),
+      megabytes(row.peakRssMb.median),
+      String(row.resources),
+      `${(row.configBytes / 1024).toFixed(0)} KiB`,
+    ]),
+  ];
+  return rows.map((row) => `| ${row.join(" | ")} |`).join("\n");
+}
+
+export function environmentLine(results: BenchResults): string {
+  const { machine } = results;
+  return (
+    `${results.date}, ${machine.cpu} (${machine.cores} cores, ${machine.memoryGb} GB), ${machine.os}, ` +
+    `Node ${results.node}, Terraform ${results.terraform}; each figure after one warm-up run.`
+  );
+}
+
+/** `bench/README.md`. */
+export function benchReadme(results: BenchResults): string {
+  const failed = results.budgets.filter((budget) => !budget.pass);
+  return [
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (`bench/run.ts`); the raw figures are in `results.json`. Run it again to",
+    "refresh both. It fails when a budget is exceeded.",
+    "",
+    environmentLine(results),
+    "",
+    summaryTable(results),
+    "",
+    failed.length === 0
+      ? "Every budget holds."
+      : `Budgets exceeded: ${failed.map((budget) => budget.name).join(", ")}.`,
+    "",
+    "## Scaling",
+    "",
+    "One stack holding N EFS-backed Fargate services (each with its access point, grant, roles, log group,",
+    "task definition, service and security group rules), synthesized in a fresh Node process.",
+    "",
+    scalingTable(results),
+    "",
+    "## Slowest tests",
+    "",
+    "| Test | File | Time |",
+    "| --- | --- | ---: |",
+    ...results.test.slowest.map((test) => `| ${test.name} | \`${test.file}\` | ${seconds(test.seconds)} |`),
+    "",
+    "## How it measures",
+    "",
+    "- Wall time: from process start to exit (`process.hrtime`), `npm run synth` exactly as users run it.",
+    "- Peak RSS: every Node process under the command reports `process.resourceUsage().maxRSS` at exit",
+    "  (`bench/rss-probe.cjs`, preloaded through `NODE_OPTIONS`); the largest counts.",
+    "- `terraform validate`: each stack copied and initialised once (as the test harness does), then",
+    "  `terraform validate` of every stack, one after another, per run.",
+    "- `npm test`: the whole suite, Terraform checks included; the slowest tests come from Jest's JSON report.",
+    "",
+  ].join("\n");
+}
+
+const START = "<!-- bench:start -->";
+const END = "<!-- bench:end -->";
+
+/** Replaces the text between the bench markers of a README with the current summary table. */
+export function withPerformanceSection(readme: string, results: BenchResults): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`the README has no ${START} ... ${END} section`);
+  const section = [START, "", environmentLine(results), "", summaryTable(results), "", END].join("\n");
+  return readme.slice(0, start) + section + readme.slice(end + END.length);
+}
