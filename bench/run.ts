@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as prettier from "prettier";
 import { TerraformWorkdir, terraformEnv } from "../__tests__/support/terraform";
 import { Toolchain, toolchainStatus } from "../__tests__/support/toolchain";
 import { measure, measureSequence, Command } from "./measure";
@@ -98,6 +99,12 @@ function measureTests(): { wallSeconds: Sample; slowest: SlowTest[] } {
   return { wallSeconds: measured.wallSeconds, slowest: tests.sort((a, b) => b.seconds - a.seconds).slice(0, 10) };
 }
 
+/** Writes a file as the project's Prettier configuration formats it, so the check stays clean. */
+async function writeFormatted(file: string, text: string): Promise<void> {
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
+}
+
 async function main(): Promise<void> {
   const status = toolchainStatus();
   if (!status.ok) throw new Error(`the benchmark needs Terraform: ${status.reason}`);
@@ -149,10 +156,10 @@ async function main(): Promise<void> {
     budgets: checkBudgets(budgets),
   };
 
-  fs.writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  fs.writeFileSync(path.join(__dirname, "README.md"), benchReadme(results));
+  await writeFormatted(path.join(__dirname, "results.json"), JSON.stringify(results));
+  await writeFormatted(path.join(__dirname, "README.md"), benchReadme(results));
   const readme = path.join(ROOT, "README.md");
-  fs.writeFileSync(readme, withPerformanceSection(fs.readFileSync(readme, "utf8"), results));
+  await writeFormatted(readme, withPerformanceSection(fs.readFileSync(readme, "utf8"), results));
 
   for (const budget of results.budgets) {
     log(
