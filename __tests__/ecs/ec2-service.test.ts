@@ -8,7 +8,7 @@ import {
   PlacementConstraint,
   TaskRoles,
 } from "../../modules/ecs";
-import { existingNetwork, onlyResource, parsePolicy, resources, synthConfig, testStack } from "../support/fixtures";
+import { existingNetwork, onlyResource, parsePolicy, synthConfig, testStack } from "../support/fixtures";
 
 const pinned: PlacementConstraint = { type: "memberOf", expression: "attribute:role == db-primary" };
 
@@ -110,7 +110,7 @@ describe("GeneratedSecret", () => {
   });
 
   it("lets the granted role read this secret and nothing else", () => {
-    const [grant] = resources(synthesized, "aws_iam_role_policy");
+    const grant = onlyResource(synthesized, "aws_iam_role_policy");
     expect(grant.role).toMatch(/aws_iam_role\.roles_execution-role_\w+\.name/);
     expect(parsePolicy(grant.policy).Statement).toEqual([
       {

@@ -13,6 +13,7 @@ import {
   TaskVolume,
   fargateSizeProblem,
 } from "../../modules/ecs";
+import { expressionOf } from "../../modules/core";
 import { existingNetwork, onlyResource, resources, synthConfig, testStack } from "../support/fixtures";
 
 const hostVolume: TaskVolume = {
@@ -74,17 +75,21 @@ describe("TaskRoles", () => {
 
 describe("ContainerLogs", () => {
   it("keeps logs 30 days by default and hands containers an awslogs configuration for its group", () => {
-    const stack = testStack();
-    const logs = new ContainerLogs(stack, "logs");
-    const configuration = logs.logConfiguration("app");
     const synthesized = synthConfig((scope) => new ContainerLogs(scope, "logs"));
     expect(synthesized.json).toHaveResourceWithProperties(CloudwatchLogGroup, {
       name: "/ecs/logs",
       retention_in_days: 30,
     });
-    expect(configuration.logDriver).toBe("awslogs");
-    expect(Object.keys(configuration.options)).toEqual(["awslogs-group", "awslogs-region", "awslogs-stream-prefix"]);
-    expect(configuration.options["awslogs-stream-prefix"]).toBe("app");
+    const stack = testStack();
+    const logs = new ContainerLogs(stack, "logs");
+    expect(expressionOf(stack, logs.logConfiguration("app"))).toEqual({
+      logDriver: "awslogs",
+      options: {
+        "awslogs-group": expressionOf(stack, logs.logGroup.name),
+        "awslogs-region": expect.stringMatching(/^\$\{data\.aws_region\.\S+\.name\}$/),
+        "awslogs-stream-prefix": "app",
+      },
+    });
   });
 
   it("takes a name, another retention period and a KMS key", () => {

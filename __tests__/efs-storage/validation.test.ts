@@ -40,6 +40,11 @@ describe("EfsStorage rejects bad props", () => {
     ["a bad name", { name: "my data" }, "name 'my data' is not 1 to 64 letters, digits, '_' or '-'"],
     ["a KMS key that is not an ARN", { kmsKeyArn: "alias/mine" }, "kmsKeyArn 'alias/mine' is not a KMS key ARN"],
     [
+      "a KMS alias ARN, which EFS would store as the key ARN and so replace the file system on every plan",
+      { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/efs" },
+      "kmsKeyArn 'arn:aws:kms:eu-west-1:123456789012:alias/efs' is not a KMS key ARN",
+    ],
+    [
       "an unknown performance mode",
       { performanceMode: "fast" as never },
       "performanceMode 'fast' is not one of: generalPurpose, maxIO",

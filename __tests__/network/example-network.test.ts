@@ -174,11 +174,11 @@ describe("ExampleNetwork validation", () => {
     [{ availabilityZones: zones, cidrBlock: "10.0.0.300/16" }, "cidrBlock '10.0.0.300/16' is not an IPv4 CIDR block"],
     [
       { availabilityZones: zones, cidrBlock: "10.0.0.0/8" },
-      "cidrBlock '10.0.0.0/8' has prefix /8; allowed: /16 to /24",
+      "cidrBlock '10.0.0.0/8' has prefix /8; allowed: /16 to /23",
     ],
     [
-      { availabilityZones: zones, cidrBlock: "10.0.0.0/25" },
-      "cidrBlock '10.0.0.0/25' has prefix /25; allowed: /16 to /24",
+      { availabilityZones: zones, cidrBlock: "10.0.0.0/24" },
+      "cidrBlock '10.0.0.0/24' has prefix /24; allowed: /16 to /23",
     ],
     [{ availabilityZones: zones, cidrBlock: "10.0.1.0/16" }, "cidrBlock '10.0.1.0/16' has host bits set"],
     [{ availabilityZones: zones, natGateways: "two" }, "natGateways 'two' is not one of: single, per-az"],

@@ -40,7 +40,7 @@ const STUBS: Record<string, string> = {
   curl: `case "$*" in *api/token*) echo imds-token ;; *) echo i-0fake ;; esac`,
   aws: `case "$*" in
   *describe-volumes*) n=$(cat "$ROOT/describe-count" 2>/dev/null || echo 0); echo $((n + 1)) >"$ROOT/describe-count"
-    if [ "$n" -eq 0 ]; then echo in-use; else echo available; fi ;;
+    case "$n" in 0) echo "throttled" >&2; exit 1 ;; 1) echo in-use ;; *) echo available ;; esac ;;
   *attach-volume*) [ "$DEVICE_APPEARS" = yes ] && touch "$DEVICE_FILE" ;;
 esac`,
 };
@@ -66,7 +66,8 @@ function runBootstrap(scenario: Scenario): Run {
     region: "eu-west-1",
     mountPath,
     fileSystem: "xfs",
-    deviceName: "/dev/xvdf",
+    // The fallback device name, under the temporary root so that no device of this machine can match.
+    deviceName: path.join(devices, "xvdf"),
     attachVolume: scenario.attachVolume === true,
   };
   const moved: Record<string, string> = {
@@ -118,8 +119,9 @@ describe("bootstrap script on a blank volume", () => {
   });
   const device = (call: string) => call.split(" ").pop();
 
-  it("succeeds", () => {
+  it("succeeds and leaves the ECS agent enabled", () => {
     expect(result.status).toBe(0);
+    expect(result.calls.filter((call) => call.startsWith("systemctl mask"))).toEqual([]);
   });
 
   it("creates the file system once, on the volume's NVMe device", () => {
@@ -162,6 +164,7 @@ describe("bootstrap script on a volume that has data", () => {
 
   it("never formats it, and mounts it and joins the cluster", () => {
     expect(result.status).toBe(0);
+    expect(result.calls.filter((call) => call.startsWith("systemctl mask"))).toEqual([]);
     expect(result.calls.filter((call) => call.startsWith("mkfs"))).toEqual([]);
     expect(result.calls).toContain(`mount ${result.mountPath}`);
     expect(result.read("ecs.config")).toContain("ECS_CLUSTER=main");
@@ -191,18 +194,40 @@ describe("bootstrap script in self-healing mode", () => {
     result = run({ probeExit: 0, attachVolume: true });
   });
 
-  it("waits until the volume is released, then attaches it to this instance", () => {
+  it("waits through errors until the volume is released, then attaches it to this instance", () => {
     expect(result.status).toBe(0);
     const awsCalls = result.calls.filter((call) => call.startsWith("aws "));
     expect(awsCalls.map((call) => call.split(" ")[2])).toEqual([
       "describe-volumes",
       "describe-volumes",
+      "describe-volumes",
       "attach-volume",
     ]);
-    expect(awsCalls[2]).toBe(
-      `aws ec2 attach-volume --region eu-west-1 --volume-id ${VOLUME_ID} --instance-id i-0fake --device /dev/xvdf`,
+    expect(awsCalls[3]).toBe(
+      `aws ec2 attach-volume --region eu-west-1 --volume-id ${VOLUME_ID} --instance-id i-0fake --device ${result.root}/dev/xvdf`,
     );
     expect(result.read("ecs.config")).toContain("ECS_CLUSTER=main");
+    expect(result.calls.filter((call) => call.startsWith("systemctl mask"))).toEqual([]);
+  });
+});
+
+describe.each([
+  [
+    "self-healing",
+    true,
+    ["aws autoscaling set-instance-health --region eu-west-1 --instance-id i-0fake --health-status Unhealthy"],
+  ],
+  ["instance", false, []],
+])("bootstrap script failing in %s mode", (_mode, attachVolume, replacement) => {
+  let result: Run;
+  beforeAll(() => {
+    result = run({ probeExit: 8, attachVolume });
+  });
+
+  it("keeps the agent off, and asks for a replacement host only when a group can provide one", () => {
+    expect(result.status).not.toBe(0);
+    expect(result.calls).toContain("systemctl mask ecs.service");
+    expect(result.calls.filter((call) => call.startsWith("aws autoscaling"))).toEqual(replacement);
   });
 });
 

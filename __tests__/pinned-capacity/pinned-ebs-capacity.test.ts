@@ -55,7 +55,7 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
     expect(synthesized.json).toHaveResourceWithProperties(LaunchTemplate, {
       image_id: "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
       instance_type: "t3.medium",
-      metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 2 },
+      metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 },
       block_device_mappings: [
         {
           device_name: "/dev/xvda",
@@ -83,7 +83,7 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
     expect(resources(synthesized, "aws_volume_attachment")).toEqual([]);
   });
 
-  it("lets the instance attach this volume only, and only to instances of its own group", () => {
+  it("lets the instance attach this volume only, only to instances of its own group, and report its health", () => {
     const policy = parsePolicy(onlyResource(synthesized, "aws_iam_role_policy").policy);
     expect(policy.Statement).toEqual([
       { Sid: "DescribeVolumes", Effect: "Allow", Action: "ec2:DescribeVolumes", Resource: "*" },
@@ -107,6 +107,14 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
             ),
           },
         },
+      },
+      {
+        Sid: "ReportOwnHealth",
+        Effect: "Allow",
+        Action: "autoscaling:SetInstanceHealth",
+        Resource: expect.stringMatching(
+          /^arn:\$\{data\.aws_partition\.\S+\}:autoscaling:\$\{data\.aws_region\.\S+\}:\*:autoScalingGroup:\*:autoScalingGroupName\/\$\{aws_autoscaling_group\.\S+\.name\}$/,
+        ),
       },
     ]);
   });
@@ -226,6 +234,17 @@ describe("PinnedEbsCapacity options", () => {
     expect(onlyResource(synthesized, "aws_launch_template").block_device_mappings[0].ebs.volume_size).toBe(50);
     const schedule = onlyResource(synthesized, "aws_dlm_lifecycle_policy").policy_details.schedule[0];
     expect(schedule).toMatchObject({ create_rule: { interval: 6, times: ["00:30"] }, retain_rule: { count: 28 } });
+    const attachPolicy = parsePolicy(onlyResource(synthesized, "aws_iam_role_policy").policy);
+    expect(attachPolicy.Statement.find((statement) => statement.Sid === "DecryptTheVolumeThroughEc2")).toEqual({
+      Sid: "DecryptTheVolumeThroughEc2",
+      Effect: "Allow",
+      Action: "kms:CreateGrant",
+      Resource: kmsKeyArn,
+      Condition: {
+        StringEquals: { "kms:ViaService": expect.stringMatching(/^ec2\.\$\{data\.aws_region\.\S+\}\.amazonaws\.com$/) },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      },
+    });
     const script = scriptOf(synthesized);
     expect(script).toContain('MOUNT_PATH="/srv/pg"');
     expect(script).toContain('FS_TYPE="ext4"');

@@ -51,7 +51,21 @@ describe("PinnedEbsCapacity rejects bad props", () => {
       "rootVolumeSizeGib 20 is not a whole number from 30 to 16384",
     ],
     ["a relative mount path", { mountPath: "data" }, "mountPath 'data' is not an absolute path such as '/mnt/data'"],
-    ["a system directory as mount path", { mountPath: "/var" }, "mountPath '/var' is a system directory"],
+    [
+      "a system directory as mount path",
+      { mountPath: "/var" },
+      "mountPath '/var' is, or is inside, a system directory",
+    ],
+    [
+      "a mount path inside Docker's directory",
+      { mountPath: "/var/lib/docker/x" },
+      "mountPath '/var/lib/docker/x' is, or is inside, a system directory",
+    ],
+    [
+      "a mount path that climbs out with '..'",
+      { mountPath: "/mnt/../etc" },
+      "mountPath '/mnt/../etc' is, or is inside, a system directory",
+    ],
     ["a 0 GiB volume", { volume: { sizeGib: 0 } }, "volume.sizeGib 0 is not a whole number from 1 to 16384"],
     [
       "a volume over 16 TiB",

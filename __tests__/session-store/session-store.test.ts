@@ -105,7 +105,12 @@ describe("SessionStore with defaults (Valkey, IAM)", () => {
         authentication_mode: { type: "iam" },
         access_string: "on ~* resetchannels -@all +@read +@write +@keyspace +@connection -@dangerous",
       }),
-      expect.objectContaining({ user_name: "default", access_string: "off -@all" }),
+      expect.objectContaining({
+        user_name: "default",
+        access_string: "off -@all",
+        authentication_mode: { type: "password", passwords: ["${uuid()}"] },
+        lifecycle: { ignore_changes: ["authentication_mode"] },
+      }),
     ]);
     expect(synthesized.json).toHaveResourceWithProperties(ElasticacheUserGroup, {
       user_group_id: "sessions-users",
@@ -355,6 +360,10 @@ describe("SessionStore validation", () => {
     ],
   ])("rejects %s", (_case, props, message) => {
     expect(() => storeIn(testStack(), props)).toThrow(`SessionStore 'sessions': ${message}`);
+  });
+
+  it("accepts a one-letter name, as its message says", () => {
+    expect(() => storeIn(testStack(), { name: "s" })).not.toThrow();
   });
 
   it("rejects grantConnect in token mode, and for an execution role", () => {

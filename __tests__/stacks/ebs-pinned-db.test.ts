@@ -1,7 +1,7 @@
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { exampleStack } from "../support/example-app";
 import { describeWithTerraform, plan } from "../support/harness";
-import { ResourceChange } from "../support/terraform";
+import { ConfiguredResource, ResourceChange } from "../support/terraform";
 
 type Resource = Record<string, any>;
 const all = (config: { resource?: Record<string, Record<string, Resource>> }, type: string): Resource[] =>
@@ -84,26 +84,38 @@ describe("recovery modes of the two stacks", () => {
 
 describeWithTerraform("stack ebs-pinned-db, planned offline", () => {
   let changes: ResourceChange[];
+  let configuration: ConfiguredResource[];
   beforeAll(async () => {
-    changes = (await plan(exampleStack("ebs-pinned-db").dir)).resource_changes ?? [];
+    const planned = await plan(exampleStack("ebs-pinned-db").dir);
+    changes = planned.resource_changes ?? [];
+    configuration = planned.configuration?.root_module.resources ?? [];
   });
   const after = (type: string) => changes.filter((change) => change.type === type).map((change) => change.change.after);
 
-  it("puts the volume and the instance group in the same zone and subnet", () => {
-    expect(after("aws_ebs_volume")).toEqual([expect.objectContaining({ availability_zone: "eu-west-1a", size: 50 })]);
+  it("puts the volume in the zone of the private subnet the instance group launches into", () => {
+    const config = exampleStack("ebs-pinned-db").config;
+    const [group] = all(config, "aws_autoscaling_group");
+    expect(group.vpc_zone_identifier).toEqual([
+      expect.stringMatching(/^\$\{element\(aws_subnet\.network_private_\w+\.\*\.id, 0\)\}$/),
+    ]);
+    const firstPrivateSubnet = changes.find(
+      (change) => change.type === "aws_subnet" && /private/.test(change.name) && change.index === 0,
+    );
+    expect(after("aws_ebs_volume")).toEqual([
+      expect.objectContaining({ availability_zone: firstPrivateSubnet?.change.after?.availability_zone, size: 50 }),
+    ]);
+    expect(firstPrivateSubnet?.change.after?.availability_zone).toBe("eu-west-1a");
     expect(after("aws_autoscaling_group")).toEqual([
       expect.objectContaining({ min_size: 1, max_size: 1, desired_capacity: 1 }),
     ]);
   });
 
-  it("renders the bootstrap script into the launch template's user data", () => {
-    const [template] = after("aws_launch_template");
-    expect(template).toHaveProperty(
-      "image_id",
-      "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+  it("feeds the bootstrap script, which needs the volume's id, to the launch template's user data", () => {
+    const template = configuration.find((resource) => resource.address.startsWith("aws_launch_template."));
+    expect(template?.expressions?.user_data?.references).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^local\.db_bootstrap-script_\w+$/)]),
     );
-    expect(changes.filter((change) => change.type === "aws_launch_template")[0].change.after_unknown).toMatchObject({
-      user_data: true,
-    });
+    const [launchTemplate] = changes.filter((change) => change.type === "aws_launch_template");
+    expect(launchTemplate.change.after_unknown).toMatchObject({ user_data: true });
   });
 });

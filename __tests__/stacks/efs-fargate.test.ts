@@ -104,8 +104,14 @@ describe("stack efs-fargate", () => {
       from_port: 2049,
       to_port: 2049,
     });
-    const egress = all("aws_vpc_security_group_egress_rule").map((rule) => rule.from_port);
-    expect(egress).toEqual([443, 2049]);
+    const egress = all("aws_vpc_security_group_egress_rule").map((rule) => [
+      rule.from_port,
+      rule.cidr_ipv4 ?? rule.referenced_security_group_id,
+    ]);
+    expect(egress).toEqual([
+      [443, "0.0.0.0/0"],
+      [2049, reference("aws_security_group", "data_nfs-security-group", "id")],
+    ]);
   });
 
   it("logs through awslogs to a group with a retention period", () => {

@@ -144,14 +144,16 @@ describe("StickyAlb.allowTo and ECS services", () => {
   });
 
   it("opens the target port out of the ALB's group and into the tasks' group, once", () => {
-    const [egress] = resources(synthesized, "aws_vpc_security_group_egress_rule").filter((rule) =>
+    const egress = resources(synthesized, "aws_vpc_security_group_egress_rule").filter((rule) =>
       String(rule.security_group_id).includes("web_security-group"),
     );
-    expect(egress).toMatchObject({
-      from_port: 8080,
-      to_port: 8080,
-      referenced_security_group_id: expect.stringMatching(/aws_security_group\.app_security-group_\w+\.id/),
-    });
+    expect(egress).toEqual([
+      expect.objectContaining({
+        from_port: 8080,
+        to_port: 8080,
+        referenced_security_group_id: expect.stringMatching(/aws_security_group\.app_security-group_\w+\.id/),
+      }),
+    ]);
     const ingress = resources(synthesized, "aws_vpc_security_group_ingress_rule").filter((rule) =>
       String(rule.security_group_id).includes("app_security-group"),
     );

@@ -79,7 +79,8 @@ export interface EfsStorageProps {
    */
   readonly name?: string;
   /**
-   * A customer managed KMS key for encryption at rest. The file system is always encrypted.
+   * A customer managed KMS key ARN (`key/...`, not an alias: EFS stores the key ARN, so an alias would
+   * show as a change that replaces the file system on every plan). The file system is always encrypted.
    * @default - the AWS managed key `aws/elasticfilesystem`
    */
   readonly kmsKeyArn?: string;
@@ -401,13 +402,7 @@ export class EfsStorage extends Construct {
       );
     }
     checkPattern(this, "name", this.name, /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "1 to 64 letters, digits, '_' or '-'");
-    checkPattern(
-      this,
-      "kmsKeyArn",
-      props.kmsKeyArn,
-      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/,
-      "a KMS key ARN",
-    );
+    checkPattern(this, "kmsKeyArn", props.kmsKeyArn, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, "a KMS key ARN");
     checkOneOf(this, "performanceMode", performanceMode, PERFORMANCE_MODES);
     checkOneOf(this, "throughputMode", throughputMode, THROUGHPUT_MODES);
     checkLiteral(this, "allowDestroy", props.allowDestroy, "it sets lifecycle.prevent_destroy");

@@ -25,7 +25,7 @@ export interface ExampleNetworkProps {
   readonly availabilityZones: string[];
 
   /**
-   * The VPC's IPv4 range, a network address with a prefix from /16 to /24. Public subnets take the first
+   * The VPC's IPv4 range, a network address with a prefix from /16 to /23 (subnets of /20 to /27). Public subnets take the first
    * half of it and private subnets the second, each subnet one sixteenth of the VPC.
    * @default "10.0.0.0/16"
    */
@@ -52,7 +52,8 @@ const MIN_ZONES = 2;
 const SUBNET_NEWBITS = 4;
 const MAX_ZONES = 2 ** SUBNET_NEWBITS / 2;
 const MIN_PREFIX = 16;
-const MAX_PREFIX = 24;
+/** /23 leaves /27 subnets: the smallest an ALB accepts (it needs 8 free addresses per subnet). */
+const MAX_PREFIX = 23;
 
 /**
  * A VPC for the example stacks only: DNS support and hostnames on (EFS mount target names resolve), public

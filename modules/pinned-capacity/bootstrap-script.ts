@@ -28,12 +28,26 @@ ECS_CONFIG_FILE=/etc/ecs/ecs.config
 ECS_DROP_IN_DIR=/etc/systemd/system/ecs.service.d
 DEVICE_DIR=/dev/disk/by-id
 exec >>"$LOG_FILE" 2>&1
-trap 'echo "stateful-ecs: bootstrap failed; the ECS agent stays off so no task can write to the root disk"; systemctl mask ecs.service' ERR
 
 VOLUME_ID="@@VOLUME_ID@@"
 REGION="@@REGION@@"
 MOUNT_PATH="@@MOUNT_PATH@@"
 FS_TYPE="@@FS_TYPE@@"
+INSTANCE_ID=""
+
+# Any failed command ends the script here, with the ECS agent off for good: no task can ever write to the
+# root disk in the volume's place.
+on_failure() {
+  echo "stateful-ecs: bootstrap failed; the ECS agent stays off"
+  systemctl mask ecs.service
+@@ON_FAILURE@@}
+trap on_failure ERR
+`;
+
+/** Self-healing: a host that cannot get its volume asks its group for a replacement, which tries again. */
+const REPLACE_ON_FAILURE = `  if [ -n "$INSTANCE_ID" ]; then
+    aws autoscaling set-instance-health --region "$REGION" --instance-id "$INSTANCE_ID" --health-status Unhealthy || true
+  fi
 `;
 
 const ATTACH = `
@@ -42,7 +56,7 @@ command -v aws >/dev/null || dnf install -y awscli-2
 IMDS_TOKEN=$(curl -sSf -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
 INSTANCE_ID=$(curl -sSf -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" http://169.254.169.254/latest/meta-data/instance-id)
 for attempt in $(seq 1 90); do
-  STATE=$(aws ec2 describe-volumes --region "$REGION" --volume-ids "$VOLUME_ID" --query 'Volumes[0].State' --output text)
+  STATE=$(aws ec2 describe-volumes --region "$REGION" --volume-ids "$VOLUME_ID" --query 'Volumes[0].State' --output text || echo unknown)
   [ "$STATE" = "available" ] && break
   echo "stateful-ecs: volume $VOLUME_ID is $STATE (attempt $attempt); waiting for it to be released"
   sleep 10
@@ -61,11 +75,11 @@ for attempt in $(seq 1 120); do
 done
 [ -n "$DEVICE" ]
 
-# Never reformat: make a file system only when the device carries no signature at all (blkid -p exits 2).
-set +e
-blkid -p "$DEVICE" >/dev/null 2>&1
-PROBE=$?
-set -e
+# Never reformat: make a file system only when the device reads fine and carries no signature at all
+# (blkid -p exits 2; it also exits 2 when it cannot open the device, hence the read first).
+dd if="$DEVICE" of=/dev/null bs=4096 count=1 status=none
+PROBE=0
+blkid -p "$DEVICE" >/dev/null 2>&1 || PROBE=$?
 if [ "$PROBE" -eq 2 ]; then
   echo "stateful-ecs: $DEVICE is blank; creating a $FS_TYPE file system"
   mkfs -t "$FS_TYPE" "$DEVICE"
@@ -106,6 +120,7 @@ export function bootstrapScript(input: BootstrapInput): string {
     DEVICE: input.deviceName,
     CLUSTER: input.clusterName,
     ATTRIBUTES: input.attributesJson,
+    ON_FAILURE: input.attachVolume ? REPLACE_ON_FAILURE : "",
   };
   const template = HEADER + (input.attachVolume ? ATTACH : "") + MOUNT;
   return template.replace(/@@([A-Z_]+)@@/g, (_match, name: string) => values[name]);

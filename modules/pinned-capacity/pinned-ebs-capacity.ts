@@ -128,6 +128,22 @@ const RECOVERY_MODES: readonly string[] = ["self-healing", "instance"] satisfies
 const FILE_SYSTEMS: readonly string[] = ["xfs", "ext4"] satisfies VolumeFileSystem[];
 const ECS_AMI = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 const DEVICE_NAME = "/dev/xvdf";
+/** Directories the OS, Docker and the ECS agent own; a data volume mounted there would hide or be hidden. */
+const SYSTEM_DIRECTORIES = [
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/lib",
+  "/lib64",
+  "/proc",
+  "/run",
+  "/sbin",
+  "/sys",
+  "/tmp",
+  "/usr",
+  "/var",
+];
 const HTTPS = 443;
 /** gp3 limits as the AWS provider 5.100 enforces them. */
 const GP3 = {
@@ -258,8 +274,9 @@ export class PinnedEbsCapacity extends Construct {
       metadataOptions: {
         httpEndpoint: "enabled",
         httpTokens: "required",
-        // 2 lets containers on the host network reach IMDSv2; awsvpc tasks are blocked (ECS_AWSVPC_BLOCK_IMDS).
-        httpPutResponseHopLimit: 2,
+        // 1: the host and host-network containers (the ECS agent) reach IMDSv2; task containers cannot, so
+        // no task borrows the instance role. Tasks get credentials from the ECS task role endpoint instead.
+        httpPutResponseHopLimit: 1,
       },
       blockDeviceMappings: [
         {
@@ -319,7 +336,7 @@ export class PinnedEbsCapacity extends Construct {
         healthCheckGracePeriod: 300,
         tag: [{ key: "Name", value: `${this.name}-instance`, propagateAtLaunch: true }],
       });
-      this.grantAttachToGroup(this.autoScalingGroup.name, context);
+      this.grantAttachToGroup(this.autoScalingGroup.name, context, volumeOptions.kmsKeyArn);
     }
   }
 
@@ -367,8 +384,13 @@ export class PinnedEbsCapacity extends Construct {
     return { minimumHealthyPercent: 0, maximumPercent: 100 };
   }
 
-  /** Self-healing: the instance may attach this volume, and only to instances of its own group. */
-  private grantAttachToGroup(groupName: string, context: { partition: string; region: string }): void {
+  /**
+   * Self-healing: the instance may attach this volume, only to instances of its own group, and may mark
+   * itself unhealthy when it cannot (so the group replaces it). A volume under a customer managed key also
+   * needs a KMS grant for EC2, as AWS CDK's `grantAttachVolume` gives.
+   */
+  private grantAttachToGroup(groupName: string, context: { partition: string; region: string }, kmsKeyArn?: string) {
+    const inGroup = { StringEquals: { "ec2:ResourceTag/aws:autoscaling:groupName": groupName } };
     new IamRolePolicy(this, "attach-volume", {
       role: this.instanceRole.name,
       name: `${this.name}-attach-data-volume`,
@@ -380,8 +402,28 @@ export class PinnedEbsCapacity extends Construct {
           Effect: "Allow",
           Action: "ec2:AttachVolume",
           Resource: `arn:${context.partition}:ec2:${context.region}:*:instance/*`,
-          Condition: { StringEquals: { "ec2:ResourceTag/aws:autoscaling:groupName": groupName } },
+          Condition: inGroup,
         },
+        {
+          Sid: "ReportOwnHealth",
+          Effect: "Allow",
+          Action: "autoscaling:SetInstanceHealth",
+          Resource: `arn:${context.partition}:autoscaling:${context.region}:*:autoScalingGroup:*:autoScalingGroupName/${groupName}`,
+        },
+        ...(kmsKeyArn === undefined
+          ? []
+          : [
+              {
+                Sid: "DecryptTheVolumeThroughEc2",
+                Effect: "Allow" as const,
+                Action: "kms:CreateGrant",
+                Resource: kmsKeyArn,
+                Condition: {
+                  StringEquals: { "kms:ViaService": `ec2.${context.region}.amazonaws.com` },
+                  Bool: { "kms:GrantIsForAWSResource": "true" },
+                },
+              },
+            ]),
       ]),
     });
   }
@@ -421,11 +463,15 @@ export class PinnedEbsCapacity extends Construct {
       /^\/[A-Za-z0-9_./-]*[A-Za-z0-9_-]$/,
       "an absolute path such as '/mnt/data'",
     );
-    if (isKnown(this.mountPath) && ["/", "/var", "/etc", "/usr", "/tmp", "/boot"].includes(this.mountPath)) {
-      throw propError(
-        this,
-        `mountPath '${this.mountPath}' is a system directory; use a directory of its own such as '/mnt/data'`,
-      );
+    if (isKnown(this.mountPath)) {
+      const segments = this.mountPath.split("/").slice(1);
+      const system = SYSTEM_DIRECTORIES.find((dir) => this.mountPath === dir || this.mountPath.startsWith(`${dir}/`));
+      if (segments.includes("..") || segments.includes(".") || system !== undefined || this.mountPath === "/") {
+        throw propError(
+          this,
+          `mountPath '${this.mountPath}' is, or is inside, a system directory; use a directory of its own such as '/mnt/data'`,
+        );
+      }
     }
     this.validateVolume(volume);
     validateSnapshotOptions(this, props.snapshots ?? {});

@@ -13,7 +13,7 @@ export interface DynamoSessionTableProps {
    * @default "expires_at"
    */
   readonly ttlAttribute?: string;
-  /** A customer managed KMS key. @default - the AWS owned key (encryption is always on) */
+  /** A customer managed KMS key. @default - the AWS managed key `aws/dynamodb` (encryption is always on) */
   readonly kmsKeyArn?: string;
   /**
    * Turns off deletion protection, so `terraform destroy` can delete the table. Must be a literal.

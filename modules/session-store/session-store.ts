@@ -340,13 +340,15 @@ export class SessionStore extends Construct {
       authenticationMode: { type: "iam" },
       tags: props.tags,
     });
-    // Every user group needs a user named "default"; this one can do nothing.
+    // Every user group needs a user named "default"; this one is switched off and can run nothing. Valkey
+    // groups take only users with a password or IAM, so it gets a random password nobody knows or needs.
     const disabledDefault = new ElasticacheUser(this, "default-user", {
       userId: `${this.name}-default-off`,
       userName: "default",
       engine: this.engine,
       accessString: "off -@all",
-      authenticationMode: { type: "no-password-required" },
+      authenticationMode: { type: "password", passwords: [Fn.uuid()] },
+      lifecycle: { ignoreChanges: ["authentication_mode"] },
       tags: props.tags,
     });
     const group = new ElasticacheUserGroup(this, "user-group", {
@@ -364,7 +366,7 @@ export class SessionStore extends Construct {
       this,
       "name",
       this.name,
-      /^[a-z](?!.*--)[a-z0-9-]{0,34}[a-z0-9]$/,
+      /^[a-z](?!.*--)([a-z0-9-]{0,34}[a-z0-9])?$/,
       "1 to 36 lowercase letters, digits or single hyphens, starting with a letter",
     );
     checkOneOf(this, "engine", this.engine, ENGINES);
