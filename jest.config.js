@@ -14,7 +14,9 @@ module.exports = {
     ],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
-  // Two workers on this 2-core machine: the Terraform suites spend most of their time in child processes.
+  globalSetup: "<rootDir>/__tests__/support/global-setup.js",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
+  // Two workers: the Terraform suites spend most of their time waiting on terraform child processes.
   maxWorkers: 2,
   verbose: true,
 };

@@ -44,7 +44,7 @@ async function measureValidate(toolchain: Toolchain, stackDirs: string[]): Promi
     }));
     return measureSequence(commands, RUNS);
   } finally {
-    workdirs.forEach((workdir) => workdir.remove());
+    await Promise.all(workdirs.map((workdir) => workdir.remove()));
   }
 }
 

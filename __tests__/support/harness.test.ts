@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describeWithTerraform, isCi, mockApply, plan, validate } from "./harness";
-import { mockApplyTestFile, offlineOverride, parseTestOutput, terraformEnv } from "./terraform";
+import { assertOffline, mockApplyTestFile, offlineOverride, parseTestOutput, terraformEnv } from "./terraform";
 
 const withAlias = {
   provider: { aws: [{ region: "eu-west-1" }, { region: "us-east-1", alias: "use1" }] },
@@ -46,7 +46,14 @@ describe("harness files and environment", () => {
   it("runs terraform with dummy credentials and none of the caller's AWS or TF redirections", () => {
     const env = terraformEnv(
       { terraform: "terraform", terraformVersion: "1.11.4", cliConfigFile: "/tmp/rc" },
-      { PATH: "/bin", AWS_PROFILE: "prod", AWS_SESSION_TOKEN: "t", TF_CLI_ARGS_plan: "-target=x", TF_DATA_DIR: "/d" },
+      {
+        PATH: "/bin",
+        AWS_PROFILE: "prod",
+        AWS_SESSION_TOKEN: "t",
+        TF_CLI_ARGS_plan: "-target=x",
+        TF_DATA_DIR: "/d",
+        TF_VAR_expected: "2",
+      },
     );
     expect(env).toEqual({
       PATH: "/bin",
@@ -57,6 +64,8 @@ describe("harness files and environment", () => {
       AWS_ACCESS_KEY_ID: "AKIAOFFLINEPLANNING0",
       AWS_SECRET_ACCESS_KEY: "offline-planning-only",
       AWS_EC2_METADATA_DISABLED: "true",
+      AWS_CONFIG_FILE: "/dev/null",
+      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
     });
   });
 
@@ -75,6 +84,16 @@ describe("harness files and environment", () => {
       teardownRefused: ["aws_efs_file_system.data"],
       teardownDiagnostics: ["warning: Something else"],
     });
+  });
+
+  it("refuses a stack whose AWS provider would read real credentials", () => {
+    expect(() => assertOffline({ provider: { aws: [{ region: "eu-west-1", profile: "prod" }] } })).toThrow(
+      "the AWS provider sets profile: an offline plan would read real credentials",
+    );
+    expect(() => assertOffline({ provider: { aws: [{ alias: "dr", assume_role: [{ role_arn: "x" }] }] } })).toThrow(
+      "the AWS provider 'dr' sets assume_role",
+    );
+    expect(() => assertOffline(withAlias)).not.toThrow();
   });
 
   it("treats CI as set unless it is empty, 'false' or '0'", () => {

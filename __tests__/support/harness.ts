@@ -31,7 +31,7 @@ export async function mockApply(stackDir: string): Promise<MockApplyResult> {
 async function removeWorkdirs(): Promise<void> {
   if (process.env.STATEFUL_ECS_KEEP_WORKDIRS === "1") return;
   const settled = await Promise.allSettled(workdirs.values());
-  for (const result of settled) if (result.status === "fulfilled") result.value.remove();
+  await Promise.all(settled.map((result) => (result.status === "fulfilled" ? result.value.remove() : undefined)));
   workdirs.clear();
 }
 

@@ -37,11 +37,18 @@ export interface ResourceChange {
   };
 }
 
+/** A resource of the plan's `configuration`: its arguments as expressions, with what they reference. */
+export interface ConfiguredResource {
+  readonly address: string;
+  readonly expressions?: Record<string, { readonly references?: string[]; readonly constant_value?: unknown }>;
+}
+
 /** The parts of Terraform's plan JSON representation the tests read. */
 export interface Plan {
   readonly format_version: string;
   readonly terraform_version: string;
   readonly resource_changes?: ResourceChange[];
+  readonly configuration?: { readonly root_module: { readonly resources?: ConfiguredResource[] } };
   readonly output_changes?: Record<string, { actions: string[]; after: unknown; after_unknown: unknown }>;
 }
 
@@ -71,6 +78,29 @@ const MOCK_TEST_FILE = path.join("tests", "stateful_ecs_mock_apply.tftest.hcl");
 interface AwsProviderConfig {
   readonly alias?: string;
   readonly region?: string;
+  readonly [setting: string]: unknown;
+}
+
+/** Provider settings that make the provider read real credentials or call STS, even with dummy keys. */
+const CREDENTIAL_SETTINGS = [
+  "profile",
+  "assume_role",
+  "assume_role_with_web_identity",
+  "shared_credentials_files",
+  "shared_config_files",
+];
+
+/** Refuses a config whose AWS provider would reach for real credentials: its plan would not be offline. */
+export function assertOffline(config: TerraformJson): void {
+  for (const provider of awsProviders(config)) {
+    const found = CREDENTIAL_SETTINGS.filter((setting) => provider[setting] !== undefined);
+    if (found.length > 0) {
+      throw new Error(
+        `the AWS provider${provider.alias ? ` '${provider.alias}'` : ""} sets ${found.join(", ")}: an offline plan ` +
+          "would read real credentials; configure them outside the stack (environment, CLI config)",
+      );
+    }
+  }
 }
 
 /** Every AWS provider configuration of a synthesized config (one default one if it declares none). */
@@ -157,7 +187,7 @@ export interface TerraformJson {
 export function terraformEnv(toolchain: Toolchain, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
-    const redirects = /^(TF_CLI_ARGS|TF_DATA_DIR|TF_WORKSPACE|AWS_)/.test(key);
+    const redirects = /^(TF_CLI_ARGS|TF_DATA_DIR|TF_WORKSPACE|TF_VAR_|AWS_)/.test(key);
     if (!redirects) env[key] = value;
   }
   return {
@@ -169,8 +199,13 @@ export function terraformEnv(toolchain: Toolchain, base: NodeJS.ProcessEnv = pro
     AWS_ACCESS_KEY_ID: "AKIAOFFLINEPLANNING0",
     AWS_SECRET_ACCESS_KEY: "offline-planning-only",
     AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
   };
 }
+
+/** A terraform command that runs longer is killed: a hung process must fail the test, not hold the run. */
+const COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** At most this many terraform processes at once per test worker: they are CPU-bound. */
 const MAX_PARALLEL = Math.max(1, os.availableParallelism());
@@ -198,6 +233,7 @@ export class TerraformWorkdir {
   /** Copies `stackDir`, adds the override and mock test files, and runs `terraform init`. */
   static async create(stackDir: string, toolchain: Toolchain): Promise<TerraformWorkdir> {
     const config = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+    assertOffline(config);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `stateful-ecs-${path.basename(stackDir)}-`));
     fs.cpSync(stackDir, dir, {
       recursive: true,
@@ -205,10 +241,15 @@ export class TerraformWorkdir {
     });
     fs.writeFileSync(path.join(dir, OVERRIDE_FILE), JSON.stringify(offlineOverride(config), null, 2));
     const workdir = new TerraformWorkdir(dir, toolchain);
-    await workdir.terraform(["init", "-input=false", "-no-color"]);
-    fs.mkdirSync(path.join(dir, "tests"));
-    fs.writeFileSync(path.join(dir, MOCK_TEST_FILE), mockApplyTestFile(config, await workdir.arnResourceTypes()));
-    return workdir;
+    try {
+      await workdir.terraform(["init", "-input=false", "-no-color"]);
+      fs.mkdirSync(path.join(dir, "tests"));
+      fs.writeFileSync(path.join(dir, MOCK_TEST_FILE), mockApplyTestFile(config, await workdir.arnResourceTypes()));
+      return workdir;
+    } catch (error) {
+      await workdir.remove();
+      throw error;
+    }
   }
 
   private constructor(
@@ -251,8 +292,9 @@ export class TerraformWorkdir {
     return arnResourceTypes;
   }
 
-  /** Removes the temporary copy. */
-  remove(): void {
+  /** Removes the temporary copy once the terraform commands queued in it have finished. */
+  async remove(): Promise<void> {
+    await this.queue;
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -267,7 +309,12 @@ export class TerraformWorkdir {
       withSlot(
         () =>
           new Promise<string>((resolve, reject) => {
-            const options = { cwd: this.dir, env: terraformEnv(this.toolchain), maxBuffer: 512 * 1024 * 1024 };
+            const options = {
+              cwd: this.dir,
+              env: terraformEnv(this.toolchain),
+              maxBuffer: 512 * 1024 * 1024,
+              timeout: COMMAND_TIMEOUT_MS,
+            };
             execFile(this.toolchain.terraform, args, options, (error, stdout, stderr) => {
               const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
               if (okExitCodes.includes(code)) return resolve(stdout);

@@ -3,8 +3,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
   AWS_PROVIDER_VERSION,
+  atLeast,
   discoverMirror,
   findMirror,
+  impliedMirrorDirs,
   mirrorCliConfig,
   terraformPlatform,
   toolchainStatus,
@@ -14,9 +16,9 @@ import { isCi } from "./harness";
 /** Makes `<root>/<relative>/registry.terraform.io/hashicorp/aws/<version>/<platform>` and returns the mirror. */
 function fakeMirror(root: string, relative: string, version = AWS_PROVIDER_VERSION): string {
   const mirror = path.join(root, relative);
-  fs.mkdirSync(path.join(mirror, "registry.terraform.io/hashicorp/aws", version, terraformPlatform()), {
-    recursive: true,
-  });
+  const platformDir = path.join(mirror, "registry.terraform.io/hashicorp/aws", version, terraformPlatform());
+  fs.mkdirSync(platformDir, { recursive: true });
+  fs.writeFileSync(path.join(platformDir, `terraform-provider-aws_v${version}_x5`), "");
   return mirror;
 }
 
@@ -54,9 +56,36 @@ describe("provider mirror discovery", () => {
     expect(discoverMirror([root], 4)).toBe(path.join(root, "one/two/three"));
   });
 
-  it("takes TF_PLUGIN_MIRROR_DIR when it holds the provider", () => {
+  it("takes TF_PLUGIN_MIRROR_DIR when it holds the provider, relative paths resolved", () => {
     const mirror = fakeMirror(root, "configured");
     expect(findMirror({ TF_PLUGIN_MIRROR_DIR: mirror })).toEqual({ dir: mirror });
+    expect(findMirror({ TF_PLUGIN_MIRROR_DIR: path.relative(process.cwd(), mirror) })).toEqual({ dir: mirror });
+  });
+
+  it("passes over a version directory without the provider binary", () => {
+    const empty = path.join(root, "empty-version");
+    fs.mkdirSync(path.join(empty, "registry.terraform.io/hashicorp/aws", AWS_PROVIDER_VERSION, terraformPlatform()), {
+      recursive: true,
+    });
+    expect(discoverMirror([root])).toBeUndefined();
+  });
+
+  it("looks in Terraform's implied mirror directories first", () => {
+    expect(impliedMirrorDirs("/home/dev")).toEqual([
+      "/home/dev/.terraform.d/plugins",
+      "/home/dev/.local/share/terraform/plugins",
+      "/usr/local/share/terraform/plugins",
+      "/usr/share/terraform/plugins",
+    ]);
+  });
+
+  it("requires Terraform 1.7 or later, for mock providers", () => {
+    expect(["1.6.6", "1.7.0", "1.11.4", "2.0.0"].map((version) => atLeast(version, [1, 7]))).toEqual([
+      false,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it("reports a TF_PLUGIN_MIRROR_DIR that lacks the provider instead of searching elsewhere", () => {
@@ -97,7 +126,7 @@ describe("toolchain on this machine", () => {
         );
       }
     } else {
-      expect(status.reason).not.toBe("");
+      expect(status.reason).toMatch(/terraform|Terraform|mirror|TF_PLUGIN_MIRROR_DIR/);
     }
   });
 });

@@ -16,6 +16,14 @@ export const AWS_PROVIDER_VERSION: string = JSON.parse(
 ).cdktf.provider.version;
 
 const AWS_PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/aws";
+/** `terraform test` with `mock_provider` arrived in Terraform 1.7. */
+const MIN_TERRAFORM = [1, 7];
+
+/** Whether a `major.minor.patch` version is at least `[major, minor]`. */
+export function atLeast(version: string, [major, minor]: number[]): boolean {
+  const [actualMajor, actualMinor] = version.split(".").map(Number);
+  return actualMajor > major || (actualMajor === major && actualMinor >= minor);
+}
 
 export interface Toolchain {
   /** The terraform command (`TERRAFORM_BINARY_NAME`, as cdktf's matchers use, else `terraform`). */
@@ -37,14 +45,27 @@ export function terraformPlatform(): string {
 
 /**
  * True when `mirrorDir` holds the AWS provider at `version` for this platform, in either layout Terraform
- * reads: unpacked (`<version>/<platform>/`) or packed (the zip `terraform providers mirror` writes).
+ * reads: unpacked (`<version>/<platform>/terraform-provider-aws_*`) or packed (the zip that
+ * `terraform providers mirror` writes).
  */
 export function mirrorHoldsProvider(mirrorDir: string, version = AWS_PROVIDER_VERSION): boolean {
   const providerDir = path.join(mirrorDir, AWS_PROVIDER_ADDRESS);
-  const packed = `terraform-provider-aws_${version}_${terraformPlatform()}.zip`;
-  return (
-    fs.existsSync(path.join(providerDir, version, terraformPlatform())) || fs.existsSync(path.join(providerDir, packed))
-  );
+  const unpacked = path.join(providerDir, version, terraformPlatform());
+  const packed = path.join(providerDir, `terraform-provider-aws_${version}_${terraformPlatform()}.zip`);
+  const binaries = fs.existsSync(unpacked)
+    ? fs.readdirSync(unpacked).filter((file) => file.startsWith("terraform-provider-aws"))
+    : [];
+  return binaries.length > 0 || fs.existsSync(packed);
+}
+
+/** The directories Terraform itself searches as implied local mirrors, searched first. */
+export function impliedMirrorDirs(home = os.homedir()): string[] {
+  return [
+    path.join(home, ".terraform.d", "plugins"),
+    path.join(home, ".local", "share", "terraform", "plugins"),
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+  ];
 }
 
 /**
@@ -79,9 +100,12 @@ function readDirs(dir: string): string[] {
   }
 }
 
-/** The mirror to use: `TF_PLUGIN_MIRROR_DIR` if set (and then it must hold the provider), else discovered. */
+/**
+ * The mirror to use: `TF_PLUGIN_MIRROR_DIR` if set (and then it must hold the provider), else one of
+ * Terraform's implied mirror directories, else one found by searching below `/`.
+ */
 export function findMirror(env: NodeJS.ProcessEnv = process.env): { dir?: string; problem?: string } {
-  const configured = env.TF_PLUGIN_MIRROR_DIR;
+  const configured = env.TF_PLUGIN_MIRROR_DIR && path.resolve(env.TF_PLUGIN_MIRROR_DIR);
   if (configured) {
     return mirrorHoldsProvider(configured)
       ? { dir: configured }
@@ -91,7 +115,7 @@ export function findMirror(env: NodeJS.ProcessEnv = process.env): { dir?: string
             `${AWS_PROVIDER_ADDRESS} ${AWS_PROVIDER_VERSION} for ${terraformPlatform()}`,
         };
   }
-  const discovered = discoverMirror();
+  const discovered = impliedMirrorDirs().find((dir) => mirrorHoldsProvider(dir)) ?? discoverMirror();
   return discovered
     ? { dir: discovered }
     : {
@@ -143,8 +167,9 @@ function writeCliConfig(mirrorDir: string): string {
 let cached: ToolchainStatus | undefined;
 
 /**
- * The toolchain, found once per process. When a mirror is used, `TF_CLI_CONFIG_FILE` is set in this
- * process's environment as well, so cdktf's own `toBeValidTerraform()` matcher installs from it too.
+ * The toolchain, found once per test file (Jest loads modules afresh for each). When a mirror is used,
+ * `TF_CLI_CONFIG_FILE` is set in this process's environment as well, so cdktf's own `toBeValidTerraform()`
+ * matcher installs from it too.
  */
 export function toolchainStatus(): ToolchainStatus {
   if (cached) return cached;
@@ -152,6 +177,13 @@ export function toolchainStatus(): ToolchainStatus {
   const version = terraformVersion(terraform);
   if (!version) {
     cached = { ok: false, reason: `the '${terraform}' command was not found or did not run` };
+    return cached;
+  }
+  if (!atLeast(version, MIN_TERRAFORM)) {
+    cached = {
+      ok: false,
+      reason: `Terraform ${version} is too old; mock providers in terraform test need ${MIN_TERRAFORM.join(".")} or later`,
+    };
     return cached;
   }
   if (process.env.STATEFUL_ECS_TF_REGISTRY === "1") {
