@@ -88,6 +88,7 @@ function measureTests(): { wallSeconds: Sample; slowest: SlowTest[] } {
     TEST_RUNS,
   );
   const results = JSON.parse(fs.readFileSync(report, "utf8"));
+  fs.rmSync(path.dirname(report), { recursive: true, force: true });
   const tests: SlowTest[] = results.testResults.flatMap(
     (file: { name: string; assertionResults: Array<{ fullName: string; duration?: number }> }) =>
       file.assertionResults.map((test) => ({
@@ -120,6 +121,8 @@ async function main(): Promise<void> {
   const [ten, hundred] = [scaling[1], scaling[scaling.length - 1]];
   log("terraform validate of the 100-service stack");
   const validate100Seconds = await measureValidate(toolchain, [hundred.dir]);
+  // Each scaling row's dir is <outdir>/stacks/scaling.
+  scaling.forEach((row) => fs.rmSync(path.resolve(row.dir, "..", ".."), { recursive: true, force: true }));
   const test = measureTests();
 
   const synthToValidate = synth.wallSeconds.median / validateSeconds.median;
