@@ -172,7 +172,12 @@ async function main(): Promise<void> {
   if (results.budgets.some((budget) => !budget.pass)) process.exitCode = 1;
 }
 
-main().catch((error: Error) => {
-  log(error.message);
-  process.exitCode = 1;
-});
+// Every temporary directory of the run (its own and its commands') goes under one, removed at the end.
+const runTmp = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-bench-"));
+process.env.TMPDIR = runTmp;
+main()
+  .catch((error: Error) => {
+    log(error.message);
+    process.exitCode = 1;
+  })
+  .finally(() => fs.rmSync(runTmp, { recursive: true, force: true }));
