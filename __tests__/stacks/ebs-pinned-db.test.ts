@@ -1,11 +1,10 @@
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
-import { exampleStack } from "../support/example-app";
+import { TerraformConfig, exampleStack } from "../support/example-app";
+import { resources } from "../support/fixtures";
 import { describeWithTerraform, plan } from "../support/harness";
 import { ConfiguredResource, ResourceChange } from "../support/terraform";
 
-type Resource = Record<string, any>;
-const all = (config: { resource?: Record<string, Record<string, Resource>> }, type: string): Resource[] =>
-  Object.values(config.resource?.[type] ?? {});
+const all = (config: TerraformConfig, type: string) => resources({ config }, type);
 
 describe.each(["ebs-pinned-db", "ebs-pinned-db-instance"])("stack %s", (name) => {
   const stack = exampleStack(name);

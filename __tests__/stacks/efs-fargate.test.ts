@@ -6,17 +6,13 @@ import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { exampleStack } from "../support/example-app";
+import { onlyResource, resources } from "../support/fixtures";
 import { describeWithTerraform, plan } from "../support/harness";
 import { ResourceChange } from "../support/terraform";
 
 const stack = exampleStack("efs-fargate");
-type Resource = Record<string, any>;
-const all = (type: string): Resource[] => Object.values(stack.config.resource?.[type] ?? {});
-const only = (type: string): Resource => {
-  const found = all(type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-};
+const all = (type: string) => resources(stack, type);
+const only = (type: string) => onlyResource(stack, type);
 const reference = (type: string, pathPart: string, attribute: string) =>
   expect.stringMatching(new RegExp(`^\\$\\{${type}\\.${pathPart}_\\w+\\.${attribute}\\}$`));
 

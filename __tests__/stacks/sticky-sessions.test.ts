@@ -1,17 +1,13 @@
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { exampleStack } from "../support/example-app";
+import { onlyResource, resources } from "../support/fixtures";
 import { describeWithTerraform, plan } from "../support/harness";
 import { ResourceChange } from "../support/terraform";
 
 const stack = exampleStack("sticky-sessions");
-type Resource = Record<string, any>;
-const all = (type: string): Resource[] => Object.values(stack.config.resource?.[type] ?? {});
-const only = (type: string): Resource => {
-  const found = all(type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
-};
+const all = (type: string) => resources(stack, type);
+const only = (type: string) => onlyResource(stack, type);
 
 describe("stack sticky-sessions", () => {
   const [container] = JSON.parse(only("aws_ecs_task_definition").container_definitions);

@@ -54,13 +54,18 @@ export interface SynthesizedConfig {
   };
 }
 
+/** Anything holding a synthesized config: a module test's `synthConfig()` result or an example stack. */
+interface HasConfig {
+  readonly config: { readonly resource?: Record<string, Record<string, object>> };
+}
+
 /** Every resource of a type, in synthesis order. */
-export function resources(synthesized: SynthesizedConfig, type: string): Array<Record<string, any>> {
-  return Object.values(synthesized.config.resource[type] ?? {});
+export function resources(synthesized: HasConfig, type: string): Array<Record<string, any>> {
+  return Object.values(synthesized.config.resource?.[type] ?? {});
 }
 
 /** The single resource of a type; fails if there is not exactly one. */
-export function onlyResource(synthesized: SynthesizedConfig, type: string): Record<string, any> {
+export function onlyResource(synthesized: HasConfig, type: string): Record<string, any> {
   const found = resources(synthesized, type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0];

@@ -1,5 +1,6 @@
 export * from "./aws-context";
 export * from "./errors";
+export * from "./group-ingress";
 export * from "./iam";
 export * from "./tags";
 export * from "./tokens";

@@ -62,3 +62,17 @@ export function checkOneOfNumbers(construct: Construct, prop: string, value: num
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
+
+/** Every known element of `arns` must be an SNS topic ARN (alarm and OK actions). */
+export function checkSnsTopics(construct: Construct, prop: string, arns: string[] | undefined) {
+  if (arns === undefined || !isKnown(arns)) return;
+  arns.forEach((arn, index) =>
+    checkPattern(
+      construct,
+      `${prop}[${index}]`,
+      arn,
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/,
+      "an SNS topic ARN",
+    ),
+  );
+}

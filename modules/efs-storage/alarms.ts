@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { checkInteger, checkPattern, countWhen, isKnown, propError } from "../core";
+import { checkInteger, checkSnsTopics, countWhen, isKnown, propError } from "../core";
 
 export interface EfsAlarmOptions {
   /**
@@ -31,17 +31,7 @@ export function validateAlarmOptions(owner: Construct, options: EfsAlarmOptions)
     throw propError(owner, `alarms.burstCreditBalanceBytes ${credits} must be more than 0 bytes`);
   }
   checkInteger(owner, "alarms.percentIoLimit", options.percentIoLimit, 1, 100);
-  if (options.actions !== undefined && isKnown(options.actions)) {
-    options.actions.forEach((arn, index) =>
-      checkPattern(
-        owner,
-        `alarms.actions[${index}]`,
-        arn,
-        /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/,
-        "an SNS topic ARN",
-      ),
-    );
-  }
+  checkSnsTopics(owner, "alarms.actions", options.actions);
 }
 
 export interface EfsAlarmsInput {

@@ -6,8 +6,8 @@ import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import {
+  GroupIngress,
   RoleRef,
   checkLiteral,
   checkOneOf,
@@ -167,7 +167,7 @@ export class EfsStorage extends Construct {
   private readonly tags?: Record<string, string>;
   private readonly accessPointsByName = new Map<string, EfsAccessPoint>();
   private readonly grants = new Map<string, RecordedGrant>();
-  private readonly allowedSources = new Set<string>();
+  private readonly nfsIngress: GroupIngress;
   private readonly mountedAccessPoints = new Set<EfsAccessPoint>();
 
   constructor(scope: Construct, id: string, props: EfsStorageProps) {
@@ -200,6 +200,13 @@ export class EfsStorage extends Construct {
       description: `NFS (TCP ${NFS_PORT}) to the EFS mount targets of ${this.name}, from the task groups allowed in`,
       vpcId: props.network.vpcId,
       tags: withTags(props.tags, { Name: `${this.name}-efs-nfs` }),
+    });
+
+    this.nfsIngress = new GroupIngress(this, {
+      securityGroupId: this.securityGroup.id,
+      port: NFS_PORT,
+      idPrefix: "nfs-from",
+      tags: props.tags,
     });
 
     const subnetIds = props.network.privateSubnetIds;
@@ -258,25 +265,7 @@ export class EfsStorage extends Construct {
 
   /** Opens NFS (TCP 2049) to the mount targets from one security group, the tasks' own. */
   allowFrom(securityGroupId: string, description?: string): void {
-    checkPattern(
-      this,
-      "allowFrom securityGroupId",
-      securityGroupId,
-      /^sg-[0-9a-f]+$/,
-      "a security group id such as 'sg-0123abcd'",
-    );
-    const source = String(expressionOf(this, securityGroupId));
-    if (this.allowedSources.has(source)) return;
-    new VpcSecurityGroupIngressRule(this, `nfs-from-${this.allowedSources.size}`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: NFS_PORT,
-      toPort: NFS_PORT,
-      description: description ?? `NFS to ${this.name} from an allowed task security group`,
-      tags: this.tags,
-    });
-    this.allowedSources.add(source);
+    this.nfsIngress.allow(securityGroupId, description ?? `NFS to ${this.name} from an allowed task security group`);
   }
 
   /**
@@ -379,7 +368,7 @@ export class EfsStorage extends Construct {
         );
       }
     }
-    if (this.mountedAccessPoints.size > 0 && this.allowedSources.size === 0) {
+    if (this.mountedAccessPoints.size > 0 && this.nfsIngress.size === 0) {
       problems.push(
         `EfsStorage '${this.node.id}': volume() was used but allowFrom() never was, so no task can reach the mount targets; call allowFrom(taskSecurityGroupId)`,
       );

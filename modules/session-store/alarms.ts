@@ -1,7 +1,7 @@
 import { Fn, Op, TerraformCount } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { checkInteger, checkPattern, isKnown } from "../core";
+import { checkInteger, checkSnsTopics } from "../core";
 
 export interface CacheAlarmOptions {
   /** Alarm when a node's average engine CPU stays at or above this percentage for 15 minutes. @default 80 */
@@ -21,17 +21,7 @@ export function validateCacheAlarmOptions(owner: Construct, options: CacheAlarmO
   checkInteger(owner, "alarms.cpuPercent", options.cpuPercent, 1, 100);
   checkInteger(owner, "alarms.memoryPercent", options.memoryPercent, 1, 100);
   checkInteger(owner, "alarms.evictions", options.evictions, 1, Number.MAX_SAFE_INTEGER);
-  if (options.actions !== undefined && isKnown(options.actions)) {
-    options.actions.forEach((arn, index) =>
-      checkPattern(
-        owner,
-        `alarms.actions[${index}]`,
-        arn,
-        /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/,
-        "an SNS topic ARN",
-      ),
-    );
-  }
+  checkSnsTopics(owner, "alarms.actions", options.actions);
 }
 
 export interface CacheAlarmsInput {

@@ -9,8 +9,8 @@ import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import {
+  GroupIngress,
   LOG_RETENTION_DAYS,
   RoleRef,
   awsContext,
@@ -19,7 +19,6 @@ import {
   checkOneOf,
   checkOneOfNumbers,
   checkPattern,
-  expressionOf,
   isExecutionRole,
   isKnown,
   lazyPolicyJson,
@@ -150,7 +149,7 @@ export class SessionStore extends Construct {
   /** The IAM application user (`iam` mode only). */
   public readonly user?: ElasticacheUser;
   private readonly auth: SessionAuth;
-  private readonly allowedSources = new Set<string>();
+  private readonly ingress: GroupIngress;
   private grants = 0;
 
   constructor(scope: Construct, id: string, props: SessionStoreProps) {
@@ -168,6 +167,11 @@ export class SessionStore extends Construct {
       description: `Session store ${this.name}: port ${this.port} from the task groups allowed in, nothing else`,
       vpcId: props.network.vpcId,
       tags: withTags(props.tags, { Name: `${this.name}-cache` }),
+    });
+    this.ingress = new GroupIngress(this, {
+      securityGroupId: this.securityGroup.id,
+      port: this.port,
+      idPrefix: "from",
     });
     const subnetGroup = new ElasticacheSubnetGroup(this, "subnet-group", {
       name: `${this.name}-cache`,
@@ -232,24 +236,10 @@ export class SessionStore extends Construct {
 
   /** Opens the cache port to one security group, the tasks' own. */
   allowFrom(securityGroupId: string, description?: string): void {
-    checkPattern(
-      this,
-      "allowFrom securityGroupId",
+    this.ingress.allow(
       securityGroupId,
-      /^sg-[0-9a-f]+$/,
-      "a security group id such as 'sg-0123abcd'",
+      description ?? `Session store ${this.name} from an allowed task security group`,
     );
-    const source = String(expressionOf(this, securityGroupId));
-    if (this.allowedSources.has(source)) return;
-    new VpcSecurityGroupIngressRule(this, `from-${this.allowedSources.size}`, {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: this.port,
-      toPort: this.port,
-      description: description ?? `Session store ${this.name} from an allowed task security group`,
-    });
-    this.allowedSources.add(source);
   }
 
   /**

@@ -1,0 +1,54 @@
+import { Construct } from "constructs";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { expressionOf } from "./tokens";
+import { checkPattern } from "./validate";
+
+export interface GroupIngressProps {
+  /** The group whose port opens. */
+  readonly securityGroupId: string;
+  readonly port: number;
+  /** Construct id prefix of the rules: `<prefix>-0`, `<prefix>-1`, ... */
+  readonly idPrefix: string;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The ingress rules of one security group on one TCP port: one rule per source security group, each
+ * described, never a CIDR. What the storage modules' `allowFrom()` builds on.
+ */
+export class GroupIngress {
+  private readonly sources = new Set<string>();
+
+  constructor(
+    private readonly owner: Construct,
+    private readonly props: GroupIngressProps,
+  ) {}
+
+  /** How many source groups are allowed in. */
+  get size(): number {
+    return this.sources.size;
+  }
+
+  /** Opens the port to a source group, once: allowing the same group again changes nothing. */
+  allow(sourceGroupId: string, description: string): void {
+    checkPattern(
+      this.owner,
+      "allowFrom securityGroupId",
+      sourceGroupId,
+      /^sg-[0-9a-f]+$/,
+      "a security group id such as 'sg-0123abcd'",
+    );
+    const source = String(expressionOf(this.owner, sourceGroupId));
+    if (this.sources.has(source)) return;
+    new VpcSecurityGroupIngressRule(this.owner, `${this.props.idPrefix}-${this.sources.size}`, {
+      securityGroupId: this.props.securityGroupId,
+      referencedSecurityGroupId: sourceGroupId,
+      ipProtocol: "tcp",
+      fromPort: this.props.port,
+      toPort: this.props.port,
+      description,
+      tags: this.props.tags,
+    });
+    this.sources.add(source);
+  }
+}
