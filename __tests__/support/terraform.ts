@@ -126,7 +126,9 @@ function mockArn(resourceType: string, region: string): string {
 
 /**
  * Ids in the format AWS gives them, for resource types whose id other resources' arguments validate
- * (a launch template id must start with `lt-`, for example); other types keep the mock's random id.
+ * (a launch template id must start with `lt-`, for example); other types keep the mock's random id. Every
+ * instance of a type gets the same id and ARN: the mock apply is a smoke test of the whole stack's wiring
+ * and validation, not a check of which instance references which (the matchers and the plan do that).
  */
 const MOCK_IDS: Record<string, string> = {
   aws_ebs_volume: "vol-0123456789abcdef0",
