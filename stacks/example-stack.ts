@@ -1,7 +1,7 @@
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { propError } from "../modules/core";
+import { isKnown, propError } from "../modules/core";
 import { EcsCluster } from "../modules/ecs";
 import { ExampleNetwork } from "../modules/network";
 
@@ -20,7 +20,8 @@ export interface ExampleStackProps {
 export class ExampleStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id);
-    const foreign = props.availabilityZones.find((zone) => !zone.startsWith(props.region));
+    const known = isKnown(props.region) && isKnown(props.availabilityZones) ? props.availabilityZones : [];
+    const foreign = known.find((zone) => isKnown(zone) && !zone.startsWith(props.region));
     if (foreign !== undefined) {
       throw propError(this, `availabilityZones '${foreign}' is not a zone of region '${props.region}'`);
     }
