@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { expressionOf } from "./tokens";
-import { checkPattern } from "./validate";
+import { checkSecurityGroupId } from "./validate";
 
 export interface GroupIngressProps {
   /** The group whose port opens. */
@@ -31,13 +31,7 @@ export class GroupIngress {
 
   /** Opens the port to a source group, once: allowing the same group again changes nothing. */
   allow(sourceGroupId: string, description: string): void {
-    checkPattern(
-      this.owner,
-      "allowFrom securityGroupId",
-      sourceGroupId,
-      /^sg-[0-9a-f]+$/,
-      "a security group id such as 'sg-0123abcd'",
-    );
+    checkSecurityGroupId(this.owner, "allowFrom securityGroupId", sourceGroupId);
     const source = String(expressionOf(this.owner, sourceGroupId));
     if (this.sources.has(source)) return;
     new VpcSecurityGroupIngressRule(this.owner, `${this.props.idPrefix}-${this.sources.size}`, {

@@ -76,3 +76,13 @@ export function checkSnsTopics(construct: Construct, prop: string, arns: string[
     ),
   );
 }
+
+/** `value` must be a customer managed KMS key ARN (`...:key/<id>`; an alias ARN is not a key ARN). */
+export function checkKmsKeyArn(construct: Construct, prop: string, value: string | undefined) {
+  checkPattern(construct, prop, value, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, "a KMS key ARN");
+}
+
+/** `value` must be a security group id. */
+export function checkSecurityGroupId(construct: Construct, prop: string, value: string | undefined) {
+  checkPattern(construct, prop, value, /^sg-[0-9a-f]+$/, "a security group id such as 'sg-0123abcd'");
+}

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LOG_RETENTION_DAYS, awsContext, checkOneOfNumbers, checkPattern } from "../core";
+import { LOG_RETENTION_DAYS, awsContext, checkKmsKeyArn, checkOneOfNumbers } from "../core";
 
 export interface ContainerLogsProps {
   /**
@@ -30,7 +30,7 @@ export class ContainerLogs extends Construct {
     super(scope, id);
     const retentionInDays = props.retentionInDays ?? 30;
     checkOneOfNumbers(this, "retentionInDays", retentionInDays, LOG_RETENTION_DAYS);
-    checkPattern(this, "kmsKeyArn", props.kmsKeyArn, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, "a KMS key ARN");
+    checkKmsKeyArn(this, "kmsKeyArn", props.kmsKeyArn);
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: props.logGroupName ?? `/ecs/${id}`,
       retentionInDays,

@@ -9,6 +9,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import {
   GroupIngress,
   RoleRef,
+  checkKmsKeyArn,
   checkLiteral,
   checkOneOf,
   checkPattern,
@@ -391,7 +392,7 @@ export class EfsStorage extends Construct {
       );
     }
     checkPattern(this, "name", this.name, /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "1 to 64 letters, digits, '_' or '-'");
-    checkPattern(this, "kmsKeyArn", props.kmsKeyArn, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, "a KMS key ARN");
+    checkKmsKeyArn(this, "kmsKeyArn", props.kmsKeyArn);
     checkOneOf(this, "performanceMode", performanceMode, PERFORMANCE_MODES);
     checkOneOf(this, "throughputMode", throughputMode, THROUGHPUT_MODES);
     checkLiteral(this, "allowDestroy", props.allowDestroy, "it sets lifecycle.prevent_destroy");

@@ -16,6 +16,7 @@ import {
   assumedBy,
   awsContext,
   checkInteger,
+  checkKmsKeyArn,
   checkLiteral,
   checkOneOf,
   checkPattern,
@@ -490,13 +491,7 @@ export class PinnedEbsCapacity extends Construct {
     if (isKnown(iops) && isKnown(throughput) && throughput > iops / 4) {
       throw propError(this, `volume.throughputMibps ${throughput} is over a quarter of volume.iops ${iops}`);
     }
-    checkPattern(
-      this,
-      "volume.kmsKeyArn",
-      volume.kmsKeyArn,
-      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/,
-      "a KMS key ARN",
-    );
+    checkKmsKeyArn(this, "volume.kmsKeyArn", volume.kmsKeyArn);
     checkOneOf(this, "volume.fileSystem", volume.fileSystem, FILE_SYSTEMS);
   }
 }

@@ -1,7 +1,15 @@
 import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { RoleRef, checkLiteral, checkPattern, isExecutionRole, lazyPolicyJson, propError } from "../core";
+import {
+  RoleRef,
+  checkKmsKeyArn,
+  checkLiteral,
+  checkPattern,
+  isExecutionRole,
+  lazyPolicyJson,
+  propError,
+} from "../core";
 
 export interface DynamoSessionTableProps {
   /** @default - the construct id */
@@ -55,7 +63,7 @@ export class DynamoSessionTable extends Construct {
     checkPattern(this, "ttlAttribute", ttlAttribute, /^\S{1,255}$/, "an attribute name");
     if (ttlAttribute === partitionKey)
       throw propError(this, `ttlAttribute '${ttlAttribute}' cannot be the partition key`);
-    checkPattern(this, "kmsKeyArn", props.kmsKeyArn, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, "a KMS key ARN");
+    checkKmsKeyArn(this, "kmsKeyArn", props.kmsKeyArn);
     checkLiteral(this, "allowDeletion", props.allowDeletion, "a reviewer must see it in the code");
     this.table = new DynamodbTable(this, "table", {
       name: tableName,

@@ -15,6 +15,7 @@ import {
   RoleRef,
   awsContext,
   checkInteger,
+  checkKmsKeyArn,
   checkLiteral,
   checkOneOf,
   checkOneOfNumbers,
@@ -411,7 +412,7 @@ export class SessionStore extends Construct {
     } else {
       throw propError(this, `auth.mode '${(this.auth as { mode: string }).mode}' is not one of: iam, token`);
     }
-    checkPattern(this, "kmsKeyArn", props.kmsKeyArn, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, "a KMS key ARN");
+    checkKmsKeyArn(this, "kmsKeyArn", props.kmsKeyArn);
     checkInteger(this, "snapshotRetentionDays", props.snapshotRetentionDays, 0, 35);
     checkPattern(
       this,

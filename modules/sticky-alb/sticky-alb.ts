@@ -6,7 +6,17 @@ import { LbTargetGroup, LbTargetGroupStickiness } from "@cdktf/provider-aws/lib/
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { checkInteger, checkLiteral, checkPattern, countOf, expressionOf, isKnown, propError, withTags } from "../core";
+import {
+  checkInteger,
+  checkLiteral,
+  checkPattern,
+  checkSecurityGroupId,
+  countOf,
+  expressionOf,
+  isKnown,
+  propError,
+  withTags,
+} from "../core";
 import { LoadBalancerTarget } from "../ecs";
 import { NetworkRef, validateNetworkRef } from "../network";
 
@@ -222,13 +232,7 @@ export class StickyAlb extends Construct {
    * group, and into the tasks' group from it, nothing wider.
    */
   allowTo(taskSecurityGroupId: string): void {
-    checkPattern(
-      this,
-      "allowTo taskSecurityGroupId",
-      taskSecurityGroupId,
-      /^sg-[0-9a-f]+$/,
-      "a security group id such as 'sg-0123abcd'",
-    );
+    checkSecurityGroupId(this, "allowTo taskSecurityGroupId", taskSecurityGroupId);
     const key = String(expressionOf(this, taskSecurityGroupId));
     if (this.allowedTargets.has(key)) return;
     const index = this.allowedTargets.size;
