@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as prettier from "prettier";
-import { TerraformWorkdir, terraformEnv } from "../__tests__/support/terraform";
+import { TerraformWorkspace, terraformEnv } from "../__tests__/support/terraform";
 import { Toolchain, toolchainStatus } from "../__tests__/support/toolchain";
 import { measure, measureSequence, Command } from "./measure";
 import { BenchResults, ScalingRow, SlowTest, benchReadme, withPerformanceSection } from "./report";
@@ -31,9 +31,11 @@ function toMb(mib: Sample | undefined): Sample {
   return { ...mib, median: mib.median * factor, min: mib.min * factor, max: mib.max * factor };
 }
 
-/** `terraform validate` of every stack directory, each initialised once in a temporary copy. */
+/** `terraform validate` of every stack directory, each initialised once in a workspace of its own. */
 async function measureValidate(toolchain: Toolchain, stackDirs: string[]): Promise<Sample> {
-  const workdirs = await Promise.all(stackDirs.map((dir) => TerraformWorkdir.create(dir, toolchain)));
+  const workdirs = await Promise.all(
+    stackDirs.map((dir) => TerraformWorkspace.create({ [path.basename(dir)]: dir }, toolchain)),
+  );
   try {
     const env = terraformEnv(toolchain);
     const commands: Command[] = workdirs.map((workdir) => ({
@@ -44,7 +46,7 @@ async function measureValidate(toolchain: Toolchain, stackDirs: string[]): Promi
     }));
     return measureSequence(commands, RUNS);
   } finally {
-    await Promise.all(workdirs.map((workdir) => workdir.remove()));
+    workdirs.forEach((workdir) => workdir.remove());
   }
 }
 

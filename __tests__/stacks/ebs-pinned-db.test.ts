@@ -2,7 +2,7 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { TerraformConfig, exampleStack } from "../support/example-app";
 import { resources } from "../support/fixtures";
 import { describeWithTerraform, plan } from "../support/harness";
-import { ConfiguredResource, ResourceChange } from "../support/terraform";
+import { Expression, ResourceChange, ResourceConfig } from "../../analysis/plan-json";
 
 const all = (config: TerraformConfig, type: string) => resources({ config }, type);
 
@@ -83,7 +83,7 @@ describe("recovery modes of the two stacks", () => {
 
 describeWithTerraform("stack ebs-pinned-db, planned offline", () => {
   let changes: ResourceChange[];
-  let configuration: ConfiguredResource[];
+  let configuration: ResourceConfig[];
   beforeAll(async () => {
     const planned = await plan(exampleStack("ebs-pinned-db").dir);
     changes = planned.resource_changes ?? [];
@@ -111,7 +111,7 @@ describeWithTerraform("stack ebs-pinned-db, planned offline", () => {
 
   it("feeds the bootstrap script, which needs the volume's id, to the launch template's user data", () => {
     const template = configuration.find((resource) => resource.address.startsWith("aws_launch_template."));
-    expect(template?.expressions?.user_data?.references).toEqual(
+    expect((template?.expressions?.user_data as Expression | undefined)?.references).toEqual(
       expect.arrayContaining([expect.stringMatching(/^local\.db_bootstrap-script_\w+$/)]),
     );
     const [launchTemplate] = changes.filter((change) => change.type === "aws_launch_template");

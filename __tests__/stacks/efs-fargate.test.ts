@@ -8,7 +8,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { exampleStack } from "../support/example-app";
 import { onlyResource, resources } from "../support/fixtures";
 import { describeWithTerraform, plan } from "../support/harness";
-import { ResourceChange } from "../support/terraform";
+import { ResourceChange } from "../../analysis/plan-json";
 
 const stack = exampleStack("efs-fargate");
 const all = (type: string) => resources(stack, type);

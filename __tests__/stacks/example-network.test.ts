@@ -5,7 +5,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { ExampleNetworkStack } from "../../stacks/example-network";
 import { exampleStack } from "../support/example-app";
 import { describeWithTerraform, plan } from "../support/harness";
-import { ResourceChange } from "../support/terraform";
+import { ResourceChange } from "../../analysis/plan-json";
 
 const stack = exampleStack("example-network");
 

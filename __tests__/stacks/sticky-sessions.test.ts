@@ -3,7 +3,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { exampleStack } from "../support/example-app";
 import { onlyResource, resources } from "../support/fixtures";
 import { describeWithTerraform, plan } from "../support/harness";
-import { ResourceChange } from "../support/terraform";
+import { ResourceChange } from "../../analysis/plan-json";
 
 const stack = exampleStack("sticky-sessions");
 const all = (type: string) => resources(stack, type);

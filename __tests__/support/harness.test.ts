@@ -2,31 +2,87 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describeWithTerraform, isCi, mockApply, plan, validate } from "./harness";
-import { assertOffline, mockApplyTestFile, offlineOverride, parseTestOutput, terraformEnv } from "./terraform";
+import { stackMockApply, stackPlan, stackValidateResult } from "./stack-results";
+import { parseTestOutput, terraformEnv } from "./terraform";
+import { WorkspaceStack, assertOffline, childModule, mockApplyTestFile, rootModule } from "./workspace-files";
 
-const withAlias = {
-  provider: { aws: [{ region: "eu-west-1" }, { region: "us-east-1", alias: "use1" }] },
-  resource: { aws_iam_role: {}, aws_iam_role_policy: {} },
+const offline = {
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
 };
 
-describe("harness files and environment", () => {
-  it("overrides the backend with a local one and turns off AWS lookups for every AWS provider alias", () => {
-    const offline = {
-      skip_credentials_validation: true,
-      skip_requesting_account_id: true,
-      skip_metadata_api_check: true,
-    };
-    expect(offlineOverride(withAlias)).toEqual({
-      terraform: { backend: { local: { path: "terraform.tfstate" } } },
-      provider: { aws: [offline, { alias: "use1", ...offline }] },
+const withAlias: WorkspaceStack = {
+  name: "app",
+  config: {
+    terraform: {
+      required_providers: { aws: { source: "aws", version: "5.100.0" } },
+      backend: { local: { path: "/home/someone/terraform.app.tfstate" } },
+    },
+    provider: { aws: [{ region: "eu-west-1" }, { region: "us-east-1", alias: "use1" }] },
+    resource: { aws_iam_role: {}, aws_iam_role_policy: {} },
+  },
+};
+const plain: WorkspaceStack = {
+  name: "net",
+  config: {
+    terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } },
+    provider: { aws: [{ region: "eu-west-1", default_tags: [{ tags: { Stack: "net" } }] }] },
+    resource: { aws_vpc: {} },
+  },
+};
+
+describe("workspace files", () => {
+  it("moves every stack's providers to the root under the stack's alias, offline, and calls each stack", () => {
+    expect(rootModule([withAlias, plain])).toEqual({
+      terraform: {
+        required_providers: { aws: { source: "aws", version: "5.100.0" } },
+        backend: { local: { path: "terraform.tfstate" } },
+      },
+      provider: {
+        aws: [
+          { region: "eu-west-1", ...offline, alias: "app" },
+          { region: "us-east-1", ...offline, alias: "app_use1" },
+          { region: "eu-west-1", default_tags: [{ tags: { Stack: "net" } }], ...offline, alias: "net" },
+        ],
+      },
+      module: {
+        app: { source: "./app", providers: { aws: "aws.app", "aws.use1": "aws.app_use1" } },
+        net: { source: "./net", providers: { aws: "aws.net" } },
+      },
     });
   });
 
-  it("mocks every AWS provider alias, with a real-looking partition, region and ARN for each used type that has one", () => {
+  it("refuses stacks that pin different provider versions, or names Terraform cannot call", () => {
+    const older = {
+      ...plain,
+      name: "old",
+      config: { ...plain.config, terraform: { required_providers: { aws: { version: "5.0.0" } } } },
+    };
+    expect(() => rootModule([plain, older])).toThrow(
+      "stacks pin different versions of provider 'aws' (5.100.0, 5.0.0)",
+    );
+    expect(() => rootModule([{ ...plain, name: "1st" }])).toThrow("stack name '1st' is not a Terraform identifier");
+    expect(() => rootModule([plain, plain])).toThrow("two stacks are named 'net'");
+  });
+
+  it("turns a stack into a child module: no providers, no backend, aliases declared", () => {
+    expect(childModule(withAlias.config)).toEqual({
+      terraform: {
+        required_providers: { aws: { source: "aws", version: "5.100.0", configuration_aliases: ["aws.use1"] } },
+      },
+      resource: { aws_iam_role: {}, aws_iam_role_policy: {} },
+    });
+    expect(() => childModule({ ...plain.config, variable: { size: {} } })).toThrow(
+      "variable 'size' has no default: the harness plans stacks without inputs",
+    );
+  });
+
+  it("mocks every AWS provider of the root, with a real-looking partition, region and ARN for each used type that has one", () => {
     const mockOf = (alias: string, region: string) =>
       [
         `mock_provider "aws" {`,
-        ...(alias ? [`  alias = "${alias}"`] : []),
+        `  alias = "${alias}"`,
         `  mock_data "aws_partition" {`,
         `    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }`,
         `  }`,
@@ -36,13 +92,108 @@ describe("harness files and environment", () => {
         `  mock_resource "aws_iam_role" {`,
         `    defaults = { arn = "arn:aws:iam:${region}:123456789012:aws_iam_role/mock" }`,
         `  }`,
+        `  mock_resource "aws_vpc" {`,
+        `    defaults = { id = "vpc-0123456789abcdef0" }`,
+        `  }`,
         `}`,
       ].join("\n");
-    expect(mockApplyTestFile(withAlias, new Set(["aws_iam_role", "aws_vpc"]))).toBe(
-      `${mockOf("", "eu-west-1")}\n\n${mockOf("use1", "us-east-1")}\n\nrun "mock_apply" {\n  command = apply\n}\n`,
+    expect(mockApplyTestFile([withAlias, plain], new Set(["aws_iam_role"]))).toBe(
+      `${mockOf("app", "eu-west-1")}\n\n${mockOf("app_use1", "us-east-1")}\n\n${mockOf("net", "eu-west-1")}\n\n` +
+        `run "mock_apply" {\n  command = apply\n}\n`,
     );
   });
+});
 
+describe("one stack's share of a workspace's results", () => {
+  const stacks = ["app", "net"];
+
+  it("keeps the stack's own validate diagnostics and the root's, not another stack's", () => {
+    const diagnostic = (severity: "error" | "warning", filename?: string) => ({
+      severity,
+      summary: `${severity} in ${filename}`,
+      ...(filename ? { range: { filename } } : {}),
+    });
+    const result = {
+      valid: false,
+      error_count: 2,
+      warning_count: 1,
+      diagnostics: [
+        diagnostic("error", "app/cdk.tf.json"),
+        diagnostic("warning", "net/cdk.tf.json"),
+        diagnostic("error"),
+      ],
+    };
+    expect(stackValidateResult(result, stacks, "net")).toEqual({
+      valid: false,
+      error_count: 1,
+      warning_count: 1,
+      diagnostics: [diagnostic("warning", "net/cdk.tf.json"), diagnostic("error")],
+    });
+  });
+
+  it("gives a stack its resource changes and configuration, addressed as in the stack", () => {
+    const change = (module: string, name: string) => ({
+      address: `module.${module}.aws_vpc.${name}`,
+      module_address: `module.${module}`,
+      mode: "managed" as const,
+      type: "aws_vpc",
+      name,
+      change: { actions: ["create"], after: {} },
+    });
+    const netModule = {
+      resources: [{ address: "aws_vpc.main", mode: "managed" as const, type: "aws_vpc", name: "main" }],
+    };
+    const planned = stackPlan(
+      {
+        format_version: "1.2",
+        terraform_version: "1.11.4",
+        resource_changes: [change("app", "other"), change("net", "main")],
+        configuration: { root_module: { module_calls: { net: { module: netModule } } } },
+      },
+      "net",
+    );
+    expect(planned.resource_changes).toEqual([
+      {
+        address: "aws_vpc.main",
+        mode: "managed",
+        type: "aws_vpc",
+        name: "main",
+        change: { actions: ["create"], after: {} },
+      },
+    ]);
+    expect(planned.configuration).toEqual({ root_module: netModule });
+  });
+
+  it("reads the run status of terraform test -json, and tells a stack's apply and teardown diagnostics apart", () => {
+    const refused = (address: string) =>
+      `{"type":"diagnostic","diagnostic":{"severity":"error","summary":"Instance cannot be destroyed","detail":"Resource ${address} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.","address":"${address}"}}`;
+    const run = parseTestOutput(
+      [
+        '{"type":"version","terraform":"1.11.4"}',
+        '{"type":"diagnostic","diagnostic":{"severity":"error","summary":"Bad ARN","address":"module.app.aws_iam_role.x"}}',
+        '{"type":"test_run","test_run":{"run":"mock_apply","progress":"complete","status":"fail"}}',
+        '{"type":"test_file","test_file":{"progress":"teardown"}}',
+        refused("module.net.aws_efs_file_system.data"),
+        refused("module.app.aws_ebs_volume.data"),
+        '{"type":"diagnostic","diagnostic":{"severity":"warning","summary":"Something else"}}',
+      ].join("\n"),
+    );
+    expect(stackMockApply(run, stacks, "net")).toEqual({
+      runStatus: "fail",
+      applyDiagnostics: [],
+      teardownRefused: ["aws_efs_file_system.data"],
+      teardownDiagnostics: ["warning: Something else"],
+    });
+    expect(stackMockApply(run, stacks, "app")).toEqual({
+      runStatus: "fail",
+      applyDiagnostics: ["error: Bad ARN"],
+      teardownRefused: ["aws_ebs_volume.data"],
+      teardownDiagnostics: ["warning: Something else"],
+    });
+  });
+});
+
+describe("harness environment", () => {
   it("runs terraform with dummy credentials and none of the caller's AWS or TF redirections", () => {
     const env = terraformEnv(
       { terraform: "terraform", terraformVersion: "1.11.4", cliConfigFile: "/tmp/rc" },
@@ -69,23 +220,6 @@ describe("harness files and environment", () => {
     });
   });
 
-  it("reads the run status of terraform test -json, and tells apply diagnostics from teardown ones", () => {
-    const lines = [
-      '{"type":"version","terraform":"1.11.4"}',
-      '{"type":"test_run","test_run":{"run":"mock_apply","progress":"complete","status":"pass"}}',
-      '{"type":"test_file","test_file":{"progress":"teardown"}}',
-      '{"type":"diagnostic","diagnostic":{"severity":"error","summary":"Instance cannot be destroyed","detail":"Resource aws_efs_file_system.data has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed."}}',
-      '{"type":"diagnostic","diagnostic":{"severity":"warning","summary":"Something else"}}',
-      '{"type":"test_summary","test_summary":{"status":"error","passed":1,"failed":0,"errored":0,"skipped":0}}',
-    ].join("\n");
-    expect(parseTestOutput(lines)).toEqual({
-      runStatus: "pass",
-      applyDiagnostics: [],
-      teardownRefused: ["aws_efs_file_system.data"],
-      teardownDiagnostics: ["warning: Something else"],
-    });
-  });
-
   it("refuses a stack whose AWS provider would read real credentials", () => {
     expect(() => assertOffline({ provider: { aws: [{ region: "eu-west-1", profile: "prod" }] } })).toThrow(
       "the AWS provider sets profile: an offline plan would read real credentials",
@@ -93,7 +227,7 @@ describe("harness files and environment", () => {
     expect(() => assertOffline({ provider: { aws: [{ alias: "dr", assume_role: [{ role_arn: "x" }] }] } })).toThrow(
       "the AWS provider 'dr' sets assume_role",
     );
-    expect(() => assertOffline(withAlias)).not.toThrow();
+    expect(() => assertOffline(withAlias.config)).not.toThrow();
   });
 
   it("treats CI as set unless it is empty, 'false' or '0'", () => {
@@ -110,44 +244,64 @@ describe("harness files and environment", () => {
 const madeDirs: string[] = [];
 afterAll(() => madeDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-/** A stack directory holding `resource`, with the AWS provider pinned as cdktf pins it. */
-function stackDir(resource: object, variable: object = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "harness-test-"));
-  madeDirs.push(dir);
-  const config = {
-    terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } },
-    provider: { aws: [{ region: "eu-west-1" }] },
-    resource,
-    ...(Object.keys(variable).length > 0 ? { variable } : {}),
-  };
-  fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(config));
-  return dir;
+/** Stacks synthesized together, as cdktf writes them (`stacks/<name>/cdk.tf.json`); returns their folders. */
+function synthesized(stacks: Record<string, { resource: object; variable?: object }>): Record<string, string> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "harness-test-"));
+  madeDirs.push(outdir);
+  return Object.fromEntries(
+    Object.entries(stacks).map(([name, { resource, variable }]) => {
+      const dir = path.join(outdir, "stacks", name);
+      fs.mkdirSync(dir, { recursive: true });
+      const config = {
+        terraform: { required_providers: { aws: { source: "aws", version: "5.100.0" } } },
+        provider: { aws: [{ region: "eu-west-1" }] },
+        resource,
+        ...(variable ? { variable } : {}),
+      };
+      fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(config));
+      return [name, dir];
+    }),
+  );
 }
 
+const vpc = (settings: object = {}) => ({ aws_vpc: { main: { cidr_block: "10.0.0.0/16", ...settings } } });
+
 describeWithTerraform("harness on configs Terraform rejects", () => {
-  it("validate reports an argument the resource does not have", async () => {
-    const result = await validate(stackDir({ aws_vpc: { main: { cidr_block: "10.0.0.0/16", colour: "red" } } }));
-    expect(result.valid).toBe(false);
-    expect(result.diagnostics).toEqual([
+  it("validate reports an argument the resource does not have, in its own stack only", async () => {
+    const dirs = synthesized({ bad: { resource: vpc({ colour: "red" }) }, good: { resource: vpc() } });
+    const [bad, good] = await Promise.all([validate(dirs.bad), validate(dirs.good)]);
+    expect(bad.valid).toBe(false);
+    expect(bad.diagnostics).toEqual([
       expect.objectContaining({ severity: "error", summary: "Extraneous JSON object property" }),
     ]);
+    expect(good).toEqual({ valid: true, error_count: 0, warning_count: 0, diagnostics: [] });
   });
 
   it("plan and mock apply fail when a resource's precondition fails", async () => {
-    const failing = stackDir(
-      {
-        aws_vpc: {
-          main: {
-            cidr_block: "10.0.0.0/16",
-            lifecycle: { precondition: [{ condition: "${var.expected == 2}", error_message: "planned to fail" }] },
-          },
-        },
+    const { failing } = synthesized({
+      failing: {
+        resource: vpc({
+          lifecycle: { precondition: [{ condition: "${var.expected == 2}", error_message: "planned to fail" }] },
+        }),
+        variable: { expected: { type: "number", default: 1 } },
       },
-      { expected: { type: "number", default: 1 } },
-    );
+    });
     await expect(plan(failing)).rejects.toThrow(/terraform plan .* exited 1[\s\S]*planned to fail/);
     const applied = await mockApply(failing);
     expect(applied.runStatus).toBe("error");
     expect(applied.applyDiagnostics.join("\n")).toContain("planned to fail");
+  });
+
+  it("plans and mock-applies stacks together, each seeing only its own resources and refusals", async () => {
+    const dirs = synthesized({
+      kept: { resource: vpc({ lifecycle: { prevent_destroy: true } }) },
+      other: { resource: vpc() },
+    });
+    const [kept, other] = await Promise.all([plan(dirs.kept), plan(dirs.other)]);
+    expect(kept.resource_changes?.map((change) => change.address)).toEqual(["aws_vpc.main"]);
+    expect(other.configuration?.root_module.resources?.map((resource) => resource.address)).toEqual(["aws_vpc.main"]);
+    const [keptApply, otherApply] = await Promise.all([mockApply(dirs.kept), mockApply(dirs.other)]);
+    expect(keptApply).toMatchObject({ runStatus: "pass", applyDiagnostics: [], teardownRefused: ["aws_vpc.main"] });
+    expect(otherApply).toMatchObject({ runStatus: "pass", applyDiagnostics: [], teardownRefused: [] });
   });
 });

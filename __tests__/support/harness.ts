@@ -1,46 +1,108 @@
-import { MockApplyResult, Plan, TerraformWorkdir, ValidateResult } from "./terraform";
-import { toolchainStatus } from "./toolchain";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PlanJson } from "../../analysis/plan-json";
+import { sharedResult } from "./shared-result";
+import { MockApplyResult, stackMockApply, stackPlan, stackValidateResult } from "./stack-results";
+import { COMMAND_TIMEOUT_MS, TerraformWorkspace, ValidateResult } from "./terraform";
+import { AWS_PROVIDER_VERSION, Toolchain, toolchainStatus } from "./toolchain";
 
 /**
  * The Terraform harness every stack test uses: `validate`, `plan` and `mockApply` take a synthesized stack
- * directory and share one initialised temporary copy of it per test file, so `terraform init` runs once.
+ * directory. The stacks synthesized together (every sibling folder of `cdktf.out/stacks/` that holds a
+ * `cdk.tf.json`) are checked together in one workspace, and each check runs once per test run, whichever
+ * test file and Jest worker asks first: the others read its result.
  */
 
-const workdirs = new Map<string, Promise<TerraformWorkdir>>();
+export type Plan = PlanJson;
+export type { MockApplyResult } from "./stack-results";
 
-function workdir(stackDir: string): Promise<TerraformWorkdir> {
+/** The stacks synthesized with `stackDir`, by name. */
+function stackGroup(stackDir: string): Record<string, string> {
+  const parent = path.dirname(path.resolve(stackDir));
+  const names = fs
+    .readdirSync(parent)
+    .filter((name) => fs.existsSync(path.join(parent, name, "cdk.tf.json")))
+    .sort();
+  return Object.fromEntries(names.map((name) => [name, path.join(parent, name)]));
+}
+
+/** A key that changes whenever a stack of the group, the Terraform version or the harness step does. */
+function groupKey(group: Record<string, string>, toolchain: Toolchain, step: string): string {
+  const hash = createHash("sha256").update(`${toolchain.terraformVersion}\n${step}\n`);
+  for (const [name, dir] of Object.entries(group)) {
+    hash.update(`${name}\n`).update(fs.readFileSync(path.join(dir, "cdk.tf.json")));
+  }
+  return `${step}-${hash.digest("hex").slice(0, 24)}`;
+}
+
+let fallbackResultsDir: string | undefined;
+
+/** Where a test run's shared results go: inside the run's own temporary directory (see global-setup.js). */
+function resultsDir(): string {
+  const runDir = process.env.STATEFUL_ECS_TEST_TMP;
+  if (runDir) return path.join(runDir, "terraform-results");
+  fallbackResultsDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-terraform-results-"));
+  return fallbackResultsDir;
+}
+
+/** The AWS provider's resource types with a computed `arn`: read from its schema once per run. */
+function arnResourceTypes(workspace: TerraformWorkspace, toolchain: Toolchain): Promise<string[]> {
+  const key = `arn-types-${toolchain.terraformVersion}-${AWS_PROVIDER_VERSION}`;
+  return sharedResult(resultsDir(), key, () => workspace.arnResourceTypes(), TERRAFORM_TIMEOUT_MS);
+}
+
+/** One check of the workspace of `stackDir`'s group, computed once per run, with the group's stack names. */
+async function groupCheck<T>(
+  stackDir: string,
+  step: string,
+  run: (workspace: TerraformWorkspace, toolchain: Toolchain) => Promise<T>,
+): Promise<{ result: T; stacks: string[]; stack: string }> {
   const status = toolchainStatus();
-  if (!status.ok) return Promise.reject(new Error(`Terraform checks cannot run: ${status.reason}`));
-  if (!workdirs.has(stackDir)) workdirs.set(stackDir, TerraformWorkdir.create(stackDir, status.toolchain));
-  return workdirs.get(stackDir) as Promise<TerraformWorkdir>;
+  if (!status.ok) throw new Error(`Terraform checks cannot run: ${status.reason}`);
+  const group = stackGroup(stackDir);
+  const stack = path.basename(path.resolve(stackDir));
+  if (!(stack in group)) throw new Error(`${stackDir} holds no cdk.tf.json`);
+  const result = await sharedResult(
+    resultsDir(),
+    groupKey(group, status.toolchain, step),
+    async () => {
+      const workspace = await TerraformWorkspace.create(group, status.toolchain);
+      try {
+        return await run(workspace, status.toolchain);
+      } finally {
+        workspace.remove();
+      }
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+  return { result, stacks: Object.keys(group), stack };
 }
 
 export async function validate(stackDir: string): Promise<ValidateResult> {
-  return (await workdir(stackDir)).validate();
+  const { result, stacks, stack } = await groupCheck(stackDir, "validate", (workspace) => workspace.validate());
+  return stackValidateResult(result, stacks, stack);
 }
 
 export async function plan(stackDir: string): Promise<Plan> {
-  return (await workdir(stackDir)).plan();
+  const { result, stack } = await groupCheck(stackDir, "plan", (workspace) => workspace.plan());
+  return stackPlan(result, stack);
 }
 
 export async function mockApply(stackDir: string): Promise<MockApplyResult> {
-  return (await workdir(stackDir)).mockApply();
-}
-
-/** Removes every temporary copy this test file made (kept when STATEFUL_ECS_KEEP_WORKDIRS=1, to debug). */
-async function removeWorkdirs(): Promise<void> {
-  if (process.env.STATEFUL_ECS_KEEP_WORKDIRS === "1") return;
-  const settled = await Promise.allSettled(workdirs.values());
-  await Promise.all(settled.map((result) => (result.status === "fulfilled" ? result.value.remove() : undefined)));
-  workdirs.clear();
+  const { result, stacks, stack } = await groupCheck(stackDir, "mock-apply", async (workspace, toolchain) =>
+    workspace.mockApply(new Set(await arnResourceTypes(workspace, toolchain))),
+  );
+  return stackMockApply(result, stacks, stack);
 }
 
 export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   return !!env.CI && env.CI !== "false" && env.CI !== "0";
 }
 
-/** How long one Terraform-level test may take: init, plan and test of a large stack, queued behind others. */
-export const TERRAFORM_TIMEOUT_MS = 240_000;
+/** How long one Terraform-level test may take: init, plan and test of every stack, queued behind others. */
+export const TERRAFORM_TIMEOUT_MS = Math.min(240_000, COMMAND_TIMEOUT_MS);
 
 /**
  * A `describe` for tests that run Terraform. Without Terraform or the provider mirror it fails in CI (a
@@ -51,7 +113,6 @@ export function describeWithTerraform(name: string, body: () => void): void {
   if (status.ok) {
     describe(name, () => {
       jest.setTimeout(TERRAFORM_TIMEOUT_MS);
-      afterAll(removeWorkdirs);
       body();
     });
   } else if (isCi()) {

@@ -1,0 +1,221 @@
+/**
+ * The files of a Terraform workspace that checks several synthesized stacks at once: a root module that
+ * calls each stack as a child module, so one `terraform validate`, `plan` and `test` covers them all (each
+ * terraform process spends about 3 s loading the AWS provider's schema; once per check instead of once per
+ * stack and check is what keeps the suite within its time budget). Pure functions: no I/O.
+ *
+ * Each stack's provider configurations move, as written, to the root with an alias named after the stack
+ * (and passed to the child through `providers`); the AWS ones also get the settings that keep the
+ * provider from calling AWS. The stack's own backend is dropped: the root has a local one.
+ */
+
+/** The parts of a synthesized Terraform JSON config the workspace reads and rewrites. */
+export interface TerraformJson {
+  readonly terraform?: {
+    readonly required_providers?: Record<string, RequiredProvider>;
+    readonly backend?: unknown;
+    readonly [setting: string]: unknown;
+  };
+  readonly provider?: Record<string, ProviderConfig[]>;
+  readonly resource?: Record<string, unknown>;
+  readonly variable?: Record<string, { readonly default?: unknown }>;
+  readonly [block: string]: unknown;
+}
+
+interface RequiredProvider {
+  readonly source?: string;
+  readonly version?: string;
+  readonly configuration_aliases?: string[];
+}
+
+export interface ProviderConfig {
+  readonly alias?: string;
+  readonly region?: string;
+  readonly [setting: string]: unknown;
+}
+
+export interface WorkspaceStack {
+  /** The stack's name: its child module's name and the folder it is copied to. */
+  readonly name: string;
+  readonly config: TerraformJson;
+}
+
+/** The AWS provider settings that keep `plan` from calling AWS; dummy credentials come from the env. */
+export const OFFLINE_PROVIDER = {
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: true,
+};
+
+/** Provider settings that make the provider read real credentials or call STS, even with dummy keys. */
+const CREDENTIAL_SETTINGS = [
+  "profile",
+  "assume_role",
+  "assume_role_with_web_identity",
+  "shared_credentials_files",
+  "shared_config_files",
+];
+
+/** Refuses a config whose AWS provider would reach for real credentials: its plan would not be offline. */
+export function assertOffline(config: TerraformJson): void {
+  for (const provider of config.provider?.aws ?? []) {
+    const found = CREDENTIAL_SETTINGS.filter((setting) => provider[setting] !== undefined);
+    if (found.length > 0) {
+      throw new Error(
+        `the AWS provider${provider.alias ? ` '${provider.alias}'` : ""} sets ${found.join(", ")}: an offline plan ` +
+          "would read real credentials; configure them outside the stack (environment, CLI config)",
+      );
+    }
+  }
+}
+
+/** The root's alias of a stack's provider configuration. */
+export function rootAlias(stack: string, alias?: string): string {
+  return alias ? `${stack}_${alias}` : stack;
+}
+
+/** A provider configuration of the root module: the stack's, as written, under its root alias. */
+interface RootProvider {
+  readonly type: string;
+  readonly stack: string;
+  readonly config: ProviderConfig;
+}
+
+function rootProviders(stacks: WorkspaceStack[]): RootProvider[] {
+  return stacks.flatMap((stack) =>
+    Object.entries(stack.config.provider ?? {}).flatMap(([type, configs]) =>
+      configs.map((config) => ({ type, stack: stack.name, config })),
+    ),
+  );
+}
+
+/** The root module: the providers of every stack, and one module call per stack. */
+export function rootModule(stacks: WorkspaceStack[]): object {
+  checkNames(stacks);
+  const requiredProviders: Record<string, RequiredProvider> = {};
+  for (const stack of stacks) {
+    for (const [type, required] of Object.entries(stack.config.terraform?.required_providers ?? {})) {
+      const known = requiredProviders[type];
+      if (known && known.version !== required.version) {
+        throw new Error(
+          `stacks pin different versions of provider '${type}' (${known.version}, ${required.version}); ` +
+            "the harness checks stacks together, so they must agree",
+        );
+      }
+      requiredProviders[type] = { source: required.source, version: required.version };
+    }
+  }
+  const provider: Record<string, object[]> = {};
+  for (const { type, stack, config } of rootProviders(stacks)) {
+    const offline = type === "aws" ? OFFLINE_PROVIDER : {};
+    (provider[type] ??= []).push({ ...config, ...offline, alias: rootAlias(stack, config.alias) });
+  }
+  const module = Object.fromEntries(
+    stacks.map((stack) => {
+      const providers = Object.fromEntries(
+        Object.entries(stack.config.provider ?? {}).flatMap(([type, configs]) =>
+          configs.map((config) => [
+            config.alias ? `${type}.${config.alias}` : type,
+            `${type}.${rootAlias(stack.name, config.alias)}`,
+          ]),
+        ),
+      );
+      return [stack.name, { source: `./${stack.name}`, providers }];
+    }),
+  );
+  return {
+    terraform: { required_providers: requiredProviders, backend: { local: { path: "terraform.tfstate" } } },
+    ...(Object.keys(provider).length > 0 ? { provider } : {}),
+    module,
+  };
+}
+
+/** The stack as a child module: no provider configurations (the root passes them) and no backend. */
+export function childModule(config: TerraformJson): object {
+  const required = { ...(config.terraform?.required_providers ?? {}) };
+  for (const [type, configs] of Object.entries(config.provider ?? {})) {
+    const aliases = configs.filter((provider) => provider.alias).map((provider) => `${type}.${provider.alias}`);
+    if (aliases.length > 0) required[type] = { ...required[type], configuration_aliases: aliases };
+  }
+  const { provider: _provider, terraform = {}, ...rest } = config;
+  const { backend: _backend, ...settings } = terraform;
+  for (const [name, variable] of Object.entries(config.variable ?? {})) {
+    if (variable.default === undefined) {
+      throw new Error(`variable '${name}' has no default: the harness plans stacks without inputs`);
+    }
+  }
+  return { ...rest, terraform: { ...settings, required_providers: required } };
+}
+
+function checkNames(stacks: WorkspaceStack[]): void {
+  const seen = new Set<string>();
+  for (const { name } of stacks) {
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) {
+      throw new Error(`stack name '${name}' is not a Terraform identifier (a letter, then letters, digits, _ or -)`);
+    }
+    if (seen.has(name)) throw new Error(`two stacks are named '${name}'`);
+    seen.add(name);
+  }
+}
+
+/** A well-formed ARN for a mocked resource type: the provider validates ARNs consumed by other resources. */
+function mockArn(resourceType: string, region: string): string {
+  return `arn:aws:${resourceType.split("_")[1]}:${region}:123456789012:${resourceType}/mock`;
+}
+
+/**
+ * Ids in the format AWS gives them, for resource types whose id other resources' arguments validate
+ * (a launch template id must start with `lt-`, for example); other types keep the mock's random id. Every
+ * instance of a type gets the same id and ARN: the mock apply is a smoke test of the whole stack's wiring
+ * and validation, not a check of which instance references which (the matchers and the plan do that).
+ */
+const MOCK_IDS: Record<string, string> = {
+  aws_ebs_volume: "vol-0123456789abcdef0",
+  aws_efs_access_point: "fsap-0123456789abcdef0",
+  aws_efs_file_system: "fs-0123456789abcdef0",
+  aws_instance: "i-0123456789abcdef0",
+  aws_launch_template: "lt-0123456789abcdef0",
+  aws_security_group: "sg-0123456789abcdef0",
+  aws_subnet: "subnet-0123456789abcdef0",
+  aws_vpc: "vpc-0123456789abcdef0",
+};
+
+/** The `defaults` of a mocked resource type: a well-formed ARN and id where the type has them. */
+function mockDefaults(resourceType: string, region: string, arnResourceTypes: ReadonlySet<string>): string[] {
+  return [
+    ...(arnResourceTypes.has(resourceType) ? [`arn = ${JSON.stringify(mockArn(resourceType, region))}`] : []),
+    ...(MOCK_IDS[resourceType] ? [`id = ${JSON.stringify(MOCK_IDS[resourceType])}`] : []),
+  ];
+}
+
+/**
+ * A `terraform test` file that applies every stack against a mocked AWS provider, one `mock_provider` per
+ * root alias. The mock still runs the provider's validation on known values, so mocked values that other
+ * resources consume must look real: the partition and region data sources, the `arn` of every resource
+ * type in `arnResourceTypes` that a stack uses, and the ids in `MOCK_IDS`.
+ */
+export function mockApplyTestFile(stacks: WorkspaceStack[], arnResourceTypes: ReadonlySet<string>): string {
+  const usedTypes = [...new Set(stacks.flatMap((stack) => Object.keys(stack.config.resource ?? {})))].sort();
+  const mocks = rootProviders(stacks)
+    .filter(({ type }) => type === "aws")
+    .map(({ stack, config }) => {
+      const region = config.region && !config.region.includes("${") ? config.region : "us-east-1";
+      const block = (kind: string, type: string, defaults: string) => [
+        `  ${kind} ${JSON.stringify(type)} {`,
+        `    defaults = { ${defaults} }`,
+        `  }`,
+      ];
+      return [
+        `mock_provider "aws" {`,
+        `  alias = ${JSON.stringify(rootAlias(stack, config.alias))}`,
+        ...block("mock_data", "aws_partition", `partition = "aws", dns_suffix = "amazonaws.com"`),
+        ...block("mock_data", "aws_region", `name = ${JSON.stringify(region)}`),
+        ...usedTypes.flatMap((type) => {
+          const defaults = mockDefaults(type, region, arnResourceTypes);
+          return defaults.length > 0 ? block("mock_resource", type, defaults.join(", ")) : [];
+        }),
+        `}`,
+      ].join("\n");
+    });
+  return `${[...mocks, `run "mock_apply" {\n  command = apply\n}`].join("\n\n")}\n`;
+}
