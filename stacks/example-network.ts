@@ -3,8 +3,8 @@ import { Construct } from "constructs";
 import { ExampleNetwork, NetworkRef } from "../modules/network";
 import { ExampleStack, ExampleStackProps } from "./example-stack";
 
-/** The Terraform output that carries each `NetworkRef` field. */
-const OUTPUT_NAMES: Record<keyof NetworkRef, string> = {
+/** The Terraform output that carries each `NetworkRef` field that is a value (not `dependsOn`). */
+const OUTPUT_NAMES: Record<Exclude<keyof NetworkRef, "dependsOn">, string> = {
   vpcId: "vpc_id",
   privateSubnetIds: "private_subnet_ids",
   privateSubnetAvailabilityZones: "private_subnet_availability_zones",
@@ -22,7 +22,7 @@ export class ExampleNetworkStack extends ExampleStack {
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
     this.network = new ExampleNetwork(this, "network", { availabilityZones: props.availabilityZones });
-    for (const [field, name] of Object.entries(OUTPUT_NAMES) as Array<[keyof NetworkRef, string]>) {
+    for (const [field, name] of Object.entries(OUTPUT_NAMES) as Array<[keyof typeof OUTPUT_NAMES, string]>) {
       new TerraformOutput(this, name, { value: this.network.ref[field], description: `NetworkRef.${field}` });
     }
   }

@@ -1,7 +1,6 @@
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { isKnown, propError } from "../modules/core";
 import { EcsCluster } from "../modules/ecs";
 import { ExampleNetwork } from "../modules/network";
 
@@ -15,16 +14,11 @@ export interface ExampleStackProps {
 
 /**
  * The base of every example stack: an AWS provider for the region, with default tags that name the project
- * and the stack on every resource, and a check that the zones belong to the region.
+ * and the stack on every resource. The modules check that zones belong to the provider's region.
  */
 export class ExampleStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id);
-    const known = isKnown(props.region) && isKnown(props.availabilityZones) ? props.availabilityZones : [];
-    const foreign = known.find((zone) => isKnown(zone) && !zone.startsWith(props.region));
-    if (foreign !== undefined) {
-      throw propError(this, `availabilityZones '${foreign}' is not a zone of region '${props.region}'`);
-    }
     new AwsProvider(this, "aws", {
       region: props.region,
       defaultTags: [{ tags: { Project: "stateful-ecs", Stack: id, ManagedBy: "cdktf" } }],

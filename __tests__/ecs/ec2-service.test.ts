@@ -8,6 +8,7 @@ import {
   PlacementConstraint,
   TaskRoles,
 } from "../../modules/ecs";
+import { PinnedEbsCapacity } from "../../modules/pinned-capacity";
 import { existingNetwork, onlyResource, parsePolicy, synthConfig, testStack } from "../support/fixtures";
 
 const pinned: PlacementConstraint = { type: "memberOf", expression: "attribute:role == db-primary" };
@@ -92,6 +93,62 @@ describe("Ec2Service validation", () => {
   });
 });
 
+describe("Ec2Service on a pinned host volume", () => {
+  /** A service mounting a pinned capacity's host volume, wired as the capacity asks unless `props` say otherwise. */
+  function pinnedService(props: Partial<Ec2ServiceProps> = {}): Ec2Service {
+    const scope = testStack();
+    const capacity = new PinnedEbsCapacity(scope, "capacity", {
+      network: existingNetwork,
+      clusterName: "main",
+      attributes: { role: "db-primary", tier: "data" },
+    });
+    return service(scope, {
+      mounts: [{ volume: capacity.hostVolume("pgdata", "postgres"), containerPath: "/var/lib/postgresql/data" }],
+      placementConstraints: [capacity.placementConstraint()],
+      deployment: capacity.pinnedServiceSettings,
+      ...props,
+    });
+  }
+
+  it("is accepted when pinned to the capacity, alone, and deployed old-task-first", () => {
+    expect(() => pinnedService()).not.toThrow();
+    expect(() =>
+      pinnedService({ placementConstraints: [{ type: "memberOf", expression: "attribute:tier == data" }] }),
+    ).not.toThrow();
+    expect(() => pinnedService({ desiredCount: 0 })).not.toThrow();
+  });
+
+  it.each<[string, Partial<Ec2ServiceProps>, string]>([
+    [
+      "no placement constraint for its host",
+      { placementConstraints: [] },
+      "placementConstraints has no memberOf constraint for the host of PinnedEbsCapacity 'capacity', but mounts[0] uses a host volume of PinnedEbsCapacity 'capacity': its tasks could start on another instance, on its root disk; use its placementConstraint(), desiredCount 1 and pinnedServiceSettings",
+    ],
+    [
+      "a constraint for another host",
+      { placementConstraints: [{ type: "memberOf", expression: "attribute:role == db-replica" }] },
+      "placementConstraints has no memberOf constraint for the host of PinnedEbsCapacity 'capacity'",
+    ],
+    [
+      "two tasks",
+      { desiredCount: 2 },
+      "desiredCount 2 is more than 1, but mounts[0] uses a host volume of PinnedEbsCapacity 'capacity', which takes one task at a time",
+    ],
+    [
+      "the default rolling deployment",
+      { deployment: undefined },
+      "deployment 100% / 200% would run a new task beside the old one, but mounts[0] uses a host volume of PinnedEbsCapacity 'capacity': a deployment must stop the old task first (0% / 100%)",
+    ],
+    [
+      "a deployment that keeps the old task until the new one runs",
+      { deployment: { minimumHealthyPercent: 100, maximumPercent: 100 } },
+      "deployment 100% / 100% would run a new task beside the old one",
+    ],
+  ])("is refused with %s", (_case, props, message) => {
+    expect(() => pinnedService(props)).toThrow(`Ec2Service 'db': ${message}`);
+  });
+});
+
 describe("GeneratedSecret", () => {
   const synthesized = synthConfig((scope) => {
     const secret = new GeneratedSecret(scope, "password", { name: "app/password" });
@@ -103,10 +160,11 @@ describe("GeneratedSecret", () => {
       secret_string: "${uuid()}",
       lifecycle: { ignore_changes: ["secret_string"] },
     });
-    expect(onlyResource(synthesized, "aws_secretsmanager_secret")).toMatchObject({
-      name: "app/password",
-      recovery_window_in_days: 30,
-    });
+    const secret = onlyResource(synthesized, "aws_secretsmanager_secret");
+    // A prefix: Terraform adds a unique suffix, so a secret still recoverable after a destroy never blocks
+    // creating the stack again.
+    expect(secret).toMatchObject({ name_prefix: "app/password-", recovery_window_in_days: 30 });
+    expect(secret).not.toHaveProperty("name");
   });
 
   it("lets the granted role read this secret and nothing else", () => {
@@ -124,9 +182,17 @@ describe("GeneratedSecret", () => {
 
   it.each([
     [{ recoveryWindowInDays: 3 }, "recoveryWindowInDays 3 is not a whole number from 7 to 30"],
-    [{ name: "my secret" }, "name 'my secret' is not 1 to 512 letters, digits or /_+=.@-"],
+    [{ name: "my secret" }, "name 'my secret' is not 1 to 485 letters, digits or /_+=.@-"],
+    [{ name: "a".repeat(486) }, `name '${"a".repeat(486)}' is not 1 to 485 letters, digits or /_+=.@-`],
     [{ kmsKeyArn: "key" }, "kmsKeyArn 'key' is not a KMS key ARN"],
   ])("rejects %j", (props, message) => {
     expect(() => new GeneratedSecret(testStack(), "password", props)).toThrow(`GeneratedSecret 'password': ${message}`);
+  });
+
+  it("refuses a construct id that would make its read policy's name longer than IAM allows", () => {
+    const id = "p".repeat(124);
+    expect(() => new GeneratedSecret(testStack(), id)).toThrow(
+      `GeneratedSecret '${id}': construct id makes the IAM role policy name 'read-${id}' 129 characters long; AWS allows at most 128`,
+    );
   });
 });

@@ -3,14 +3,18 @@ import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cl
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import {
   ContainerLogs,
+  Ec2Service,
   EcsCluster,
   FargateService,
   FargateServiceProps,
   TaskRoles,
   TaskVolume,
+  VolumeGuard,
   fargateSizeProblem,
 } from "../../modules/ecs";
 import { expressionOf } from "../../modules/core";
@@ -20,6 +24,7 @@ const hostVolume: TaskVolume = {
   volume: { name: "pgdata", hostPath: "/mnt/data/pg" },
   fargateCompatible: false,
   mountPoint: (containerPath) => ({ sourceVolume: "pgdata", containerPath, readOnly: false }),
+  prerequisites: () => [],
 };
 const efsLikeVolume: TaskVolume = {
   volume: { name: "shared", efsVolumeConfiguration: { fileSystemId: "fs-0123" } },
@@ -29,6 +34,7 @@ const efsLikeVolume: TaskVolume = {
     containerPath,
     readOnly: options.readOnly === true,
   }),
+  prerequisites: () => [],
 };
 
 function service(scope: Construct, props: Partial<FargateServiceProps> = {}): FargateService {
@@ -108,6 +114,7 @@ describe("ContainerLogs", () => {
     [{ retentionInDays: 0 }, "retentionInDays 0 is not one of: 1, 3, 5, 7, 14, 30"],
     [{ retentionInDays: 10 }, "retentionInDays 10 is not one of: 1, 3, 5, 7, 14, 30"],
     [{ kmsKeyArn: "my-key" }, "kmsKeyArn 'my-key' is not a KMS key ARN"],
+    [{ logGroupName: "my logs" }, "logGroupName 'my logs' is not a log group name: 1 to 512 letters, digits and _-/.#"],
   ])("rejects %j", (props, message) => {
     expect(() => new ContainerLogs(testStack(), "logs", props)).toThrow(`ContainerLogs 'logs': ${message}`);
   });
@@ -265,5 +272,113 @@ describe("FargateService validation", () => {
     expect(() => service(testStack()).allowEgressTo({ cidrIpv4: "10.0.0.0/16" }, 70000, "x")).toThrow(
       "FargateService 'web': allowEgressTo port 70000 is not a whole number from 1 to 65535",
     );
+  });
+
+  it.each([
+    ["10.0.0.0/33", "allowEgressTo cidrIpv4 '10.0.0.0/33' is not an IPv4 CIDR block such as '10.0.0.0/16'"],
+    ["10.0.0.1/16", "allowEgressTo cidrIpv4 '10.0.0.1/16' has host bits set; use the network address of the range"],
+  ])("rejects the egress destination %s", (cidrIpv4, message) => {
+    expect(() => service(testStack()).allowEgressTo({ cidrIpv4 }, 443, "out")).toThrow(
+      `FargateService 'web': ${message}`,
+    );
+  });
+
+  it("rejects an egress description AWS would refuse", () => {
+    expect(() => service(testStack()).allowEgressTo({ cidrIpv4: "10.0.0.0/16" }, 443, "naïve <rule>")).toThrow(
+      "FargateService 'web': allowEgressTo description 'naïve <rule>' is not a security group rule description",
+    );
+  });
+
+  it("rejects a name that makes its security group's name longer than AWS allows", () => {
+    const name = "n".repeat(251);
+    expect(() => service(testStack(), { name })).toThrow(
+      `FargateService 'web': name makes the security group name '${name}-tasks' 257 characters long; AWS allows at most 255`,
+    );
+  });
+
+  it("rejects two different volumes of one name", () => {
+    const other = { ...efsLikeVolume, volume: { name: "shared", efsVolumeConfiguration: { fileSystemId: "fs-0456" } } };
+    expect(() =>
+      service(testStack(), {
+        mounts: [
+          { volume: efsLikeVolume, containerPath: "/a" },
+          { volume: other, containerPath: "/b" },
+        ],
+      }),
+    ).toThrow("FargateService 'web': mounts use two different volumes named 'shared'; give one of them another name");
+  });
+});
+
+describe("ContainerService start order", () => {
+  it("starts tasks only after the network is ready, its own egress rules, and what its volumes need, added later too", () => {
+    const synthesized = synthConfig((scope) => {
+      const route = new Route(scope, "nat-route", { routeTableId: "rtb-0123", destinationCidrBlock: "0.0.0.0/0" });
+      const later: TerraformResource[] = [];
+      const volume: TaskVolume = { ...efsLikeVolume, prerequisites: () => later };
+      const web = service(scope, {
+        network: { ...existingNetwork, dependsOn: [route] },
+        mounts: [{ volume, containerPath: "/data" }],
+      });
+      web.allowEgressTo({ securityGroupId: "sg-0123456789abcdef0" }, 2049, "NFS");
+      later.push(new Route(scope, "granted-later", { routeTableId: "rtb-0456", destinationCidrBlock: "10.1.0.0/16" }));
+    });
+    expect(onlyResource(synthesized, "aws_ecs_service").depends_on).toEqual([
+      "aws_route.nat-route",
+      expect.stringMatching(/^aws_vpc_security_group_egress_rule\.web_egress-0_\w+$/),
+      expect.stringMatching(/^aws_vpc_security_group_egress_rule\.web_egress-1_\w+$/),
+      "aws_route.granted-later",
+    ]);
+  });
+});
+
+describe("ContainerService with a guarded volume", () => {
+  const guard: VolumeGuard = {
+    containerName: "data-lock",
+    volumes: [{ name: "data-lock", hostPath: "/mnt/data/.lock" }],
+    startTimeoutSeconds: 90,
+    containerDefinition: (logConfiguration) => ({
+      name: "data-lock",
+      image: "busybox",
+      essential: true,
+      logConfiguration,
+    }),
+  };
+  const guarded = (name: string): TaskVolume => ({
+    ...hostVolume,
+    volume: { name, hostPath: `/mnt/data/${name}` },
+    guard,
+  });
+  const synthesized = synthConfig(
+    (scope) =>
+      new Ec2Service(scope, "db", {
+        clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
+        network: existingNetwork,
+        roles: new TaskRoles(scope, "roles"),
+        logs: new ContainerLogs(scope, "logs"),
+        container: { name: "postgres", image: "postgres:16" },
+        mounts: [
+          { volume: guarded("pgdata"), containerPath: "/var/lib/postgresql/data" },
+          { volume: guarded("wal"), containerPath: "/wal" },
+        ],
+      }),
+  );
+  const taskDefinition = onlyResource(synthesized, "aws_ecs_task_definition");
+  const containers = JSON.parse(taskDefinition.container_definitions);
+
+  it("runs the guard once beside the workload, which waits for it to be healthy", () => {
+    expect(containers.map((container: { name: string }) => container.name)).toEqual(["postgres", "data-lock"]);
+    expect(containers[0]).toMatchObject({
+      dependsOn: [{ containerName: "data-lock", condition: "HEALTHY" }],
+      startTimeout: 90,
+    });
+    expect(containers[1].logConfiguration.options["awslogs-stream-prefix"]).toBe("data-lock");
+  });
+
+  it("declares the guard's volumes with the mounted ones", () => {
+    expect(taskDefinition.volume.map((volume: { name: string }) => volume.name)).toEqual([
+      "pgdata",
+      "wal",
+      "data-lock",
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { Testing, Token } from "cdktf";
+import { TerraformResource, Testing, Token } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
@@ -343,12 +343,41 @@ describe("EfsStorage policy details", () => {
     ]);
   });
 
-  it("drops the access point deny only with allowMountsWithoutAccessPoint", () => {
-    const synthesized = synthConfig((scope) => storageIn(scope, { allowMountsWithoutAccessPoint: true }));
-    const sids = parsePolicy(onlyResource(synthesized, "aws_efs_file_system_policy").policy).Statement.map(
-      (candidate) => candidate.Sid,
+  it("really allows mounts without an access point with allowMountsWithoutAccessPoint, to granted roles only", () => {
+    const synthesized = synthConfig((scope) => {
+      const storage = storageIn(scope, { allowMountsWithoutAccessPoint: true });
+      const uploads = storage.addAccessPoint("uploads", { path: "/uploads", uid: 1000, gid: 1000 });
+      storage.grant(role(scope, "writer"), uploads, { write: true });
+    });
+    const statements = parsePolicy(onlyResource(synthesized, "aws_efs_file_system_policy").policy).Statement;
+    expect(statements.map((statement) => statement.Sid)).toEqual(["DenyWithoutTls", "Grant0"]);
+    // ...IfExists also matches a request that names no access point; another access point still does not.
+    const throughUploadsOrNone = {
+      StringEqualsIfExists: {
+        "elasticfilesystem:AccessPointArn": expect.stringMatching(/aws_efs_access_point\.data_access-point-uploads/),
+      },
+    };
+    expect(statements[1].Condition).toEqual(throughUploadsOrNone);
+    const identity = parsePolicy(onlyResource(synthesized, "aws_iam_role_policy").policy).Statement;
+    expect(identity.map((statement) => statement.Condition)).toEqual([throughUploadsOrNone]);
+  });
+
+  it("allows a grant through its access point only, by default", () => {
+    const synthesized = synthConfig((scope) => {
+      const storage = storageIn(scope);
+      storage.grant(role(scope, "reader"), storage.addAccessPoint("uploads", { path: "/uploads", uid: 1, gid: 1 }));
+    });
+    const [identity] = parsePolicy(onlyResource(synthesized, "aws_iam_role_policy").policy).Statement;
+    expect(Object.keys(identity.Condition ?? {})).toEqual(["StringEquals"]);
+  });
+
+  it("refuses a grant whose policy name would be longer than IAM allows", () => {
+    const stack = testStack();
+    const storage = storageIn(stack, { name: "n".repeat(64) });
+    const point = storage.addAccessPoint("a".repeat(64), { path: "/long", uid: 1, gid: 1 });
+    expect(() => storage.grant(role(stack, "reader"), point)).toThrow(
+      `EfsStorage 'data': name makes the IAM role policy name (with the access point's name) '${"n".repeat(64)}-efs-${"a".repeat(64)}' 133 characters long; AWS allows at most 128`,
     );
-    expect(sids).toEqual(["DenyWithoutTls"]);
   });
 
   it("denies all client access while there is no access point", () => {
@@ -374,6 +403,24 @@ describe("EfsStorage volume", () => {
     });
     expect(taskVolume.volume.efsVolumeConfiguration).not.toHaveProperty("rootDirectory");
     expect(taskVolume.fargateCompatible).toBe(true);
+  });
+
+  it("makes a service that mounts it wait for the mount targets, the policy, its grants and the NFS rules", () => {
+    const before = taskVolume.prerequisites();
+    expect(before).toEqual([storage.mountTargets, storage.fileSystemPolicy]);
+    const reader = role(stack, "reader");
+    storage.grant(reader, processing);
+    storage.grant(role(stack, "other"), storage.addAccessPoint("other", { path: "/other", uid: 2, gid: 2 }));
+    storage.allowFrom("sg-0123456789abcdef0");
+    const after = taskVolume
+      .prerequisites()
+      .map((dependency) => (dependency as TerraformResource).terraformResourceType);
+    expect(after).toEqual([
+      "aws_efs_mount_target",
+      "aws_efs_file_system_policy",
+      "aws_iam_role_policy",
+      "aws_vpc_security_group_ingress_rule",
+    ]);
   });
 
   it("makes the container's mount point for the same volume", () => {

@@ -33,6 +33,16 @@ describe("EfsStorage rejects bad props", () => {
       "network.privateSubnetIds has 2 subnet(s) but network.privateSubnetAvailabilityZones has 1 zone(s); give one zone per subnet, in the same order",
     ],
     [
+      "a subnet listed twice",
+      { network: { ...existingNetwork, privateSubnetIds: ["subnet-0a", "subnet-0a"] } },
+      "network.privateSubnetIds lists 'subnet-0a' twice",
+    ],
+    [
+      "a zone of another region than the stack's provider",
+      { network: { ...existingNetwork, privateSubnetAvailabilityZones: ["eu-west-1a", "us-east-1b"] } },
+      "network.privateSubnetAvailabilityZones 'us-east-1b' is not an availability zone of the stack's region 'eu-west-1'",
+    ],
+    [
       "two private subnets in one zone",
       { network: { ...existingNetwork, privateSubnetAvailabilityZones: ["eu-west-1a", "eu-west-1a"] } },
       "network.privateSubnetAvailabilityZones has 'eu-west-1a' twice; EFS allows one mount target per zone",

@@ -1,4 +1,4 @@
-import { Testing, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { Testing, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable } from "cdktf";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
@@ -9,6 +9,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { ExampleNetwork, ExampleNetworkProps } from "../../modules/network";
+import { testStack } from "../support/fixtures";
 
 const zones = ["eu-west-1a", "eu-west-1b"];
 
@@ -115,7 +116,9 @@ describe("ExampleNetwork options", () => {
   it("exposes a NetworkRef of the VPC, the subnets and their zones", () => {
     const synth = Testing.synthScope((scope) => {
       const { ref } = new ExampleNetwork(scope, "network", { availabilityZones: zones });
-      for (const [field, value] of Object.entries(ref)) new TerraformOutput(scope, field, { value });
+      for (const [field, value] of Object.entries(ref)) {
+        if (field !== "dependsOn") new TerraformOutput(scope, field, { value });
+      }
     });
     const outputs = JSON.parse(synth).output;
     expect(
@@ -129,6 +132,14 @@ describe("ExampleNetwork options", () => {
       publicSubnetIds: expect.stringMatching(/^\$\{aws_subnet\.network_public_\w+\.\*\.id\}$/),
       publicSubnetAvailabilityZones: zones,
     });
+  });
+
+  it("is ready once every private route table, with its default route through NAT, is associated", () => {
+    const network = new ExampleNetwork(testStack(), "network", { availabilityZones: zones });
+    expect(network.ref.dependsOn?.map((resource) => (resource as TerraformResource).terraformResourceType)).toEqual([
+      "aws_route",
+      "aws_route_table_association",
+    ]);
   });
 });
 
@@ -181,9 +192,18 @@ describe("ExampleNetwork validation", () => {
       "cidrBlock '10.0.0.0/24' has prefix /24; allowed: /16 to /23",
     ],
     [{ availabilityZones: zones, cidrBlock: "10.0.1.0/16" }, "cidrBlock '10.0.1.0/16' has host bits set"],
+    [{ availabilityZones: zones, cidrBlock: "10.0.0.0/33" }, "cidrBlock '10.0.0.0/33' is not an IPv4 CIDR block"],
     [{ availabilityZones: zones, natGateways: "two" }, "natGateways 'two' is not one of: single, per-az"],
     [{ availabilityZones: zones, name: "-bad name" }, "name '-bad name' must be 1 to 63 letters, digits or hyphens"],
   ])("rejects %j", (props, message) => {
     expect(() => synthNetwork(props as ExampleNetworkProps)).toThrow(`ExampleNetwork 'network': ${message}`);
+  });
+
+  it("rejects zones of another region than the stack's provider", () => {
+    expect(
+      () => new ExampleNetwork(testStack(), "network", { availabilityZones: ["eu-west-1a", "eu-west-2b"] }),
+    ).toThrow(
+      "ExampleNetwork 'network': availabilityZones 'eu-west-2b' is not an availability zone of the stack's region 'eu-west-1'",
+    );
   });
 });

@@ -3,14 +3,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BootstrapInput, bootstrapScript } from "../../modules/pinned-capacity";
+import { linkTools } from "../support/stand-ins";
 
 /**
  * Runs the real first-boot script with stand-ins for the system commands it calls (blkid, mkfs, mount,
- * systemctl, curl, aws), and its system paths moved into a temporary directory, to prove what it does on
- * a blank volume, on a volume with data, and when something goes wrong.
+ * systemctl, curl, aws, dnf, shutdown), its system paths moved into a temporary directory, and a PATH that
+ * holds only the stand-ins and the few real tools it uses, to prove what it does on a blank volume, on a
+ * volume with data, and on every way a boot can fail.
  */
 
 const VOLUME_ID = "vol-0123456789abcdef0";
+const MARK_UNHEALTHY =
+  "aws autoscaling set-instance-health --region eu-west-1 --instance-id i-0fake --health-status Unhealthy --no-should-respect-grace-period";
 
 interface Run {
   readonly status: number | null;
@@ -27,7 +31,24 @@ interface Scenario {
   /** Whether the volume's device shows up at all. */
   readonly deviceAppears?: boolean;
   readonly attachVolume?: boolean;
+  /** The AWS CLI: on the image, installable with dnf, or neither. @default "present" */
+  readonly cli?: "present" | "installable" | "missing";
+  /** Whether `aws ec2 attach-volume` fails (a volume still attached elsewhere, a missing permission). */
+  readonly attachFails?: boolean;
+  /** Whether `aws autoscaling set-instance-health` fails. */
+  readonly unhealthyFails?: boolean;
+  /** Whether the instance metadata service does not answer. */
+  readonly imdsFails?: boolean;
 }
+
+const AWS_STUB = `case "$*" in
+  *describe-volumes*) n=$(cat "$ROOT/describe-count" 2>/dev/null || echo 0); echo $((n + 1)) >"$ROOT/describe-count"
+    case "$n" in 0) echo "throttled" >&2; exit 1 ;; 1) echo in-use ;; *) echo available ;; esac ;;
+  *attach-volume*) if [ "$ATTACH_FAILS" = yes ]; then echo "VolumeInUse" >&2; exit 1; fi
+    if [ "$DEVICE_APPEARS" = yes ]; then touch "$DEVICE_FILE"; fi ;;
+  *set-instance-health*) if [ "$UNHEALTHY_FAILS" = yes ]; then echo "AccessDenied" >&2; exit 1; fi ;;
+esac
+exit 0`;
 
 const STUBS: Record<string, string> = {
   blkid: `if [ "$1" = "-p" ]; then exit "$PROBE_EXIT"; fi; echo 1111-2222`,
@@ -36,14 +57,16 @@ const STUBS: Record<string, string> = {
   mountpoint: "true",
   systemctl: "true",
   sleep: "true",
-  dnf: "true",
-  curl: `case "$*" in *api/token*) echo imds-token ;; *) echo i-0fake ;; esac`,
-  aws: `case "$*" in
-  *describe-volumes*) n=$(cat "$ROOT/describe-count" 2>/dev/null || echo 0); echo $((n + 1)) >"$ROOT/describe-count"
-    case "$n" in 0) echo "throttled" >&2; exit 1 ;; 1) echo in-use ;; *) echo available ;; esac ;;
-  *attach-volume*) [ "$DEVICE_APPEARS" = yes ] && touch "$DEVICE_FILE" ;;
-esac`,
+  shutdown: "true",
+  touch: `: >"$1"`,
+  curl: `[ "$IMDS_FAILS" = yes ] && exit 7; case "$*" in *api/token*) echo imds-token ;; *) echo i-0fake ;; esac`,
+  // dnf installs the AWS CLI stand-in, or fails as an install without a network does.
+  dnf: `[ "$CLI" = installable ] || exit 1; cp "$ROOT/aws-stub" "$BIN/aws"`,
 };
+
+function stub(name: string, body: string): string {
+  return `#!/bin/bash\necho "${name} $*" >>"$CALLS"\n${body}\n`;
+}
 
 function runBootstrap(scenario: Scenario): Run {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-"));
@@ -52,10 +75,13 @@ function runBootstrap(scenario: Scenario): Run {
   const mountPath = path.join(root, "mnt", "data");
   fs.mkdirSync(bin);
   fs.mkdirSync(devices);
-  const calls = path.join(root, "calls");
+  linkTools(bin, ["bash", "seq", "tr", "dd", "mkdir", "grep", "cat", "cp"]);
   for (const [name, body] of Object.entries(STUBS)) {
-    fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >>"$CALLS"\n${body}\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, name), stub(name, body), { mode: 0o755 });
   }
+  fs.writeFileSync(path.join(root, "aws-stub"), stub("aws", AWS_STUB), { mode: 0o755 });
+  const cli = scenario.cli ?? "present";
+  if (cli === "present") fs.copyFileSync(path.join(root, "aws-stub"), path.join(bin, "aws"));
   const deviceFile = path.join(devices, `nvme-Amazon_Elastic_Block_Store_${VOLUME_ID.replace("-", "")}`);
   if (scenario.deviceAppears !== false && !scenario.attachVolume) fs.writeFileSync(deviceFile, "");
 
@@ -83,16 +109,22 @@ function runBootstrap(scenario: Scenario): Run {
     script = script.replace(original, replacement);
   }
   fs.writeFileSync(path.join(root, "bootstrap.sh"), script);
-  fs.writeFileSync(calls, "");
+  fs.writeFileSync(path.join(root, "calls"), "");
 
-  const result = spawnSync("bash", [path.join(root, "bootstrap.sh")], {
+  const yes = (flag: boolean | undefined) => (flag ? "yes" : "no");
+  const result = spawnSync(path.join(bin, "bash"), [path.join(root, "bootstrap.sh")], {
     env: {
-      PATH: `${bin}:/usr/bin:/bin`,
-      CALLS: calls,
+      PATH: bin,
+      BIN: bin,
+      CALLS: path.join(root, "calls"),
       ROOT: root,
+      CLI: cli,
       PROBE_EXIT: String(scenario.probeExit),
-      DEVICE_APPEARS: scenario.deviceAppears === false ? "no" : "yes",
+      DEVICE_APPEARS: yes(scenario.deviceAppears !== false),
       DEVICE_FILE: deviceFile,
+      ATTACH_FAILS: yes(scenario.attachFails),
+      UNHEALTHY_FAILS: yes(scenario.unhealthyFails),
+      IMDS_FAILS: yes(scenario.imdsFails),
       ECS_CONFIG_FILE_PATH: path.join(root, "ecs.config"),
     },
     timeout: 30_000,
@@ -112,6 +144,8 @@ const run = (scenario: Scenario) => {
 };
 afterAll(() => runs.forEach((result) => fs.rmSync(result.root, { recursive: true, force: true })));
 
+const callsOf = (result: Run, command: string) => result.calls.filter((call) => call.startsWith(`${command} `));
+
 describe("bootstrap script on a blank volume", () => {
   let result: Run;
   beforeAll(() => {
@@ -124,8 +158,12 @@ describe("bootstrap script on a blank volume", () => {
     expect(result.calls.filter((call) => call.startsWith("systemctl mask"))).toEqual([]);
   });
 
+  it("installs nothing and calls no AWS API when Terraform attaches the volume", () => {
+    expect([...callsOf(result, "dnf"), ...callsOf(result, "aws"), ...callsOf(result, "curl")]).toEqual([]);
+  });
+
   it("creates the file system once, on the volume's NVMe device", () => {
-    const mkfs = result.calls.filter((call) => call.startsWith("mkfs "));
+    const mkfs = callsOf(result, "mkfs");
     expect(mkfs).toHaveLength(1);
     expect(mkfs[0]).toMatch(/^mkfs -t xfs \S+\/nvme-Amazon_Elastic_Block_Store_vol0123456789abcdef0$/);
     expect(device(mkfs[0])).toContain(VOLUME_ID.replace("-", ""));
@@ -165,7 +203,7 @@ describe("bootstrap script on a volume that has data", () => {
   it("never formats it, and mounts it and joins the cluster", () => {
     expect(result.status).toBe(0);
     expect(result.calls.filter((call) => call.startsWith("systemctl mask"))).toEqual([]);
-    expect(result.calls.filter((call) => call.startsWith("mkfs"))).toEqual([]);
+    expect(callsOf(result, "mkfs")).toEqual([]);
     expect(result.calls).toContain(`mount ${result.mountPath}`);
     expect(result.read("ecs.config")).toContain("ECS_CLUSTER=main");
   });
@@ -174,7 +212,7 @@ describe("bootstrap script on a volume that has data", () => {
 describe.each([
   ["blkid cannot tell whether the device holds data", { probeExit: 8 }],
   ["the device never appears", { probeExit: 2, deviceAppears: false }],
-])("bootstrap script when %s", (_case, scenario) => {
+])("bootstrap script in instance mode when %s", (_case, scenario) => {
   let result: Run;
   beforeAll(() => {
     result = run(scenario);
@@ -182,9 +220,13 @@ describe.each([
 
   it("fails, formats nothing, never joins the cluster and keeps the ECS agent off", () => {
     expect(result.status).not.toBe(0);
-    expect(result.calls.filter((call) => call.startsWith("mkfs"))).toEqual([]);
+    expect(callsOf(result, "mkfs")).toEqual([]);
     expect(result.read("ecs.config")).toBeUndefined();
     expect(result.calls).toContain("systemctl mask ecs.service");
+  });
+
+  it("keeps the instance up for a person to look at (EC2 recovery has no group to replace it)", () => {
+    expect([...callsOf(result, "aws"), ...callsOf(result, "shutdown")]).toEqual([]);
   });
 });
 
@@ -194,9 +236,20 @@ describe("bootstrap script in self-healing mode", () => {
     result = run({ probeExit: 0, attachVolume: true });
   });
 
+  it("reads its instance id (IMDSv2) before anything else", () => {
+    expect(result.calls.slice(0, 2)).toEqual([
+      expect.stringMatching(/^curl .*-X PUT .*\/latest\/api\/token/),
+      expect.stringMatching(/^curl .*X-aws-ec2-metadata-token: imds-token .*\/latest\/meta-data\/instance-id$/),
+    ]);
+  });
+
+  it("installs nothing when the AWS CLI is there", () => {
+    expect(callsOf(result, "dnf")).toEqual([]);
+  });
+
   it("waits through errors until the volume is released, then attaches it to this instance", () => {
     expect(result.status).toBe(0);
-    const awsCalls = result.calls.filter((call) => call.startsWith("aws "));
+    const awsCalls = callsOf(result, "aws");
     expect(awsCalls.map((call) => call.split(" ")[2])).toEqual([
       "describe-volumes",
       "describe-volumes",
@@ -211,24 +264,55 @@ describe("bootstrap script in self-healing mode", () => {
   });
 });
 
-describe.each([
-  [
-    "self-healing",
-    true,
-    ["aws autoscaling set-instance-health --region eu-west-1 --instance-id i-0fake --health-status Unhealthy"],
-  ],
-  ["instance", false, []],
-])("bootstrap script failing in %s mode", (_mode, attachVolume, replacement) => {
+describe("bootstrap script in self-healing mode on an image without the AWS CLI", () => {
   let result: Run;
   beforeAll(() => {
-    result = run({ probeExit: 8, attachVolume });
+    result = run({ probeExit: 0, attachVolume: true, cli: "installable" });
   });
 
-  it("keeps the agent off, and asks for a replacement host only when a group can provide one", () => {
+  it("installs it once the instance id is known, then attaches the volume and joins", () => {
+    expect(result.status).toBe(0);
+    const order = result.calls.map((call) => call.split(" ")[0]);
+    expect(order.indexOf("dnf")).toBeGreaterThan(order.lastIndexOf("curl"));
+    expect(callsOf(result, "dnf")).toEqual(["dnf install -y awscli-2"]);
+    expect(callsOf(result, "aws").pop()).toMatch(/^aws ec2 attach-volume /);
+    expect(result.read("ecs.config")).toContain("ECS_CLUSTER=main");
+  });
+});
+
+/** Each way a self-healing boot can fail, and how the host must then leave service. */
+describe.each([
+  ["the AWS CLI is missing and cannot be installed", { cli: "missing" as const }, { marked: false, poweredOff: true }],
+  ["attaching the volume fails in the first minute", { attachFails: true }, { marked: true, poweredOff: false }],
+  ["blkid cannot tell whether the device holds data", { probeExit: 8 }, { marked: true, poweredOff: false }],
+  [
+    "the call that marks it unhealthy fails too",
+    { probeExit: 8, unhealthyFails: true },
+    { marked: true, poweredOff: true },
+  ],
+  ["the instance metadata service does not answer", { imdsFails: true }, { marked: false, poweredOff: true }],
+])("bootstrap script failing in self-healing mode when %s", (_case, scenario, expected) => {
+  let result: Run;
+  beforeAll(() => {
+    result = run({ probeExit: 0, attachVolume: true, ...scenario });
+  });
+
+  it("keeps the agent off and never joins the cluster", () => {
     expect(result.status).not.toBe(0);
     expect(result.calls).toContain("systemctl mask ecs.service");
-    expect(result.calls.filter((call) => call.startsWith("aws autoscaling"))).toEqual(replacement);
+    expect(result.read("ecs.config")).toBeUndefined();
+    expect(callsOf(result, "mkfs")).toEqual([]);
   });
+
+  it(
+    expected.poweredOff
+      ? "powers off, so that its group sees a stopped instance and replaces it"
+      : "has its group replace it at once, grace period or not",
+    () => {
+      expect(callsOf(result, "aws autoscaling")).toEqual(expected.marked ? [MARK_UNHEALTHY] : []);
+      expect(callsOf(result, "shutdown")).toEqual(expected.poweredOff ? ["shutdown -h now"] : []);
+    },
+  );
 });
 
 describe("bootstrap script template", () => {
@@ -251,10 +335,9 @@ describe("bootstrap script template", () => {
     }
   });
 
-  it("attaches the volume itself only in self-healing mode", () => {
-    expect([scriptFor(true), scriptFor(false)].map((script) => script.includes("aws ec2 attach-volume"))).toEqual([
-      true,
-      false,
-    ]);
+  it("attaches the volume itself, and may be replaced, only in self-healing mode", () => {
+    const has = (text: string) => [scriptFor(true), scriptFor(false)].map((script) => script.includes(text));
+    expect(has("aws ec2 attach-volume")).toEqual([true, false]);
+    expect(has("shutdown -h now")).toEqual([true, false]);
   });
 });

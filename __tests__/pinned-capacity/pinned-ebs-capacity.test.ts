@@ -5,6 +5,7 @@ import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { Route } from "@cdktf/provider-aws/lib/route";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { PinnedEbsCapacity, PinnedEbsCapacityProps } from "../../modules/pinned-capacity";
 import {
@@ -100,23 +101,47 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
         Resource: expect.stringMatching(
           /^arn:\$\{data\.aws_partition\.\S+\}:ec2:\$\{data\.aws_region\.\S+\}:\*:instance\/\*$/,
         ),
-        Condition: {
-          StringEquals: {
-            "ec2:ResourceTag/aws:autoscaling:groupName": expect.stringMatching(
-              /aws_autoscaling_group\.db_auto-scaling-group_\w+\.name/,
-            ),
-          },
-        },
+        // The group's name as a literal: a reference to the group would create this policy only after the
+        // group is in service, and its first host would boot without permission to attach its volume.
+        Condition: { StringEquals: { "ec2:ResourceTag/aws:autoscaling:groupName": "db-instance" } },
       },
       {
         Sid: "ReportOwnHealth",
         Effect: "Allow",
         Action: "autoscaling:SetInstanceHealth",
         Resource: expect.stringMatching(
-          /^arn:\$\{data\.aws_partition\.\S+\}:autoscaling:\$\{data\.aws_region\.\S+\}:\*:autoScalingGroup:\*:autoScalingGroupName\/\$\{aws_autoscaling_group\.\S+\.name\}$/,
+          /^arn:\$\{data\.aws_partition\.\S+\}:autoscaling:\$\{data\.aws_region\.\S+\}:\*:autoScalingGroup:\*:autoScalingGroupName\/db-instance$/,
         ),
       },
     ]);
+    expect(onlyResource(synthesized, "aws_autoscaling_group").name).toBe("db-instance");
+  });
+
+  it("boots the host only after its way out, its egress rule and its permissions exist", () => {
+    const group = onlyResource(synthesized, "aws_autoscaling_group");
+    expect(group.depends_on).toEqual([
+      expect.stringMatching(/^aws_vpc_security_group_egress_rule\.db_https-out_\w+$/),
+      expect.stringMatching(/^aws_iam_role_policy_attachment\.db_managed-policy-0_\w+$/),
+      expect.stringMatching(/^aws_iam_role_policy_attachment\.db_managed-policy-1_\w+$/),
+      expect.stringMatching(/^aws_iam_role_policy\.db_attach-volume_\w+$/),
+    ]);
+  });
+
+  it("tags the instances and root volumes the group launches with the provider's default tags too", () => {
+    const merged = expect.stringMatching(
+      /^\$\{merge\(data\.aws_default_tags\.stateful-ecs-aws-context_default-tags_\w+\.tags, \{"Name" = "db-instance"\}\)\}$/,
+    );
+    expect(onlyResource(synthesized, "aws_launch_template").tag_specifications).toEqual([
+      { resource_type: "instance", tags: merged },
+      { resource_type: "volume", tags: merged },
+    ]);
+    expect(onlyResource(synthesized, "aws_autoscaling_group").dynamic).toEqual({
+      tag: {
+        for_each: merged,
+        iterator: "each",
+        content: { key: "${each.key}", value: "${each.value}", propagate_at_launch: true },
+      },
+    });
   });
 
   it("gives the instance the ECS and SSM managed policies through an instance profile", () => {
@@ -169,15 +194,24 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
 describe("PinnedEbsCapacity, instance recovery", () => {
   const synthesized = synthConfig((scope) => capacityIn(scope, { recovery: "instance", subnetIndex: 1 }));
 
-  it("runs one instance from the launch template in the chosen subnet", () => {
+  it("runs one instance from the launch template in the chosen subnet, IMDSv2 required on the instance too", () => {
     expect(synthesized.json).toHaveResourceWithProperties(Instance, {
       subnet_id: '${element(["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"], 1)}',
       launch_template: expect.objectContaining({ id: expect.stringMatching(/aws_launch_template\./) }),
+      metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 },
     });
     expect(synthesized.json).toHaveResourceWithProperties(EbsVolume, {
       availability_zone: '${element(["eu-west-1a", "eu-west-1b"], 1)}',
     });
     expect(resources(synthesized, "aws_autoscaling_group")).toEqual([]);
+  });
+
+  it("boots the instance only after its egress rule and its managed policies exist", () => {
+    expect(onlyResource(synthesized, "aws_instance").depends_on).toEqual([
+      expect.stringMatching(/^aws_vpc_security_group_egress_rule\.db_https-out_\w+$/),
+      expect.stringMatching(/^aws_iam_role_policy_attachment\.db_managed-policy-0_\w+$/),
+      expect.stringMatching(/^aws_iam_role_policy_attachment\.db_managed-policy-1_\w+$/),
+    ]);
   });
 
   it("attaches the volume with Terraform, stopping the instance before any detach", () => {
@@ -204,6 +238,38 @@ describe("PinnedEbsCapacity, instance recovery", () => {
       ],
     });
   });
+});
+
+describe("PinnedEbsCapacity on a network that is ready only once its routes exist", () => {
+  it("boots the host after the network's readiness resources as well", () => {
+    const synthesized = synthConfig((scope) => {
+      const route = new Route(scope, "nat-route", { routeTableId: "rtb-0123", destinationCidrBlock: "0.0.0.0/0" });
+      capacityIn(scope, { network: { ...existingNetwork, dependsOn: [route] } });
+    });
+    expect(onlyResource(synthesized, "aws_autoscaling_group").depends_on[0]).toMatch(/^aws_route\.nat-route$/);
+  });
+});
+
+describe("PinnedEbsCapacity on Graviton", () => {
+  it.each(["t4g.medium", "m7g.large", "c6gd.xlarge", "c7gn.large", "im4gn.large", "x2gd.medium", "a1.large"])(
+    "launches the arm64 ECS-optimized AMI on %s",
+    (instanceType) => {
+      const synthesized = synthConfig((scope) => capacityIn(scope, { instanceType }));
+      expect(onlyResource(synthesized, "aws_launch_template").image_id).toBe(
+        "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
+      );
+    },
+  );
+
+  it.each(["t3.medium", "m6i.large", "g4dn.xlarge", "g4ad.xlarge", "m7i-flex.large", "mac2-m2pro.metal"])(
+    "launches the x86_64 AMI on %s",
+    (instanceType) => {
+      const synthesized = synthConfig((scope) => capacityIn(scope, { instanceType }));
+      expect(onlyResource(synthesized, "aws_launch_template").image_id).toBe(
+        "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+      );
+    },
+  );
 });
 
 describe("PinnedEbsCapacity options", () => {
@@ -286,6 +352,31 @@ describe("PinnedEbsCapacity for tasks", () => {
     expect(capacity.hostVolume("all").volume.hostPath).toBe("/mnt/data");
   });
 
+  it("makes every host volume require this instance's placement and one task at a time", () => {
+    expect(capacity.hostVolume("pgdata").placement).toEqual({
+      owner: "PinnedEbsCapacity 'db'",
+      memberOf: [
+        "attribute:role == db-primary and attribute:tier == data",
+        "attribute:role == db-primary",
+        "attribute:tier == data",
+      ],
+      remedy: "use its placementConstraint(), desiredCount 1 and pinnedServiceSettings",
+    });
+  });
+
+  it("guards every host volume of the instance with one lock container, on the volume itself", () => {
+    const [first, second] = [capacity.hostVolume("pgdata", "postgres"), capacity.hostVolume("wal", "wal")];
+    expect(first.guard).toBe(second.guard);
+    expect(first.guard).toMatchObject({
+      containerName: "db-lock",
+      volumes: [{ name: "db-lock", hostPath: "/mnt/data/.stateful-ecs" }],
+      startTimeoutSeconds: 180,
+    });
+    expect(() => capacity.hostVolume("db-lock")).toThrow(
+      "PinnedEbsCapacity 'db': hostVolume name 'db-lock' is the name of the volume's lock; choose another",
+    );
+  });
+
   it("deploys a single writer: the old task stops before the new one starts", () => {
     expect(capacity.pinnedServiceSettings).toEqual({ minimumHealthyPercent: 0, maximumPercent: 100 });
   });
@@ -312,6 +403,12 @@ describe("PinnedEbsCapacity fed by Terraform variables", () => {
     expect(synthesized.json).toHaveResourceWithProperties(AutoscalingGroup, {
       vpc_zone_identifier: ["${element(var.subnets, var.subnet_index)}"],
     });
+  });
+
+  it("chooses the AMI for the instance type's architecture in Terraform", () => {
+    expect(onlyResource(synthesized, "aws_launch_template").image_id).toBe(
+      '${can(regex("^(a1|[a-z]+[0-9]+[a-z0-9-]*g[a-z0-9-]*)[.]", var.instance_type)) ? "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id" : "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"}',
+    );
   });
 
   it("writes the variables into the bootstrap script as Terraform references", () => {

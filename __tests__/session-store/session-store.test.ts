@@ -12,6 +12,7 @@ import {
   DynamoSessionTableProps,
   SessionStore,
   SessionStoreProps,
+  accessStringProblem,
   parameterGroupFamily,
 } from "../../modules/session-store";
 import {
@@ -65,9 +66,15 @@ describe("SessionStore with defaults (Valkey, IAM)", () => {
       snapshot_retention_limit: 7,
       snapshot_window: "03:00-04:00",
       maintenance_window: "sun:05:00-sun:06:00",
-      final_snapshot_identifier: "sessions-final",
       lifecycle: { prevent_destroy: false },
     });
+  });
+
+  it("names the final snapshot once per creation, so a second destroy does not meet the first one's snapshot", () => {
+    const group = onlyResource(synthesized, "aws_elasticache_replication_group");
+    // timestamp() is new at every plan; ignore_changes keeps the name chosen when the group was created.
+    expect(group.final_snapshot_identifier).toBe('sessions-final-${formatdate("YYYYMMDDhhmmss", timestamp())}');
+    expect(group.lifecycle.ignore_changes).toEqual(["final_snapshot_identifier"]);
   });
 
   it("lives in the private subnets, with a parameter group that only evicts expiring keys", () => {
@@ -103,7 +110,7 @@ describe("SessionStore with defaults (Valkey, IAM)", () => {
         user_name: "sessions-app",
         engine: "valkey",
         authentication_mode: { type: "iam" },
-        access_string: "on ~* resetchannels -@all +@read +@write +@keyspace +@connection -@dangerous",
+        access_string: "on ~* -@all +@read +@write +@keyspace +@connection -@dangerous -@pubsub",
       }),
       expect.objectContaining({
         user_name: "default",
@@ -203,7 +210,7 @@ describe("SessionStore options", () => {
       snapshot_retention_limit: 0,
       snapshot_window: "01:00-02:00",
       maintenance_window: "sat:03:00-sat:04:00",
-      lifecycle: { prevent_destroy: true },
+      lifecycle: { prevent_destroy: true, ignore_changes: ["final_snapshot_identifier"] },
     });
     expect(synthesized.json).toHaveResourceWithProperties(ElasticacheParameterGroup, {
       family: "redis7",
@@ -270,8 +277,54 @@ describe("SessionStore options", () => {
   });
 });
 
+describe("SessionStore access strings", () => {
+  const undocumented =
+    "which is not access string syntax ElastiCache documents; use on/off, ~keys, &channels, +command, -command, +@category or -@category";
+
+  it.each([
+    "on ~* -@all +@read +@write +@keyspace +@connection -@dangerous -@pubsub",
+    "on ~app::* -@all +@read +@hash +@bitmap +@geo -setbit -bitfield -hset",
+    "on ~* &* +@all",
+    "on %R~cache:* %RW~sessions:* -@all +get +set -config|set",
+  ])("accepts the documented syntax of %s", (accessString) => {
+    expect(accessStringProblem(accessString)).toBeUndefined();
+  });
+
+  it.each([
+    ["", "is empty; give at least 'on' and the commands the user may run"],
+    ["   ", "is empty; give at least 'on' and the commands the user may run"],
+    ["on ~* resetchannels -@all +@read", `has 'resetchannels', ${undocumented}`],
+    ["on ~* reset +@all", `has 'reset', ${undocumented}`],
+    ["on nopass ~* +@all", `has 'nopass', ${undocumented}`],
+    ["on >secret ~* +@all", `has '>secret', ${undocumented}`],
+    ["on allkeys +@all", `has 'allkeys', ${undocumented}`],
+    ["~* +@all", "does not switch the user 'on', so it could never connect"],
+  ])("refuses %j", (accessString, problem) => {
+    expect(accessStringProblem(accessString)).toBe(problem);
+    expect(() => storeIn(testStack(), { auth: { mode: "iam", accessString } })).toThrow(
+      `SessionStore 'sessions': auth.accessString '${accessString}' ${problem}`,
+    );
+  });
+});
+
 describe("SessionStore validation", () => {
   it.each<[string, Partial<SessionStoreProps>, string]>([
+    [
+      "a single private subnet",
+      {
+        network: {
+          ...existingNetwork,
+          privateSubnetIds: ["subnet-0a"],
+          privateSubnetAvailabilityZones: ["eu-west-1a"],
+        },
+      },
+      "network.privateSubnetIds has 1 subnet; a Multi-AZ store needs subnets in at least 2 zones",
+    ],
+    [
+      "private subnets in one zone",
+      { network: { ...existingNetwork, privateSubnetAvailabilityZones: ["eu-west-1b", "eu-west-1b"] } },
+      "network.privateSubnetAvailabilityZones has only zone 'eu-west-1b'; a Multi-AZ store needs subnets in at least 2 zones",
+    ],
     [
       "one cache cluster with failover",
       { numCacheClusters: 1 },
@@ -425,6 +478,13 @@ describe("DynamoSessionTable", () => {
   ])("rejects %j", (props, message) => {
     expect(() => new DynamoSessionTable(testStack(), "sessions", props)).toThrow(
       `DynamoSessionTable 'sessions': ${message}`,
+    );
+  });
+
+  it("refuses a construct id that would make its grant policy's name longer than IAM allows", () => {
+    const id = "s".repeat(120);
+    expect(() => new DynamoSessionTable(testStack(), id)).toThrow(
+      `DynamoSessionTable '${id}': construct id makes the IAM role policy name '${id}-sessions' 129 characters long; AWS allows at most 128`,
     );
   });
 

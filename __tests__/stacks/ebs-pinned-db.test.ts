@@ -30,8 +30,11 @@ describe.each(["ebs-pinned-db", "ebs-pinned-db-instance"])("stack %s", (name) =>
     expect(container.image).toBe("public.ecr.aws/docker/library/postgres:16");
   });
 
-  it("keeps the data directory on the host volume under the EBS mount", () => {
-    expect(taskDefinition.volume).toEqual([{ name: "pgdata", host_path: "/mnt/data/postgres" }]);
+  it("keeps the data directory on the host volume under the EBS mount, beside the volume's lock folder", () => {
+    expect(taskDefinition.volume).toEqual([
+      { name: "pgdata", host_path: "/mnt/data/postgres" },
+      { name: `${name}-db-lock`, host_path: "/mnt/data/.stateful-ecs" },
+    ]);
     expect(container.mountPoints).toEqual([
       { sourceVolume: "pgdata", containerPath: "/var/lib/postgresql/data", readOnly: false },
     ]);

@@ -39,8 +39,14 @@ describe("stack example-network", () => {
 
   it("refuses zones outside its region", () => {
     expect(
-      () => new ExampleNetworkStack(new App(), "bad", { region: "eu-west-1", availabilityZones: ["us-east-1a"] }),
-    ).toThrow("ExampleNetworkStack 'bad': availabilityZones 'us-east-1a' is not a zone of region 'eu-west-1'");
+      () =>
+        new ExampleNetworkStack(new App(), "bad", {
+          region: "eu-west-1",
+          availabilityZones: ["us-east-1a", "us-east-1b"],
+        }),
+    ).toThrow(
+      "ExampleNetwork 'network': availabilityZones 'us-east-1a' is not an availability zone of the stack's region 'eu-west-1'",
+    );
   });
 });
 

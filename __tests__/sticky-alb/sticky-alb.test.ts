@@ -165,7 +165,7 @@ describe("StickyAlb.allowTo and ECS services", () => {
     ]);
   });
 
-  it("registers the service's tasks in the target group after the listener exists", () => {
+  it("registers the service's tasks in the target group after the listener and the rules to the tasks exist", () => {
     const service = onlyResource(synthesized, "aws_ecs_service");
     expect(service.load_balancer).toEqual([
       {
@@ -174,7 +174,12 @@ describe("StickyAlb.allowTo and ECS services", () => {
         container_port: 8080,
       },
     ]);
-    expect(service.depends_on).toEqual([expect.stringMatching(/^aws_lb_listener\.web_http_\w+$/)]);
+    expect(service.depends_on).toEqual([
+      expect.stringMatching(/^aws_vpc_security_group_egress_rule\.app_egress-0_\w+$/),
+      expect.stringMatching(/^aws_lb_listener\.web_http_\w+$/),
+      expect.stringMatching(/^aws_vpc_security_group_egress_rule\.web_to-targets-0_\w+$/),
+      expect.stringMatching(/^aws_vpc_security_group_ingress_rule\.web_into-targets-0_\w+$/),
+    ]);
     expect(service.health_check_grace_period_seconds).toBe(60);
   });
 
@@ -244,6 +249,26 @@ describe("StickyAlb validation", () => {
       "a client range that is not a CIDR",
       { ingressCidrs: ["everyone"] },
       "ingressCidrs[0] 'everyone' is not an IPv4 CIDR block",
+    ],
+    [
+      "a client range with a prefix over /32",
+      { ingressCidrs: ["10.0.0.0/33"] },
+      "ingressCidrs[0] '10.0.0.0/33' is not an IPv4 CIDR block",
+    ],
+    [
+      "a client range with host bits set",
+      { ingressCidrs: ["203.0.113.7/24"] },
+      "ingressCidrs[0] '203.0.113.7/24' has host bits set; use the network address of the range",
+    ],
+    [
+      "public subnets in one zone",
+      { network: { ...existingNetwork, publicSubnetAvailabilityZones: ["eu-west-1a", "eu-west-1a"] } },
+      "network.publicSubnetAvailabilityZones has only zone 'eu-west-1a'; an ALB needs public subnets in at least 2 zones",
+    ],
+    [
+      "a public subnet listed twice",
+      { network: { ...existingNetwork, publicSubnetIds: ["subnet-0c", "subnet-0c"] } },
+      "network.publicSubnetIds lists 'subnet-0c' twice",
     ],
     [
       "one public subnet",

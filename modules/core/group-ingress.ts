@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { expressionOf } from "./tokens";
-import { checkSecurityGroupId } from "./validate";
+import { checkRuleDescription, checkSecurityGroupId } from "./validate";
 
 export interface GroupIngressProps {
   /** The group whose port opens. */
@@ -18,6 +18,7 @@ export interface GroupIngressProps {
  */
 export class GroupIngress {
   private readonly sources = new Set<string>();
+  private readonly created: VpcSecurityGroupIngressRule[] = [];
 
   constructor(
     private readonly owner: Construct,
@@ -29,12 +30,18 @@ export class GroupIngress {
     return this.sources.size;
   }
 
+  /** The rules made so far, one per source group: what a client must wait for before it connects. */
+  get rules(): VpcSecurityGroupIngressRule[] {
+    return [...this.created];
+  }
+
   /** Opens the port to a source group, once: allowing the same group again changes nothing. */
   allow(sourceGroupId: string, description: string): void {
     checkSecurityGroupId(this.owner, "allowFrom securityGroupId", sourceGroupId);
+    checkRuleDescription(this.owner, "allowFrom description", description);
     const source = String(expressionOf(this.owner, sourceGroupId));
     if (this.sources.has(source)) return;
-    new VpcSecurityGroupIngressRule(this.owner, `${this.props.idPrefix}-${this.sources.size}`, {
+    const rule = new VpcSecurityGroupIngressRule(this.owner, `${this.props.idPrefix}-${this.sources.size}`, {
       securityGroupId: this.props.securityGroupId,
       referencedSecurityGroupId: sourceGroupId,
       ipProtocol: "tcp",
@@ -43,6 +50,7 @@ export class GroupIngress {
       description,
       tags: this.props.tags,
     });
+    this.created.push(rule);
     this.sources.add(source);
   }
 }

@@ -1,4 +1,5 @@
 export * from "./aws-context";
+export * from "./dependencies";
 export * from "./errors";
 export * from "./group-ingress";
 export * from "./iam";

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { propError } from "./errors";
+import { literalRegion } from "./aws-context";
 import { isKnown } from "./tokens";
 
 /**
@@ -85,4 +86,70 @@ export function checkKmsKeyArn(construct: Construct, prop: string, value: string
 /** `value` must be a security group id. */
 export function checkSecurityGroupId(construct: Construct, prop: string, value: string | undefined) {
   checkPattern(construct, prop, value, /^sg-[0-9a-f]+$/, "a security group id such as 'sg-0123abcd'");
+}
+
+/**
+ * `value` must be an IPv4 network in CIDR notation with a prefix from `minPrefix` to `maxPrefix`, written
+ * as its network address (no host bits set: AWS would store a different range than the one written).
+ */
+export function checkIpv4Cidr(
+  construct: Construct,
+  prop: string,
+  value: string | undefined,
+  minPrefix = 0,
+  maxPrefix = 32,
+) {
+  if (value === undefined || !isKnown(value)) return;
+  const problem = ipv4NetworkProblem(value, minPrefix, maxPrefix);
+  if (problem) throw propError(construct, `${prop} '${value}' ${problem}`);
+}
+
+function ipv4NetworkProblem(cidr: string, minPrefix: number, maxPrefix: number): string | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  if (!match || octets.some((octet) => octet > 255) || Number(match[5]) > 32) {
+    return "is not an IPv4 CIDR block such as '10.0.0.0/16'";
+  }
+  const prefix = Number(match[5]);
+  if (prefix < minPrefix || prefix > maxPrefix) {
+    return `has prefix /${prefix}; allowed: /${minPrefix} to /${maxPrefix}`;
+  }
+  const address = octets.reduce((total, octet) => total * 256 + octet, 0);
+  if (address % 2 ** (32 - prefix) !== 0) return "has host bits set; use the network address of the range";
+  return undefined;
+}
+
+/**
+ * Every known zone in `zones` must be an availability zone (or Local Zone) name of the stack's region,
+ * when that region is a literal: a subnet or volume in another region's zone fails only at apply.
+ */
+export function checkZonesInRegion(construct: Construct, prop: string, zones: string[] | undefined) {
+  const region = literalRegion(construct);
+  if (region === undefined || zones === undefined || !isKnown(zones)) return;
+  const ofRegion = new RegExp(`^${region}([a-z]|-[a-z0-9-]+)$`);
+  const foreign = zones.find((zone) => isKnown(zone) && !ofRegion.test(zone));
+  if (foreign !== undefined) {
+    throw propError(construct, `${prop} '${foreign}' is not an availability zone of the stack's region '${region}'`);
+  }
+}
+
+/** A name derived from a prop must fit AWS's limit for it: `what` says which name, `max` its length. */
+export function checkDerivedLength(construct: Construct, prop: string, derived: string, what: string, max: number) {
+  if (isKnown(derived) && derived.length > max) {
+    throw propError(
+      construct,
+      `${prop} makes the ${what} '${derived}' ${derived.length} characters long; AWS allows at most ${max}`,
+    );
+  }
+}
+
+/** A security group rule description: at most 255 of the characters AWS allows in one. */
+export function checkRuleDescription(construct: Construct, prop: string, value: string | undefined) {
+  checkPattern(
+    construct,
+    prop,
+    value,
+    /^[A-Za-z0-9. _\-:/()#,@[\]+=&;{}!$*]{0,255}$/,
+    "a security group rule description: at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
+  );
 }

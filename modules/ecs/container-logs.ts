@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LOG_RETENTION_DAYS, awsContext, checkKmsKeyArn, checkOneOfNumbers } from "../core";
+import { LOG_RETENTION_DAYS, awsContext, checkKmsKeyArn, checkOneOfNumbers, checkPattern } from "../core";
 
 export interface ContainerLogsProps {
   /**
@@ -29,10 +29,18 @@ export class ContainerLogs extends Construct {
   constructor(scope: Construct, id: string, props: ContainerLogsProps = {}) {
     super(scope, id);
     const retentionInDays = props.retentionInDays ?? 30;
+    const logGroupName = props.logGroupName ?? `/ecs/${id}`;
+    checkPattern(
+      this,
+      "logGroupName",
+      logGroupName,
+      /^[A-Za-z0-9_\-/.#]{1,512}$/,
+      "a log group name: 1 to 512 letters, digits and _-/.#",
+    );
     checkOneOfNumbers(this, "retentionInDays", retentionInDays, LOG_RETENTION_DAYS);
     checkKmsKeyArn(this, "kmsKeyArn", props.kmsKeyArn);
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: props.logGroupName ?? `/ecs/${id}`,
+      name: logGroupName,
       retentionInDays,
       kmsKeyId: props.kmsKeyArn,
       tags: props.tags,

@@ -1,14 +1,23 @@
-import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition, EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { checkInteger, checkPattern, propError, withTags } from "../core";
+import {
+  Prerequisites,
+  checkDerivedLength,
+  checkInteger,
+  checkIpv4Cidr,
+  checkPattern,
+  checkRuleDescription,
+  dependOn,
+  propError,
+  withTags,
+} from "../core";
 import { NetworkRef, validateNetworkRef } from "../network";
 import { ContainerLogs } from "./container-logs";
 import { TaskRoles } from "./task-roles";
-import { TaskVolume } from "./task-volume";
+import { TaskVolume, VolumeGuard } from "./task-volume";
 
 /** The one container of the task. */
 export interface ContainerSpec {
@@ -60,9 +69,10 @@ export interface LoadBalancerTarget {
   readonly targetGroupArn: string;
   /**
    * What the service must be created after: the listener that attaches the target group to its load
-   * balancer (ECS refuses a target group that no load balancer uses yet).
+   * balancer (ECS refuses a target group that no load balancer uses yet), and the rules that let the load
+   * balancer reach the tasks (a task that fails its health checks counts against the circuit breaker).
    */
-  readonly dependsOn: ITerraformDependable[];
+  readonly prerequisites: Prerequisites;
 }
 
 /** What every container service takes, whatever runs it. */
@@ -126,6 +136,8 @@ export interface PlacementConstraint {
 
 const HTTPS = 443;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
+/** Security group names and descriptions: at most 255 characters. */
+const MAX_GROUP_TEXT = 255;
 
 /**
  * A service of one container in the private subnets: its own security group (outbound HTTPS for images, logs
@@ -139,7 +151,7 @@ export abstract class ContainerService extends Construct {
   public readonly securityGroup: SecurityGroup;
   public readonly taskDefinition: EcsTaskDefinition;
   public readonly service: EcsService;
-  private egressRules = 0;
+  private readonly egressRules: VpcSecurityGroupEgressRule[] = [];
 
   protected constructor(scope: Construct, id: string, props: ContainerServiceProps, launch: LaunchSettings) {
     super(scope, id);
@@ -155,17 +167,22 @@ export abstract class ContainerService extends Construct {
     if (props.loadBalancer && props.container.port === undefined) {
       throw propError(this, "loadBalancer needs container.port: the port the target group sends traffic to");
     }
+    const groupName = `${this.name}-tasks`;
+    const groupDescription = `Tasks of the ${this.name} service`;
+    checkDerivedLength(this, "name", groupName, "security group name", MAX_GROUP_TEXT);
+    checkDerivedLength(this, "name", groupDescription, "security group description", MAX_GROUP_TEXT);
     this.checkLaunch(props, launch);
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
-      name: `${this.name}-tasks`,
-      description: `Tasks of the ${this.name} service`,
+      name: groupName,
+      description: groupDescription,
       vpcId: props.network.vpcId,
       tags: withTags(props.tags, { Name: `${this.name}-tasks` }),
     });
     this.allowEgressTo({ cidrIpv4: "0.0.0.0/0" }, HTTPS, "HTTPS out: image registries, CloudWatch Logs, AWS APIs");
 
     const { container } = props;
+    const guards = uniqueGuards(mounts);
     const containerDefinition = {
       name: container.name,
       image: container.image,
@@ -178,7 +195,17 @@ export abstract class ContainerService extends Construct {
       secrets: Object.entries(container.secrets ?? {}).map(([name, valueFrom]) => ({ name, valueFrom })),
       mountPoints: mounts.map((mount) => mount.volume.mountPoint(mount.containerPath, { readOnly: mount.readOnly })),
       logConfiguration: props.logs.logConfiguration(container.name),
+      ...(guards.length > 0
+        ? {
+            // The workload starts only once every guard of its volumes is healthy (holds its lock).
+            dependsOn: guards.map((guard) => ({ containerName: guard.containerName, condition: "HEALTHY" })),
+            startTimeout: Math.max(...guards.map((guard) => guard.startTimeoutSeconds)),
+          }
+        : {}),
     };
+    const guardDefinitions = guards.map((guard) =>
+      guard.containerDefinition(props.logs.logConfiguration(guard.containerName)),
+    );
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
       family: this.name,
       requiresCompatibilities: [launch.launchType],
@@ -187,8 +214,8 @@ export abstract class ContainerService extends Construct {
       memory: String(launch.memory),
       executionRoleArn: props.roles.executionRole.arn,
       taskRoleArn: props.roles.taskRole.arn,
-      containerDefinitions: JSON.stringify([containerDefinition]),
-      volume: uniqueVolumes(mounts),
+      containerDefinitions: JSON.stringify([containerDefinition, ...guardDefinitions]),
+      volume: this.uniqueVolumes([...mounts.map((mount) => mount.volume.volume), ...guards.flatMap((g) => g.volumes)]),
       placementConstraints: launch.placementConstraints,
       tags: props.tags,
     });
@@ -218,13 +245,22 @@ export abstract class ContainerService extends Construct {
               },
             ],
             healthCheckGracePeriodSeconds: 60,
-            dependsOn: props.loadBalancer.dependsOn,
           }
         : {}),
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
       tags: props.tags,
     });
+    // The first tasks start only once they can get out (network, own egress rules), reach their load
+    // balancer and mount their volumes: tasks that fail early trip the circuit breaker, and a first
+    // deployment has nothing to roll back to.
+    dependOn(
+      this.service,
+      props.network.dependsOn ?? [],
+      () => this.egressRules,
+      props.loadBalancer?.prerequisites ?? [],
+      ...mounts.map((mount) => mount.volume.prerequisites),
+    );
   }
 
   /** Checks what the launch type allows; runs before anything is created. */
@@ -242,7 +278,9 @@ export abstract class ContainerService extends Construct {
     description: string,
   ): void {
     checkInteger(this, "allowEgressTo port", port, 1, 65535);
-    new VpcSecurityGroupEgressRule(this, `egress-${this.egressRules++}`, {
+    checkRuleDescription(this, "allowEgressTo description", description);
+    if ("cidrIpv4" in destination) checkIpv4Cidr(this, "allowEgressTo cidrIpv4", destination.cidrIpv4);
+    const rule = new VpcSecurityGroupEgressRule(this, `egress-${this.egressRules.length}`, {
       securityGroupId: this.securityGroup.id,
       ...("securityGroupId" in destination
         ? { referencedSecurityGroupId: destination.securityGroupId }
@@ -252,11 +290,26 @@ export abstract class ContainerService extends Construct {
       toPort: port,
       description,
     });
+    this.egressRules.push(rule);
+  }
+
+  /** Each volume once, even when mounted at several paths; two different volumes of one name are an error. */
+  private uniqueVolumes(volumes: EcsTaskDefinitionVolume[]): EcsTaskDefinitionVolume[] {
+    const byName = new Map<string, EcsTaskDefinitionVolume>();
+    for (const volume of volumes) {
+      const known = byName.get(volume.name);
+      if (known && JSON.stringify(known) !== JSON.stringify(volume)) {
+        throw propError(this, `mounts use two different volumes named '${volume.name}'; give one of them another name`);
+      }
+      byName.set(volume.name, volume);
+    }
+    return [...byName.values()];
   }
 }
 
-/** The task definition volumes of the mounts, each once even when mounted at several paths. */
-function uniqueVolumes(mounts: ServiceMount[]): EcsTaskDefinitionVolume[] {
-  const byName = new Map(mounts.map((mount) => [mount.volume.volume.name, mount.volume.volume]));
+/** The guards of the mounted volumes, each once: volumes that share a lock share its guard. */
+function uniqueGuards(mounts: ServiceMount[]): VolumeGuard[] {
+  const byName = new Map<string, VolumeGuard>();
+  for (const { volume } of mounts) if (volume.guard) byName.set(volume.guard.containerName, volume.guard);
   return [...byName.values()];
 }

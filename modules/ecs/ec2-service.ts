@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { checkInteger, propError } from "../core";
+import { checkInteger, isKnown, propError } from "../core";
 import {
   ContainerService,
   ContainerServiceProps,
@@ -60,5 +60,39 @@ export class Ec2Service extends ContainerService {
     const { minimumHealthyPercent, maximumPercent } = launch.deployment;
     checkInteger(this, "deployment.minimumHealthyPercent", minimumHealthyPercent, 0, 100);
     checkInteger(this, "deployment.maximumPercent", maximumPercent, 100, 200);
+    this.checkPinnedMounts(props, launch);
+  }
+
+  /**
+   * A volume of one host (a pinned capacity's) takes one task, on that host, at a time: the service must be
+   * placed there, run at most one task, and stop the old task before a deployment starts the new one.
+   */
+  private checkPinnedMounts(props: Ec2ServiceProps, launch: LaunchSettings): void {
+    const expressions = (props.placementConstraints ?? [])
+      .filter((constraint) => constraint.type === "memberOf")
+      .map((constraint) => constraint.expression);
+    const { minimumHealthyPercent, maximumPercent } = launch.deployment;
+    (props.mounts ?? []).forEach((mount, index) => {
+      const placement = mount.volume.placement;
+      if (!placement) return;
+      const uses = `mounts[${index}] uses a host volume of ${placement.owner}`;
+      if (!placement.memberOf.some((expression) => expressions.includes(expression))) {
+        throw propError(
+          this,
+          `placementConstraints has no memberOf constraint for the host of ${placement.owner}, but ${uses}: its tasks could start on another instance, on its root disk; ${placement.remedy}`,
+        );
+      }
+      const count = props.desiredCount;
+      if (count !== undefined && isKnown(count) && count > 1) {
+        throw propError(this, `desiredCount ${count} is more than 1, but ${uses}, which takes one task at a time`);
+      }
+      const singleWriter = minimumHealthyPercent === 0 && maximumPercent === 100;
+      if (isKnown(minimumHealthyPercent) && isKnown(maximumPercent) && !singleWriter) {
+        throw propError(
+          this,
+          `deployment ${minimumHealthyPercent}% / ${maximumPercent}% would run a new task beside the old one, but ${uses}: a deployment must stop the old task first (0% / 100%); ${placement.remedy}`,
+        );
+      }
+    });
   }
 }

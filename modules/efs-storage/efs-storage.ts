@@ -9,6 +9,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import {
   GroupIngress,
   RoleRef,
+  checkDerivedLength,
   checkKmsKeyArn,
   checkLiteral,
   checkOneOf,
@@ -60,6 +61,8 @@ const TRANSITION_AGES: readonly string[] = [
 const MIN_PROVISIONED_MIBPS = 1;
 const MAX_PROVISIONED_MIBPS = 3414;
 const NFS_PORT = 2049;
+/** IAM role policy names: at most 128 characters. */
+const MAX_POLICY_NAME = 128;
 
 /** Storage-class transitions. Each field left out is not set, so `{}` keeps every file in Standard. */
 export interface EfsLifecycle {
@@ -122,7 +125,8 @@ export interface EfsStorageProps {
   readonly allowDestroy?: boolean;
   /**
    * Lets clients mount the file system without one of its access points, bypassing the enforced POSIX user
-   * and root directory (the file system policy no longer denies it). IAM authorization still applies.
+   * and root directory: the file system policy no longer denies it, and each grant also lets its role mount
+   * without an access point (never through another role's access point). IAM authorization still applies.
    * @default false
    */
   readonly allowMountsWithoutAccessPoint?: boolean;
@@ -146,6 +150,8 @@ const DEFAULT_LIFECYCLE: EfsLifecycle = {
 /** A grant as recorded: flags only ever widen when the same role is granted the same access point again. */
 interface RecordedGrant extends EfsGrant {
   readonly accessPoint: EfsAccessPoint;
+  /** The role's inline policy that carries the grant. */
+  readonly policy: IamRolePolicy;
   write: boolean;
   root: boolean;
 }
@@ -166,6 +172,8 @@ export class EfsStorage extends Construct {
   public readonly fileSystemPolicy: EfsFileSystemPolicy;
 
   private readonly tags?: Record<string, string>;
+  /** Whether clients may mount without an access point (`allowMountsWithoutAccessPoint`). */
+  private readonly allowMountsWithoutAccessPoint: boolean;
   private readonly accessPointsByName = new Map<string, EfsAccessPoint>();
   private readonly grants = new Map<string, RecordedGrant>();
   private readonly nfsIngress: GroupIngress;
@@ -175,6 +183,7 @@ export class EfsStorage extends Construct {
     super(scope, id);
     this.name = props.name ?? id;
     this.tags = props.tags;
+    this.allowMountsWithoutAccessPoint = props.allowMountsWithoutAccessPoint === true;
     const performanceMode = props.performanceMode ?? "generalPurpose";
     const throughputMode = props.throughputMode ?? "elastic";
     const lifecycle = props.lifecycle ?? DEFAULT_LIFECYCLE;
@@ -225,7 +234,7 @@ export class EfsStorage extends Construct {
         fileSystemPolicyStatements({
           fileSystemArn: this.fileSystem.arn,
           accessPointArns: this.accessPoints.map((accessPoint) => accessPoint.arn),
-          enforceAccessPoints: props.allowMountsWithoutAccessPoint !== true,
+          enforceAccessPoints: !this.allowMountsWithoutAccessPoint,
           grants: [...this.grants.values()],
         }),
       ),
@@ -289,26 +298,39 @@ export class EfsStorage extends Construct {
       existing.root ||= options.root === true;
       return;
     }
+    const policyName = `${this.name}-efs-${accessPoint.name}`;
+    checkDerivedLength(
+      this,
+      "name",
+      policyName,
+      "IAM role policy name (with the access point's name)",
+      MAX_POLICY_NAME,
+    );
     const grant: RecordedGrant = {
       roleArn: taskRole.arn,
       accessPoint,
       accessPointArn: accessPoint.arn,
       write: options.write === true,
       root: options.root === true,
+      policy: new IamRolePolicy(this, `grant-${this.grants.size}`, {
+        role: taskRole.name,
+        name: policyName,
+        policy: lazyPolicyJson(() => [
+          {
+            Sid: "EfsThroughAccessPoint",
+            ...accessPointStatement(this.fileSystem.arn, grant, this.allowMountsWithoutAccessPoint),
+          },
+        ]),
+      }),
     };
     this.grants.set(key, grant);
-    new IamRolePolicy(this, `grant-${this.grants.size - 1}`, {
-      role: taskRole.name,
-      name: `${this.name}-efs-${accessPoint.name}`,
-      policy: lazyPolicyJson(() => [
-        { Sid: "EfsThroughAccessPoint", ...accessPointStatement(this.fileSystem.arn, grant) },
-      ]),
-    });
   }
 
   /**
    * The task definition volume for an access point (transit encryption and IAM authorization on, the access
-   * point's directory as root) and its container mount point. The task's role must be granted access.
+   * point's directory as root) and its container mount point. The task's role must be granted access. A
+   * service that mounts it waits for the mount targets, the file system policy, the grants of the access
+   * point and the NFS rules: until then its tasks fail with `ResourceInitializationError`.
    */
   volume(accessPoint: EfsAccessPoint, name?: string): TaskVolume {
     this.requireOwnAccessPoint(accessPoint, "volume()");
@@ -330,6 +352,12 @@ export class EfsStorage extends Construct {
         containerPath,
         readOnly: options.readOnly === true,
       }),
+      prerequisites: () => [
+        this.mountTargets,
+        this.fileSystemPolicy,
+        ...[...this.grants.values()].filter((grant) => grant.accessPoint === accessPoint).map((grant) => grant.policy),
+        ...this.nfsIngress.rules,
+      ],
     };
   }
 

@@ -40,13 +40,22 @@ export function grantedActions(grant: Pick<EfsGrant, "write" | "root">): string[
   return [CLIENT_MOUNT, ...(grant.write ? [CLIENT_WRITE] : []), ...(grant.root ? [CLIENT_ROOT_ACCESS] : [])];
 }
 
-/** Allows a grant's actions on the file system, only through the grant's access point. */
-export function accessPointStatement(fileSystemArn: string, grant: Omit<EfsGrant, "roleArn">): PolicyStatement {
+/**
+ * Allows a grant's actions on the file system through the grant's access point only; with
+ * `withoutAccessPoint`, also without any access point (`StringEqualsIfExists` matches a request that
+ * carries no access point ARN), but still never through another access point.
+ */
+export function accessPointStatement(
+  fileSystemArn: string,
+  grant: Omit<EfsGrant, "roleArn">,
+  withoutAccessPoint: boolean,
+): PolicyStatement {
+  const operator = withoutAccessPoint ? "StringEqualsIfExists" : "StringEquals";
   return {
     Effect: "Allow",
     Action: grantedActions(grant),
     Resource: fileSystemArn,
-    Condition: { StringEquals: { [ACCESS_POINT_KEY]: grant.accessPointArn } },
+    Condition: { [operator]: { [ACCESS_POINT_KEY]: grant.accessPointArn } },
   };
 }
 
@@ -54,7 +63,10 @@ export interface FileSystemPolicyInput {
   readonly fileSystemArn: string;
   /** The ARNs of every access point of the file system. */
   readonly accessPointArns: string[];
-  /** Deny client access that does not come through one of `accessPointArns`. */
+  /**
+   * Deny client access that does not come through one of `accessPointArns`; when false, grants also allow
+   * mounts without an access point.
+   */
   readonly enforceAccessPoints: boolean;
   readonly grants: EfsGrant[];
 }
@@ -95,7 +107,7 @@ export function fileSystemPolicyStatements(input: FileSystemPolicyInput): Policy
     statements.push({
       Sid: `Grant${index}`,
       Principal: { AWS: grant.roleArn },
-      ...accessPointStatement(input.fileSystemArn, grant),
+      ...accessPointStatement(input.fileSystemArn, grant, !input.enforceAccessPoints),
     });
   });
   return statements;

@@ -9,7 +9,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { checkOneOf, countOf, firstRepeated, isKnown, propError } from "../core";
+import { checkIpv4Cidr, checkOneOf, checkZonesInRegion, countOf, firstRepeated, isKnown, propError } from "../core";
 import { NetworkRef } from "./network-ref";
 
 /** How many NAT gateways carry the private subnets' outbound traffic. */
@@ -152,13 +152,13 @@ export class ExampleNetwork extends Construct {
       tags: { Name: `${name}-private-${zoneOf(perZone)}` },
     });
     const privateRouteTableIds = privateRoutes.getListAttribute("*.id");
-    new Route(this, "private-default-route", {
+    const privateDefaultRoutes = new Route(this, "private-default-route", {
       count: perZone,
       routeTableId: Fn.element(privateRouteTableIds, perZone.index),
       destinationCidrBlock: "0.0.0.0/0",
       natGatewayId: Fn.element(this.natGateways.getListAttribute("*.id"), perZone.index),
     });
-    new RouteTableAssociation(this, "private-route-association", {
+    const privateRouteAssociations = new RouteTableAssociation(this, "private-route-association", {
       count: perZone,
       subnetId: Fn.element(privateSubnetIds, perZone.index),
       routeTableId: Fn.element(privateRouteTableIds, perZone.index),
@@ -170,6 +170,8 @@ export class ExampleNetwork extends Construct {
       privateSubnetAvailabilityZones: zones,
       publicSubnetIds,
       publicSubnetAvailabilityZones: zones,
+      // A private subnet gets out once its route table, with the default route through NAT, is associated.
+      dependsOn: [privateDefaultRoutes, privateRouteAssociations],
     };
   }
 
@@ -191,10 +193,8 @@ export class ExampleNetwork extends Construct {
         throw propError(this, `availabilityZones lists '${repeated}' twice; each zone gets one subnet per tier`);
       }
     }
-    if (isKnown(cidrBlock)) {
-      const problem = ipv4NetworkProblem(cidrBlock, MIN_PREFIX, MAX_PREFIX);
-      if (problem) throw propError(this, `cidrBlock '${cidrBlock}' ${problem}`);
-    }
+    checkZonesInRegion(this, "availabilityZones", zones);
+    checkIpv4Cidr(this, "cidrBlock", cidrBlock, MIN_PREFIX, MAX_PREFIX);
     checkOneOf(this, "natGateways", natGatewayMode, NAT_GATEWAY_MODES);
     if (isKnown(name) && !NAME.test(name)) {
       throw propError(
@@ -209,22 +209,4 @@ export class ExampleNetwork extends Construct {
 function natGatewayCount(mode: string, zones: string[]): number {
   if (isKnown(mode)) return mode === "single" ? 1 : countOf(zones);
   return Token.asNumber(Fn.conditional(Op.eq(mode, "single"), 1, countOf(zones)));
-}
-
-/** Why `cidr` is not an IPv4 network address with a prefix in [minPrefix, maxPrefix], or undefined if it is. */
-function ipv4NetworkProblem(cidr: string, minPrefix: number, maxPrefix: number): string | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  const octets = match ? match.slice(1, 5).map(Number) : [];
-  if (!match || octets.some((octet) => octet > 255)) {
-    return "is not an IPv4 CIDR block such as '10.0.0.0/16'";
-  }
-  const prefix = Number(match[5]);
-  if (prefix < minPrefix || prefix > maxPrefix) {
-    return `has prefix /${prefix}; allowed: /${minPrefix} to /${maxPrefix}`;
-  }
-  const address = octets.reduce((value, octet) => value * 256 + octet, 0);
-  if (address % 2 ** (32 - prefix) !== 0) {
-    return `has host bits set; use the network address of the range`;
-  }
-  return undefined;
 }

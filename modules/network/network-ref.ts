@@ -1,3 +1,5 @@
+import { ITerraformDependable } from "cdktf";
+
 /**
  * The network every stateful-ecs module is placed into. Modules never create a VPC of their own: they take
  * a `NetworkRef`, so they drop into any existing VPC (or one built by `ExampleNetwork`).
@@ -23,4 +25,13 @@ export interface NetworkRef {
 
   /** The availability zone of each public subnet, in the same order as `publicSubnetIds`. */
   readonly publicSubnetAvailabilityZones: string[];
+
+  /**
+   * What "ready" means for the private subnets: the resources that must exist before a host or a task
+   * there can reach AWS APIs, image registries and package repositories (the NAT gateway routes and their
+   * route table associations, VPC endpoints). Container instances and services wait for them, so a first
+   * apply never boots a host or starts a task that cannot get out.
+   * @default - none: the network is ready before the stack is applied (an existing VPC)
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }

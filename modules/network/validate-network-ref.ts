@@ -1,12 +1,13 @@
 import { Construct } from "constructs";
-import { checkPattern, isKnown, propError } from "../core";
+import { checkPattern, checkZonesInRegion, firstRepeated, isKnown, propError } from "../core";
 import { NetworkRef } from "./network-ref";
 
 type SubnetTier = "private" | "public";
 
 /**
- * Checks what is known at synth time of a module's `network` prop: id formats, and that each tier's subnet
- * and zone lists line up. Lists that are Terraform tokens are checked by AWS at apply time instead.
+ * Checks what is known at synth time of a module's `network` prop: id formats, no subnet listed twice,
+ * zones of the stack's region, and each tier's subnet and zone lists lining up. Lists that are Terraform
+ * tokens are checked by AWS at apply time instead.
  */
 export function validateNetworkRef(construct: Construct, network: NetworkRef, tiers: SubnetTier[]): void {
   checkPattern(construct, "network.vpcId", network.vpcId, /^vpc-[0-9a-f]+$/, "a VPC id such as 'vpc-0123abcd'");
@@ -25,7 +26,10 @@ export function validateNetworkRef(construct: Construct, network: NetworkRef, ti
           "a subnet id such as 'subnet-0123abcd'",
         ),
       );
+      const repeated = firstRepeated(ids);
+      if (repeated !== undefined) throw propError(construct, `${idsProp} lists '${repeated}' twice`);
     }
+    checkZonesInRegion(construct, `network.${tier}SubnetAvailabilityZones`, zones);
     if (isKnown(ids) && isKnown(zones) && ids.length !== zones.length) {
       throw propError(
         construct,

@@ -27,6 +27,7 @@ FSTAB=/etc/fstab
 ECS_CONFIG_FILE=/etc/ecs/ecs.config
 ECS_DROP_IN_DIR=/etc/systemd/system/ecs.service.d
 DEVICE_DIR=/dev/disk/by-id
+IMDS=http://169.254.169.254/latest
 exec >>"$LOG_FILE" 2>&1
 
 VOLUME_ID="@@VOLUME_ID@@"
@@ -38,23 +39,45 @@ INSTANCE_ID=""
 # Any failed command ends the script here, with the ECS agent off for good: no task can ever write to the
 # root disk in the volume's place.
 on_failure() {
+  trap - ERR
+  set +e
   echo "stateful-ecs: bootstrap failed; the ECS agent stays off"
   systemctl mask ecs.service
-@@ON_FAILURE@@}
+@@ON_FAILURE@@  exit 1
+}
 trap on_failure ERR
 `;
 
-/** Self-healing: a host that cannot get its volume asks its group for a replacement, which tries again. */
-const REPLACE_ON_FAILURE = `  if [ -n "$INSTANCE_ID" ]; then
-    aws autoscaling set-instance-health --region "$REGION" --instance-id "$INSTANCE_ID" --health-status Unhealthy || true
+/**
+ * Self-healing: a host that cannot get its volume has its group replace it, and the next host tries again.
+ * SetInstanceHealth is ignored during the health check grace period unless told otherwise, and a boot that
+ * fails within it would otherwise leave a dead host in service for good. When even that call cannot be
+ * made (no instance id, no CLI, no permission), the host powers off: a stopped instance is unhealthy to its
+ * group, which replaces it at once, without any API call from here.
+ */
+const REPLACE_ON_FAILURE = `  if [ -n "$INSTANCE_ID" ] && command -v aws >/dev/null &&
+    aws autoscaling set-instance-health --region "$REGION" --instance-id "$INSTANCE_ID" \\
+      --health-status Unhealthy --no-should-respect-grace-period; then
+    echo "stateful-ecs: marked this instance unhealthy; its Auto Scaling group replaces it"
+  else
+    echo "stateful-ecs: could not mark this instance unhealthy; powering off so that its group replaces it"
+    shutdown -h now
   fi
 `;
 
 const ATTACH = `
-# Self-healing: wait until the previous instance has released the volume, then attach it here.
-command -v aws >/dev/null || dnf install -y awscli-2
-IMDS_TOKEN=$(curl -sSf -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
-INSTANCE_ID=$(curl -sSf -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" http://169.254.169.254/latest/meta-data/instance-id)
+# Self-healing: first learn who this instance is (IMDSv2), before anything that can fail, so that every
+# failure from here on can ask for a replacement.
+IMDS_TOKEN=$(curl -sSf --retry 5 --retry-connrefused -X PUT "$IMDS/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
+INSTANCE_ID=$(curl -sSf --retry 5 --retry-connrefused -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" "$IMDS/meta-data/instance-id")
+
+# The ECS-optimized Amazon Linux 2023 AMI is built from the minimal image, without the AWS CLI: install it
+# only where it is missing (a failed install takes the failure path above).
+if ! command -v aws >/dev/null; then
+  dnf install -y awscli-2
+fi
+
+# Wait until the previous instance has released the volume, then attach it here.
 for attempt in $(seq 1 90); do
   STATE=$(aws ec2 describe-volumes --region "$REGION" --volume-ids "$VOLUME_ID" --query 'Volumes[0].State' --output text || echo unknown)
   [ "$STATE" = "available" ] && break

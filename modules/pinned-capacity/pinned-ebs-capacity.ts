@@ -1,4 +1,4 @@
-import { Fn, TerraformLocal, Token } from "cdktf";
+import { Fn, TerraformIterator, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -8,11 +8,12 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
-import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { LaunchTemplate, LaunchTemplateMetadataOptions } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import {
+  AwsContext,
   assumedBy,
   awsContext,
   checkInteger,
@@ -25,10 +26,12 @@ import {
   propError,
   withTags,
 } from "../core";
-import { DeploymentSettings, PlacementConstraint, TaskVolume } from "../ecs";
+import { DeploymentSettings, PlacementConstraint, TaskVolume, VolumeGuard } from "../ecs";
 import { NetworkRef, validateNetworkRef } from "../network";
 import { instanceAttributesJson, memberOfExpression, validateAttributes } from "./attributes";
+import { ecsOptimizedAmi } from "./ami";
 import { bootstrapScript } from "./bootstrap-script";
+import { singleWriterLock } from "./single-writer-lock";
 import { SnapshotOptions, VolumeSnapshots, validateSnapshotOptions } from "./snapshots";
 
 /** What happens when the host fails. */
@@ -87,13 +90,16 @@ export interface PinnedEbsCapacityProps {
    */
   readonly recovery?: RecoveryMode;
   /**
-   * The instance type; it must be in the subnet's zone and run the ECS-optimized Amazon Linux 2023 AMI.
+   * The instance type; it must be offered in the subnet's zone. Graviton types (`t4g`, `m7g`...) get the
+   * arm64 image.
    * @default "t3.medium"
    */
   readonly instanceType?: string;
   /**
-   * An AMI id instead of the current ECS-optimized Amazon Linux 2023 AMI (read from SSM at launch).
-   * @default - `resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id`
+   * An AMI id instead of the current ECS-optimized Amazon Linux 2023 AMI (read from SSM at launch); it must
+   * match the instance type's architecture.
+   * @default - `resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id`, or its
+   * `arm64/` twin for a Graviton instance type
    */
   readonly amiId?: string;
   /**
@@ -110,6 +116,8 @@ export interface PinnedEbsCapacityProps {
   readonly volume?: PinnedVolumeOptions;
   /** @default - the defaults of `SnapshotOptions`: daily, 7 kept */
   readonly snapshots?: SnapshotOptions;
+  /** @default - the defaults of `SingleWriterLockOptions` */
+  readonly singleWriterLock?: SingleWriterLockOptions;
   /**
    * Lets `terraform destroy` (or a replacement) delete the data volume. A final snapshot is taken either way.
    * Must be a literal: Terraform reads `prevent_destroy` before any variable.
@@ -125,10 +133,37 @@ export interface PinnedEbsCapacityProps {
   readonly tags?: Record<string, string>;
 }
 
+/**
+ * The lock that every task mounting a `hostVolume()` holds while it runs, so the volume never has two
+ * writers, whatever started the task (a deployment, a one-off `run-task`, a second service).
+ */
+export interface SingleWriterLockOptions {
+  /**
+   * Seconds a task waits for the lock while another task holds it, 0 to 240, before it stops with an
+   * error; a deployment stops the old task first, so a healthy rollout never waits.
+   * @default 120
+   */
+  readonly waitSeconds?: number;
+  /**
+   * The image of the lock-holding container: any image with a POSIX `sh` and `flock`.
+   * @default "public.ecr.aws/docker/library/busybox:1.36"
+   */
+  readonly image?: string;
+}
+
 const RECOVERY_MODES: readonly string[] = ["self-healing", "instance"] satisfies RecoveryMode[];
 const FILE_SYSTEMS: readonly string[] = ["xfs", "ext4"] satisfies VolumeFileSystem[];
-const ECS_AMI = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 const DEVICE_NAME = "/dev/xvdf";
+/** IMDSv2 only, hop limit 1: the host and host-network containers (the ECS agent) reach it, task containers
+ * cannot, so no task borrows the instance role; tasks get credentials from the ECS task role endpoint. */
+const METADATA_OPTIONS: LaunchTemplateMetadataOptions = {
+  httpEndpoint: "enabled",
+  httpTokens: "required",
+  httpPutResponseHopLimit: 1,
+};
+const LOCK_IMAGE = "public.ecr.aws/docker/library/busybox:1.36";
+/** The folder at the root of the data volume that holds the single-writer lock. */
+const LOCK_DIRECTORY = ".stateful-ecs";
 /** Directories the OS, Docker and the ECS agent own; a data volume mounted there would hide or be hidden. */
 const SYSTEM_DIRECTORIES = [
   "/bin",
@@ -162,8 +197,8 @@ const GP3 = {
  * The instance sets custom attributes at boot, attaches (self-healing mode) and mounts the volume before the
  * ECS agent starts, never reformats a volume that has a file system, and is replaced (self-healing) or
  * recovered in place (instance) when its host fails. Snapshots run on a schedule. Tasks are pinned with
- * `placementConstraint()`, mount `hostVolume()`, and run with `pinnedServiceSettings` so two tasks never
- * write the volume at once.
+ * `placementConstraint()`, mount `hostVolume()` (which holds the volume's single-writer lock), and run with
+ * `pinnedServiceSettings` so two tasks never write the volume at once.
  */
 export class PinnedEbsCapacity extends Construct {
   public readonly name: string;
@@ -181,6 +216,8 @@ export class PinnedEbsCapacity extends Construct {
   public readonly snapshots: VolumeSnapshots;
   /** The first-boot script (a Terraform local, readable in `terraform console`). */
   public readonly bootstrapScript: TerraformLocal;
+  /** The lock container every task that mounts a `hostVolume()` runs beside its workload. */
+  private readonly lock: VolumeGuard;
 
   constructor(scope: Construct, id: string, props: PinnedEbsCapacityProps) {
     super(scope, id);
@@ -191,6 +228,13 @@ export class PinnedEbsCapacity extends Construct {
     const subnetIndex = props.subnetIndex ?? 0;
     const volumeOptions = props.volume ?? {};
     this.validate(props, subnetIndex, volumeOptions);
+    const lockOptions = props.singleWriterLock ?? {};
+    this.lock = singleWriterLock({
+      name: `${this.name}-lock`,
+      hostDirectory: `${this.mountPath}/${LOCK_DIRECTORY}`,
+      waitSeconds: lockOptions.waitSeconds ?? 120,
+      image: lockOptions.image ?? LOCK_IMAGE,
+    });
 
     const subnetId = Fn.element(props.network.privateSubnetIds, subnetIndex);
     const availabilityZone = Fn.element(props.network.privateSubnetAvailabilityZones, subnetIndex);
@@ -221,7 +265,7 @@ export class PinnedEbsCapacity extends Construct {
       vpcId: props.network.vpcId,
       tags: withTags(props.tags, { Name: `${this.name}-instance` }),
     });
-    new VpcSecurityGroupEgressRule(this, "https-out", {
+    const httpsOut = new VpcSecurityGroupEgressRule(this, "https-out", {
       securityGroupId: this.securityGroup.id,
       cidrIpv4: "0.0.0.0/0",
       ipProtocol: "tcp",
@@ -237,12 +281,13 @@ export class PinnedEbsCapacity extends Construct {
       tags: props.tags,
     });
     const managedPolicies = ["service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore"];
-    managedPolicies.forEach((policy, index) => {
-      new IamRolePolicyAttachment(this, `managed-policy-${index}`, {
-        role: this.instanceRole.name,
-        policyArn: `arn:${context.partition}:iam::aws:policy/${policy}`,
-      });
-    });
+    const policyAttachments = managedPolicies.map(
+      (policy, index) =>
+        new IamRolePolicyAttachment(this, `managed-policy-${index}`, {
+          role: this.instanceRole.name,
+          policyArn: `arn:${context.partition}:iam::aws:policy/${policy}`,
+        }),
+    );
     const profile = new IamInstanceProfile(this, "instance-profile", {
       name: `${this.name}-instance`,
       role: this.instanceRole.name,
@@ -264,21 +309,20 @@ export class PinnedEbsCapacity extends Construct {
         attachVolume: this.recovery === "self-healing",
       }),
     );
+    // Provider default tags do not reach Auto Scaling groups nor what they launch: pass them on explicitly.
+    const instanceTags = Token.asStringMap(
+      Fn.merge([context.defaultTags, withTags(props.tags, { Name: `${this.name}-instance` })]),
+    );
+    const instanceType = props.instanceType ?? "t3.medium";
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name: `${this.name}-instance`,
-      imageId: props.amiId ?? ECS_AMI,
-      instanceType: props.instanceType ?? "t3.medium",
+      imageId: props.amiId ?? ecsOptimizedAmi(instanceType),
+      instanceType,
       iamInstanceProfile: { arn: profile.arn },
       vpcSecurityGroupIds: [this.securityGroup.id],
       userData: Fn.base64encode(this.bootstrapScript.asString),
       updateDefaultVersion: true,
-      metadataOptions: {
-        httpEndpoint: "enabled",
-        httpTokens: "required",
-        // 1: the host and host-network containers (the ECS agent) reach IMDSv2; task containers cannot, so
-        // no task borrows the instance role. Tasks get credentials from the ECS task role endpoint instead.
-        httpPutResponseHopLimit: 1,
-      },
+      metadataOptions: METADATA_OPTIONS,
       blockDeviceMappings: [
         {
           deviceName: "/dev/xvda",
@@ -290,19 +334,22 @@ export class PinnedEbsCapacity extends Construct {
           },
         },
       ],
-      tagSpecifications: ["instance", "volume"].map((resourceType) => ({
-        resourceType,
-        tags: withTags(props.tags, { Name: `${this.name}-instance` }),
-      })),
+      tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: instanceTags })),
       tags: props.tags,
     });
     const launchTemplate = { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) };
+    // What the bootstrap needs before the host boots: a way out (the network's routes, the HTTPS rule) and
+    // the instance role's permissions; references alone would let the host boot before them.
+    const hostPrerequisites = [...(props.network.dependsOn ?? []), httpsOut, ...policyAttachments];
 
     if (this.recovery === "instance") {
       this.instance = new Instance(this, "instance", {
         launchTemplate,
         subnetId,
+        // The same settings as the launch template's, on the instance itself, where plan scanners read them.
+        metadataOptions: METADATA_OPTIONS,
         tags: withTags(props.tags, { Name: `${this.name}-instance` }),
+        dependsOn: hostPrerequisites,
       });
       new VolumeAttachment(this, "volume-attachment", {
         deviceName: DEVICE_NAME,
@@ -326,8 +373,12 @@ export class PinnedEbsCapacity extends Construct {
         tags: props.tags,
       });
     } else {
+      // The group's name is known before the group exists, so the attach permission can be made first.
+      const groupName = `${this.name}-instance`;
+      const attachPermission = this.grantAttachToGroup(groupName, context, volumeOptions.kmsKeyArn);
+      const tags = TerraformIterator.fromMap(instanceTags);
       this.autoScalingGroup = new AutoscalingGroup(this, "auto-scaling-group", {
-        name: `${this.name}-instance`,
+        name: groupName,
         minSize: 1,
         maxSize: 1,
         desiredCapacity: 1,
@@ -335,9 +386,9 @@ export class PinnedEbsCapacity extends Construct {
         launchTemplate,
         healthCheckType: "EC2",
         healthCheckGracePeriod: 300,
-        tag: [{ key: "Name", value: `${this.name}-instance`, propagateAtLaunch: true }],
+        tag: tags.dynamic({ key: tags.key, value: tags.value, propagate_at_launch: true }),
+        dependsOn: [...hostPrerequisites, attachPermission],
       });
-      this.grantAttachToGroup(this.autoScalingGroup.name, context, volumeOptions.kmsKeyArn);
     }
   }
 
@@ -353,9 +404,17 @@ export class PinnedEbsCapacity extends Construct {
     return { type: "memberOf", expression: memberOfExpression({ [attributeName]: this.attributes[attributeName] }) };
   }
 
-  /** A task definition `host_path` volume under the mount path (`subPath` relative, without `..`). */
+  /**
+   * A task definition `host_path` volume under the mount path (`subPath` relative, without `..`). A task
+   * that mounts it runs the volume's lock container beside its workload, which starts only once the lock is
+   * held; `Ec2Service` refuses it without this instance's placement constraint, with more than one task or
+   * with a deployment that starts the new task before stopping the old one.
+   */
   hostVolume(name: string, subPath?: string): TaskVolume {
     checkPattern(this, "hostVolume name", name, /^[A-Za-z0-9_-]{1,255}$/, "1 to 255 letters, digits, '_' or '-'");
+    if (name === this.lock.containerName) {
+      throw propError(this, `hostVolume name '${name}' is the name of the volume's lock; choose another`);
+    }
     if (subPath !== undefined && isKnown(subPath)) {
       const segments = subPath.split("/");
       if (subPath.startsWith("/") || segments.includes("..") || segments.includes("")) {
@@ -374,7 +433,21 @@ export class PinnedEbsCapacity extends Construct {
         containerPath,
         readOnly: options.readOnly === true,
       }),
+      // A service may be created before the instance: its tasks wait for placement, they do not fail.
+      prerequisites: () => [],
+      guard: this.lock,
+      placement: {
+        owner: `PinnedEbsCapacity '${this.node.id}'`,
+        memberOf: this.placementExpressions(),
+        remedy: "use its placementConstraint(), desiredCount 1 and pinnedServiceSettings",
+      },
     };
+  }
+
+  /** Every expression `placementConstraint()` gives: all attributes, or any one of them. */
+  private placementExpressions(): string[] {
+    const one = Object.keys(this.attributes).map((name) => this.placementConstraint(name).expression);
+    return [this.placementConstraint().expression, ...one];
   }
 
   /**
@@ -390,9 +463,9 @@ export class PinnedEbsCapacity extends Construct {
    * itself unhealthy when it cannot (so the group replaces it). A volume under a customer managed key also
    * needs a KMS grant for EC2, as AWS CDK's `grantAttachVolume` gives.
    */
-  private grantAttachToGroup(groupName: string, context: { partition: string; region: string }, kmsKeyArn?: string) {
+  private grantAttachToGroup(groupName: string, context: AwsContext, kmsKeyArn?: string): IamRolePolicy {
     const inGroup = { StringEquals: { "ec2:ResourceTag/aws:autoscaling:groupName": groupName } };
-    new IamRolePolicy(this, "attach-volume", {
+    return new IamRolePolicy(this, "attach-volume", {
       role: this.instanceRole.name,
       name: `${this.name}-attach-data-volume`,
       policy: lazyPolicyJson(() => [
@@ -437,6 +510,9 @@ export class PinnedEbsCapacity extends Construct {
       throw propError(this, `subnetIndex ${subnetIndex} is past the ${subnets.length} private subnet(s) of network`);
     }
     checkPattern(this, "name", this.name, /^[A-Za-z0-9][A-Za-z0-9_-]{0,45}$/, "1 to 46 letters, digits, '_' or '-'");
+    const lock = props.singleWriterLock ?? {};
+    checkInteger(this, "singleWriterLock.waitSeconds", lock.waitSeconds, 0, 240);
+    checkPattern(this, "singleWriterLock.image", lock.image, /^\S+$/, "an image reference such as 'busybox:1.36'");
     checkPattern(this, "clusterName", props.clusterName, /^[A-Za-z0-9_-]{1,255}$/, "an ECS cluster name");
     validateAttributes(this, props.attributes);
     checkOneOf(this, "recovery", this.recovery, RECOVERY_MODES);

@@ -132,8 +132,12 @@ const MAXMEMORY_POLICIES: readonly string[] = [
   "allkeys-lfu",
   "noeviction",
 ] satisfies MaxmemoryPolicy[];
-/** Sessions need reads, writes, expiry and connection commands; nothing that flushes, reconfigures or scans. */
-const DEFAULT_ACCESS_STRING = "on ~* resetchannels -@all +@read +@write +@keyspace +@connection -@dangerous";
+/**
+ * Sessions need reads, writes, expiry and connection commands; nothing that flushes, reconfigures or scans,
+ * and no pub/sub. Only the access string syntax ElastiCache documents (`resetchannels` is Redis syntax it
+ * does not list).
+ */
+const DEFAULT_ACCESS_STRING = "on ~* -@all +@read +@write +@keyspace +@connection -@dangerous -@pubsub";
 
 /**
  * Session state outside the tasks: an ElastiCache Valkey or Redis OSS replication group with a primary
@@ -215,14 +219,19 @@ export class SessionStore extends Construct {
       snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
       snapshotWindow: props.snapshotWindow ?? "03:00-04:00",
       maintenanceWindow: props.maintenanceWindow ?? "sun:05:00-sun:06:00",
-      finalSnapshotIdentifier: `${this.name}-final`,
+      // A name of its own at every creation: a fixed one would exist already on the second destroy.
+      finalSnapshotIdentifier: `${this.name}-final-${Fn.formatdate("YYYYMMDDhhmmss", Fn.timestamp())}`,
       autoMinorVersionUpgrade: "true",
       logDeliveryConfiguration: [
         { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
       ],
       userGroupIds: authentication.userGroupIds,
       authToken: authentication.authToken,
-      lifecycle: { preventDestroy: props.preventDestroy === true },
+      lifecycle: {
+        preventDestroy: props.preventDestroy === true,
+        // Keeps the name chosen at creation (timestamp() is new at every plan), for the deletion to use.
+        ignoreChanges: ["final_snapshot_identifier"],
+      },
       tags: props.tags,
     });
 
@@ -353,6 +362,19 @@ export class SessionStore extends Construct {
 
   private validate(props: SessionStoreProps, engineVersion: string, numCacheClusters: number): void {
     validateNetworkRef(this, props.network, ["private"]);
+    const { privateSubnetIds: subnets, privateSubnetAvailabilityZones: zones } = props.network;
+    if (isKnown(subnets) && subnets.length < 2) {
+      throw propError(
+        this,
+        `network.privateSubnetIds has ${subnets.length} subnet; a Multi-AZ store needs subnets in at least 2 zones`,
+      );
+    }
+    if (isKnown(zones) && zones.every(isKnown) && new Set(zones).size < 2) {
+      throw propError(
+        this,
+        `network.privateSubnetAvailabilityZones has only zone '${zones[0]}'; a Multi-AZ store needs subnets in at least 2 zones`,
+      );
+    }
     checkPattern(
       this,
       "name",
@@ -401,6 +423,8 @@ export class SessionStore extends Construct {
         /^[a-z][a-z0-9-]{0,39}$/,
         "1 to 40 lowercase letters, digits or hyphens, starting with a letter",
       );
+      const problem = accessStringProblem(this.auth.accessString);
+      if (problem) throw propError(this, `auth.accessString '${this.auth.accessString}' ${problem}`);
     } else if (this.auth.mode === "token") {
       checkPattern(
         this,
@@ -433,6 +457,29 @@ export class SessionStore extends Construct {
     checkLiteral(this, "preventDestroy", props.preventDestroy, "it sets lifecycle.prevent_destroy");
     validateCacheAlarmOptions(this, props.alarms ?? {});
   }
+}
+
+/**
+ * The rules ElastiCache documents for access strings ("Specifying permissions using an access string"):
+ * `on`/`off`, key patterns (`~`, and `%R~`, `%W~`, `%RW~`), channel patterns (`&`), and commands and
+ * categories allowed or denied (`+get`, `-@dangerous`, `-config|set`). It forbids `reset` (the user's
+ * passwords would go) and passwords in the string. Redis keywords it does not list (`allkeys`,
+ * `resetchannels`, `nopass`...) are refused too: each has a documented form, and an undocumented one may
+ * only fail at apply.
+ */
+const ACCESS_RULE = /^(on|off|(%(R|W|RW))?~\S+|&\S+|[+-]@?[a-z][a-z0-9_-]*(\|[a-z][a-z0-9_-]*)?)$/i;
+
+/** Why ElastiCache would not take `accessString`, or undefined when it would (or it is not given). */
+export function accessStringProblem(accessString: string | undefined): string | undefined {
+  if (accessString === undefined || !isKnown(accessString)) return undefined;
+  const rules = accessString.trim().split(/\s+/).filter(Boolean);
+  if (rules.length === 0) return "is empty; give at least 'on' and the commands the user may run";
+  const unknown = rules.find((rule) => !ACCESS_RULE.test(rule));
+  if (unknown !== undefined) {
+    return `has '${unknown}', which is not access string syntax ElastiCache documents; use on/off, ~keys, &channels, +command, -command, +@category or -@category`;
+  }
+  if (!rules.includes("on")) return "does not switch the user 'on', so it could never connect";
+  return undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import {
   checkInteger,
+  checkIpv4Cidr,
   checkLiteral,
   checkPattern,
   checkSecurityGroupId,
@@ -113,6 +114,8 @@ export class StickyAlb extends Construct {
   public readonly listener: LbListener;
   private readonly targetPort: number;
   private readonly allowedTargets = new Set<string>();
+  /** The rules `allowTo()` made: tasks registered here must wait for them, or their health checks fail. */
+  private readonly targetRules: Array<VpcSecurityGroupEgressRule | VpcSecurityGroupIngressRule> = [];
 
   constructor(scope: Construct, id: string, props: StickyAlbProps) {
     super(scope, id);
@@ -210,9 +213,9 @@ export class StickyAlb extends Construct {
     }
   }
 
-  /** What an ECS service needs to register its tasks here. */
+  /** What an ECS service needs to register its tasks here, and what it must wait for. */
   get target(): LoadBalancerTarget {
-    return { targetGroupArn: this.targetGroup.arn, dependsOn: [this.listener] };
+    return { targetGroupArn: this.targetGroup.arn, prerequisites: () => [this.listener, ...this.targetRules] };
   }
 
   get dnsName(): string {
@@ -238,18 +241,19 @@ export class StickyAlb extends Construct {
     const index = this.allowedTargets.size;
     this.allowedTargets.add(key);
     const rule = { ipProtocol: "tcp", fromPort: this.targetPort, toPort: this.targetPort };
-    new VpcSecurityGroupEgressRule(this, `to-targets-${index}`, {
+    const egress = new VpcSecurityGroupEgressRule(this, `to-targets-${index}`, {
       ...rule,
       securityGroupId: this.securityGroup.id,
       referencedSecurityGroupId: taskSecurityGroupId,
       description: `To the ${this.name} targets on their port`,
     });
-    new VpcSecurityGroupIngressRule(this, `into-targets-${index}`, {
+    const ingress = new VpcSecurityGroupIngressRule(this, `into-targets-${index}`, {
       ...rule,
       securityGroupId: taskSecurityGroupId,
       referencedSecurityGroupId: this.securityGroup.id,
       description: `From load balancer ${this.name}`,
     });
+    this.targetRules.push(egress, ingress);
   }
 
   private validate(
@@ -259,11 +263,18 @@ export class StickyAlb extends Construct {
     ingressCidrs: string[],
   ): void {
     validateNetworkRef(this, props.network, ["public"]);
-    const zones = props.network.publicSubnetIds;
-    if (isKnown(zones) && zones.length < 2) {
+    const subnets = props.network.publicSubnetIds;
+    if (isKnown(subnets) && subnets.length < 2) {
       throw propError(
         this,
-        `network.publicSubnetIds has ${zones.length} subnet(s); an ALB needs subnets in at least 2 zones`,
+        `network.publicSubnetIds has ${subnets.length} subnet(s); an ALB needs subnets in at least 2 zones`,
+      );
+    }
+    const zones = props.network.publicSubnetAvailabilityZones;
+    if (isKnown(zones) && zones.every(isKnown) && new Set(zones).size < 2) {
+      throw propError(
+        this,
+        `network.publicSubnetAvailabilityZones has only zone '${zones[0]}'; an ALB needs public subnets in at least 2 zones`,
       );
     }
     checkPattern(
@@ -283,15 +294,7 @@ export class StickyAlb extends Construct {
     );
     if (isKnown(ingressCidrs)) {
       if (ingressCidrs.length === 0) throw propError(this, "ingressCidrs is empty; give at least one CIDR block");
-      ingressCidrs.forEach((cidr, index) =>
-        checkPattern(
-          this,
-          `ingressCidrs[${index}]`,
-          cidr,
-          /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
-          "an IPv4 CIDR block such as '203.0.113.0/24'",
-        ),
-      );
+      ingressCidrs.forEach((cidr, index) => checkIpv4Cidr(this, `ingressCidrs[${index}]`, cidr));
     }
     checkInteger(this, "deregistrationDelaySeconds", props.deregistrationDelaySeconds, 0, 3600);
     checkLiteral(
