@@ -130,8 +130,9 @@ export function benchReadme(results: BenchResults): string {
     "- Wall time: from process start to exit (`process.hrtime`), `npm run synth` exactly as users run it.",
     "- Peak RSS: every Node process under the command reports `process.resourceUsage().maxRSS` at exit",
     "  (`bench/rss-probe.cjs`, preloaded through `NODE_OPTIONS`); the largest counts.",
-    "- `terraform validate`: each stack copied and initialised once (as the test harness does), then",
-    "  `terraform validate` of every stack, one after another, per run.",
+    "- `terraform validate`: each stack copied and initialised once in a workspace of its own, then",
+    "  `terraform validate` of every stack, one after another, per run (the test suite validates all stacks",
+    "  in one workspace; this figure is the cost of validating each stack alone).",
     "- `npm test`: the whole suite, Terraform checks included; the slowest tests come from Jest's JSON report.",
     "",
   ].join("\n");

@@ -15,7 +15,8 @@ export interface EbsPinnedDbStackProps extends ExampleStackProps {
  * Pattern 2, EBS-pinned EC2 capacity: PostgreSQL whose data directory is a host volume on an encrypted EBS
  * volume, pinned to the one container instance that mounts it (`role=db-primary`). The instance group heals
  * itself: a lost host is replaced, the new one attaches the same volume, and the task comes back with its
- * data. Deployments stop the old task before starting the new one, so the volume never has two writers.
+ * data. Deployments stop the old task before starting the new one, and every task holds the volume's
+ * single-writer lock, so the volume never has two writers, whatever starts a task.
  * Prefer a managed database (RDS) where you can; this pattern is for workloads that cannot move yet.
  */
 export class EbsPinnedDbStack extends ExampleClusterStack {

@@ -296,6 +296,13 @@ describe("FargateService validation", () => {
     );
   });
 
+  it("rejects a name that makes its security group's description longer than AWS allows", () => {
+    const name = "n".repeat(239);
+    expect(() => service(testStack(), { name })).toThrow(
+      `FargateService 'web': name makes the security group description 'Tasks of the ${name} service' 260 characters long; AWS allows at most 255`,
+    );
+  });
+
   it("rejects two different volumes of one name", () => {
     const other = { ...efsLikeVolume, volume: { name: "shared", efsVolumeConfiguration: { fileSystemId: "fs-0456" } } };
     expect(() =>

@@ -233,6 +233,12 @@ describe("EfsStorage.addAccessPoint rejects bad options", () => {
 });
 
 describe("EfsStorage wiring methods reject misuse", () => {
+  it("allowFrom with a description AWS would refuse", () => {
+    expect(() => build({}).allowFrom("sg-0123456789abcdef0", "tasks <web>")).toThrow(
+      `${prefix}allowFrom description 'tasks <web>' is not a security group rule description`,
+    );
+  });
+
   it("allowFrom with something that is not a security group id", () => {
     expect(() => build({}).allowFrom("0.0.0.0/0")).toThrow(
       `${prefix}allowFrom securityGroupId '0.0.0.0/0' is not a security group id such as 'sg-0123abcd'`,

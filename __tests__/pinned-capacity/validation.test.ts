@@ -17,6 +17,21 @@ describe("PinnedEbsCapacity rejects bad props", () => {
     ["a subnet index past the subnets", { subnetIndex: 2 }, "subnetIndex 2 is past the 2 private subnet(s) of network"],
     ["a negative subnet index", { subnetIndex: -1 }, "subnetIndex -1 is not a whole number from 0 to 1000"],
     ["a bad name", { name: "my db" }, "name 'my db' is not 1 to 46 letters, digits, '_' or '-'"],
+    [
+      "a lock wait longer than the lock container's health check can cover",
+      { singleWriterLock: { waitSeconds: 241 } },
+      "singleWriterLock.waitSeconds 241 is not a whole number from 0 to 240",
+    ],
+    [
+      "a lock image with a space",
+      { singleWriterLock: { image: "busy box" } },
+      "singleWriterLock.image 'busy box' is not an image reference such as 'busybox:1.36'",
+    ],
+    [
+      "a zone of another region than the stack's provider",
+      { network: { ...existingNetwork, privateSubnetAvailabilityZones: ["eu-west-1a", "eu-central-1b"] } },
+      "network.privateSubnetAvailabilityZones 'eu-central-1b' is not an availability zone of the stack's region 'eu-west-1'",
+    ],
     ["a bad cluster name", { clusterName: "my cluster" }, "clusterName 'my cluster' is not an ECS cluster name"],
     ["no attributes", { attributes: {} }, "attributes is empty; give at least one, such as { role: 'db-primary' }"],
     [
