@@ -1,24 +1,14 @@
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Construct } from "constructs";
-import {
-  ContainerLogs,
-  Ec2Service,
-  Ec2ServiceProps,
-  GeneratedSecret,
-  PlacementConstraint,
-  TaskRoles,
-} from "../../modules/ecs";
+import { Ec2Service, Ec2ServiceProps, GeneratedSecret, PlacementConstraint, TaskRoles } from "../../modules/ecs";
 import { PinnedEbsCapacity } from "../../modules/pinned-capacity";
-import { existingNetwork, onlyResource, parsePolicy, synthConfig, testStack } from "../support/fixtures";
+import { existingNetwork, onlyResource, parsePolicy, serviceBasics, synthConfig, testStack } from "../support/fixtures";
 
 const pinned: PlacementConstraint = { type: "memberOf", expression: "attribute:role == db-primary" };
 
 function service(scope: Construct, props: Partial<Ec2ServiceProps> = {}): Ec2Service {
   return new Ec2Service(scope, "db", {
-    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
-    network: existingNetwork,
-    roles: new TaskRoles(scope, "roles"),
-    logs: new ContainerLogs(scope, "logs"),
+    ...serviceBasics(scope),
     container: { name: "postgres", image: "public.ecr.aws/docker/library/postgres:16", port: 5432 },
     ...props,
   });

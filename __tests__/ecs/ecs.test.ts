@@ -18,7 +18,7 @@ import {
   fargateSizeProblem,
 } from "../../modules/ecs";
 import { expressionOf } from "../../modules/core";
-import { existingNetwork, onlyResource, resources, synthConfig, testStack } from "../support/fixtures";
+import { existingNetwork, onlyResource, resources, serviceBasics, synthConfig, testStack } from "../support/fixtures";
 
 const hostVolume: TaskVolume = {
   volume: { name: "pgdata", hostPath: "/mnt/data/pg" },
@@ -39,10 +39,7 @@ const efsLikeVolume: TaskVolume = {
 
 function service(scope: Construct, props: Partial<FargateServiceProps> = {}): FargateService {
   return new FargateService(scope, "web", {
-    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
-    network: existingNetwork,
-    roles: new TaskRoles(scope, "roles"),
-    logs: new ContainerLogs(scope, "logs"),
+    ...serviceBasics(scope),
     container: { name: "app", image: "public.ecr.aws/docker/library/busybox:1.36" },
     ...props,
   });
@@ -358,10 +355,7 @@ describe("ContainerService with a guarded volume", () => {
   const synthesized = synthConfig(
     (scope) =>
       new Ec2Service(scope, "db", {
-        clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
-        network: existingNetwork,
-        roles: new TaskRoles(scope, "roles"),
-        logs: new ContainerLogs(scope, "logs"),
+        ...serviceBasics(scope),
         container: { name: "postgres", image: "postgres:16" },
         mounts: [
           { volume: guarded("pgdata"), containerPath: "/var/lib/postgresql/data" },

@@ -2,9 +2,9 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ContainerLogs, Ec2Service, TaskRoles } from "../../modules/ecs";
+import { Ec2Service } from "../../modules/ecs";
 import { PinnedEbsCapacity } from "../../modules/pinned-capacity";
-import { existingNetwork, onlyResource, synthConfig } from "../support/fixtures";
+import { existingNetwork, onlyResource, serviceBasics, synthConfig } from "../support/fixtures";
 import { linkTools } from "../support/stand-ins";
 
 /**
@@ -33,10 +33,7 @@ const synthesized = synthConfig((scope) => {
     singleWriterLock: { waitSeconds: 45 },
   });
   new Ec2Service(scope, "postgres", {
-    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
-    network: existingNetwork,
-    roles: new TaskRoles(scope, "roles"),
-    logs: new ContainerLogs(scope, "logs"),
+    ...serviceBasics(scope),
     container: { name: "postgres", image: "postgres:16" },
     mounts: [{ volume: capacity.hostVolume("pgdata", "postgres"), containerPath: "/var/lib/postgresql/data" }],
     placementConstraints: [capacity.placementConstraint()],

@@ -1,7 +1,7 @@
 import { TerraformVariable } from "cdktf";
-import { ContainerLogs, FargateService, TaskRoles } from "../../modules/ecs";
+import { FargateService } from "../../modules/ecs";
 import { PinnedEbsCapacity, PinnedEbsCapacityProps } from "../../modules/pinned-capacity";
-import { existingNetwork, testStack } from "../support/fixtures";
+import { existingNetwork, serviceBasics, testStack } from "../support/fixtures";
 
 const prefix = "PinnedEbsCapacity 'db': ";
 const valid: PinnedEbsCapacityProps = {
@@ -204,10 +204,7 @@ describe("PinnedEbsCapacity host volumes", () => {
     expect(
       () =>
         new FargateService(stack, "web", {
-          clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
-          network: existingNetwork,
-          roles: new TaskRoles(stack, "roles"),
-          logs: new ContainerLogs(stack, "logs"),
+          ...serviceBasics(stack),
           container: { name: "app", image: "busybox" },
           mounts: [{ volume: pinned.hostVolume("data"), containerPath: "/data" }],
         }),

@@ -3,9 +3,17 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { ContainerLogs, FargateService, TaskRoles } from "../../modules/ecs";
+import { FargateService } from "../../modules/ecs";
 import { StickyAlb, StickyAlbProps } from "../../modules/sticky-alb";
-import { existingNetwork, onlyResource, resources, synthConfig, testStack, variables } from "../support/fixtures";
+import {
+  existingNetwork,
+  onlyResource,
+  resources,
+  serviceBasics,
+  synthConfig,
+  testStack,
+  variables,
+} from "../support/fixtures";
 
 const certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234";
 
@@ -132,10 +140,7 @@ describe("StickyAlb.allowTo and ECS services", () => {
   const synthesized = synthConfig((scope) => {
     const alb = albIn(scope, { disableDeletionProtection: true });
     const service = new FargateService(scope, "app", {
-      clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
-      network: existingNetwork,
-      roles: new TaskRoles(scope, "roles"),
-      logs: new ContainerLogs(scope, "logs"),
+      ...serviceBasics(scope),
       container: { name: "app", image: "busybox", port: 8080 },
       loadBalancer: alb.target,
     });
@@ -323,10 +328,7 @@ describe("StickyAlb validation", () => {
     expect(
       () =>
         new FargateService(stack, "app", {
-          clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
-          network: existingNetwork,
-          roles: new TaskRoles(stack, "roles"),
-          logs: new ContainerLogs(stack, "logs"),
+          ...serviceBasics(stack),
           container: { name: "app", image: "busybox" },
           loadBalancer: alb.target,
         }),

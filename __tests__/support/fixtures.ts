@@ -1,6 +1,7 @@
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ContainerLogs, TaskRoles } from "../../modules/ecs";
 import { NetworkRef } from "../../modules/network";
 import { PolicyDocument } from "../../modules/core";
 
@@ -74,4 +75,17 @@ export function onlyResource(synthesized: HasConfig, type: string): Record<strin
 /** A policy attribute (a JSON string with Terraform references inside), parsed. */
 export function parsePolicy(policy: string): PolicyDocument {
   return JSON.parse(policy);
+}
+
+/**
+ * What every container service of a module test takes besides its container: a cluster ARN, the literal
+ * network, and roles and logs made in `scope`.
+ */
+export function serviceBasics(scope: Construct) {
+  return {
+    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
+    network: existingNetwork,
+    roles: new TaskRoles(scope, "roles"),
+    logs: new ContainerLogs(scope, "logs"),
+  };
 }
