@@ -154,6 +154,8 @@ describe("GeneratedSecret", () => {
     // A prefix: Terraform adds a unique suffix, so a secret still recoverable after a destroy never blocks
     // creating the stack again.
     expect(secret).toMatchObject({ name_prefix: "app/password-", recovery_window_in_days: 30 });
+    // A secret made before names became prefixes is kept on upgrade, value included.
+    expect(secret.lifecycle).toEqual({ ignore_changes: ["name", "name_prefix"] });
     expect(secret).not.toHaveProperty("name");
   });
 

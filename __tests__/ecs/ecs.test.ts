@@ -1,10 +1,15 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Route } from "@cdktf/provider-aws/lib/route";
-import { TerraformResource } from "cdktf";
+import { TerraformResource, TerraformStack, Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { ExampleNetwork } from "../../modules/network";
+import { PinnedEbsCapacity } from "../../modules/pinned-capacity";
 import { Construct } from "constructs";
 import {
   ContainerLogs,
@@ -335,11 +340,33 @@ describe("ContainerService start order", () => {
   });
 });
 
+describe("ContainerService on a network of another stack", () => {
+  it("leaves the other stack's readiness out of depends_on (that stack is applied first)", () => {
+    const app = Testing.app();
+    const networkStack = new TerraformStack(app, "network");
+    new AwsProvider(networkStack, "aws", { region: "eu-west-1" });
+    const { ref } = new ExampleNetwork(networkStack, "network", { availabilityZones: ["eu-west-1a", "eu-west-1b"] });
+    const appStack = new TerraformStack(app, "app");
+    new AwsProvider(appStack, "aws", { region: "eu-west-1" });
+    service(appStack, { network: ref });
+    new PinnedEbsCapacity(appStack, "db", { network: ref, clusterName: "main", attributes: { role: "db" } });
+    // A whole app synth: only then does cdktf turn cross-stack values into remote state outputs.
+    app.synth();
+    const config = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "app", "cdk.tf.json"), "utf8"));
+    const dependsOn = [
+      ...Object.values(config.resource.aws_ecs_service),
+      ...Object.values(config.resource.aws_autoscaling_group),
+    ].flatMap((resource) => (resource as { depends_on: string[] }).depends_on);
+    // Terraform refuses a remote state output in depends_on; only this stack's own resources may be there.
+    expect(dependsOn.length).toBeGreaterThan(0);
+    expect(dependsOn.filter((dependency) => !/^aws_[a-z0-9_]+\.[\w-]+$/.test(dependency))).toEqual([]);
+  });
+});
+
 describe("ContainerService with a guarded volume", () => {
   const guard: VolumeGuard = {
     containerName: "data-lock",
     volumes: [{ name: "data-lock", hostPath: "/mnt/data/.lock" }],
-    startTimeoutSeconds: 90,
     containerDefinition: (logConfiguration) => ({
       name: "data-lock",
       image: "busybox",
@@ -368,10 +395,8 @@ describe("ContainerService with a guarded volume", () => {
 
   it("runs the guard once beside the workload, which waits for it to be healthy", () => {
     expect(containers.map((container: { name: string }) => container.name)).toEqual(["postgres", "data-lock"]);
-    expect(containers[0]).toMatchObject({
-      dependsOn: [{ containerName: "data-lock", condition: "HEALTHY" }],
-      startTimeout: 90,
-    });
+    expect(containers[0].dependsOn).toEqual([{ containerName: "data-lock", condition: "HEALTHY" }]);
+    expect(containers[0]).not.toHaveProperty("startTimeout");
     expect(containers[1].logConfiguration.options["awslogs-stream-prefix"]).toBe("data-lock");
   });
 

@@ -376,7 +376,7 @@ describe("EfsStorage policy details", () => {
     const storage = storageIn(stack, { name: "n".repeat(64) });
     const point = storage.addAccessPoint("a".repeat(64), { path: "/long", uid: 1, gid: 1 });
     expect(() => storage.grant(role(stack, "reader"), point)).toThrow(
-      `EfsStorage 'data': name makes the IAM role policy name (with the access point's name) '${"n".repeat(64)}-efs-${"a".repeat(64)}' 133 characters long; AWS allows at most 128`,
+      `EfsStorage 'data': name (with the access point's name) makes the IAM role policy name '${"n".repeat(64)}-efs-${"a".repeat(64)}' 133 characters long; AWS allows at most 128`,
     );
   });
 

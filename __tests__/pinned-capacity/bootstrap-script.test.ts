@@ -39,6 +39,8 @@ interface Scenario {
   readonly unhealthyFails?: boolean;
   /** Whether the instance metadata service does not answer. */
   readonly imdsFails?: boolean;
+  /** A line put into the script before it looks for the device, to make it fail another way. */
+  readonly inject?: string;
 }
 
 const AWS_STUB = `case "$*" in
@@ -104,6 +106,7 @@ function runBootstrap(scenario: Scenario): Run {
     "DEVICE_DIR=/dev/disk/by-id": `DEVICE_DIR=${devices}`,
   };
   let script = bootstrapScript(input);
+  if (scenario.inject) script = script.replace("\n# Nitro instances", `\n${scenario.inject}\n# Nitro instances`);
   for (const [original, replacement] of Object.entries(moved)) {
     if (!script.includes(original)) throw new Error(`the script no longer contains '${original}'`);
     script = script.replace(original, replacement);
@@ -291,6 +294,7 @@ describe.each([
     { marked: true, poweredOff: true },
   ],
   ["the instance metadata service does not answer", { imdsFails: true }, { marked: false, poweredOff: true }],
+  ["a command uses an unset variable", { inject: ': "$NOT_SET"' }, { marked: true, poweredOff: false }],
 ])("bootstrap script failing in self-healing mode when %s", (_case, scenario, expected) => {
   let result: Run;
   beforeAll(() => {

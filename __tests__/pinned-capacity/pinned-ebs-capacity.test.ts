@@ -117,6 +117,10 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
     expect(onlyResource(synthesized, "aws_autoscaling_group").name).toBe("db-instance");
   });
 
+  it("terminates a host that shuts itself down (a failed boot), so its group replaces it", () => {
+    expect(onlyResource(synthesized, "aws_launch_template").instance_initiated_shutdown_behavior).toBe("terminate");
+  });
+
   it("boots the host only after its way out, its egress rule and its permissions exist", () => {
     const group = onlyResource(synthesized, "aws_autoscaling_group");
     expect(group.depends_on).toEqual([
@@ -204,6 +208,10 @@ describe("PinnedEbsCapacity, instance recovery", () => {
       availability_zone: '${element(["eu-west-1a", "eu-west-1b"], 1)}',
     });
     expect(resources(synthesized, "aws_autoscaling_group")).toEqual([]);
+  });
+
+  it("only stops an instance that shuts itself down: a recovered instance is never thrown away", () => {
+    expect(onlyResource(synthesized, "aws_launch_template").instance_initiated_shutdown_behavior).toBe("stop");
   });
 
   it("boots the instance only after its egress rule and its managed policies exist", () => {
@@ -370,8 +378,8 @@ describe("PinnedEbsCapacity for tasks", () => {
     expect(first.guard).toMatchObject({
       containerName: "db-lock",
       volumes: [{ name: "db-lock", hostPath: "/mnt/data/.stateful-ecs" }],
-      startTimeoutSeconds: 180,
     });
+    expect(first.guard?.containerDefinition({})).toMatchObject({ name: "db-lock", startTimeout: 180 });
     expect(() => capacity.hostVolume("db-lock")).toThrow(
       "PinnedEbsCapacity 'db': hostVolume name 'db-lock' is the name of the volume's lock; choose another",
     );

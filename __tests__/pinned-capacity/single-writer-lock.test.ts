@@ -59,9 +59,11 @@ describe("the pinned task's container definitions", () => {
 
   it("start the workload only once the lock container is healthy, that is, holds the lock", () => {
     expect(workload.dependsOn).toEqual([{ containerName: "db-lock", condition: "HEALTHY" }]);
-    // Waiting for the lock is not unhealthy, and the workload waits at least as long as the lock does.
+    // Waiting for the lock is not unhealthy, and the workload waits for the lock container at least that
+    // long: ECS reads startTimeout from the container depended on, the lock container.
     expect(lock.healthCheck?.startPeriod).toBeGreaterThan(45);
-    expect(workload.startTimeout).toBeGreaterThan(lock.healthCheck?.startPeriod ?? Infinity);
+    expect(lock.startTimeout).toBeGreaterThan(lock.healthCheck?.startPeriod ?? Infinity);
+    expect(workload).not.toHaveProperty("startTimeout");
     expect(lock.environment).toContainEqual({ name: "STATEFUL_ECS_LOCK_WAIT_SECONDS", value: "45" });
   });
 });
@@ -144,11 +146,12 @@ describe("two holders of one single-writer lock", () => {
     expect(healthy("task-a")).toBe(true);
   });
 
-  it("gives the lock to the next task once the holder stops", async () => {
+  it("exits cleanly when stopped, and gives the lock to the next task", async () => {
     const [first] = started;
-    const stopped = new Promise((resolve) => first.once("exit", resolve));
-    stop(first, "SIGTERM");
-    await stopped;
+    // As `docker stop` does: SIGTERM to the main process only; its `sleep` child lives on, without the lock.
+    const exitCode = new Promise((resolve) => first.once("exit", (code) => resolve(code)));
+    first.kill("SIGTERM");
+    expect(await exitCode).toBe(0);
     const third = holder("task-c", 5);
     await until(() => third.output.stdout.includes("holding the single-writer lock"), "task-c holds the lock");
     expect(healthy("task-c")).toBe(true);

@@ -318,7 +318,7 @@ describe("SessionStore validation", () => {
           privateSubnetAvailabilityZones: ["eu-west-1a"],
         },
       },
-      "network.privateSubnetIds has 1 subnet; a Multi-AZ store needs subnets in at least 2 zones",
+      "network.privateSubnetIds has 1 subnet(s); a Multi-AZ store needs subnets in at least 2 zones",
     ],
     [
       "private subnets in one zone",

@@ -268,7 +268,7 @@ describe("StickyAlb validation", () => {
     [
       "public subnets in one zone",
       { network: { ...existingNetwork, publicSubnetAvailabilityZones: ["eu-west-1a", "eu-west-1a"] } },
-      "network.publicSubnetAvailabilityZones has only zone 'eu-west-1a'; an ALB needs public subnets in at least 2 zones",
+      "network.publicSubnetAvailabilityZones has only zone 'eu-west-1a'; an ALB needs subnets in at least 2 zones",
     ],
     [
       "a public subnet listed twice",

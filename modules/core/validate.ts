@@ -143,6 +143,11 @@ export function checkDerivedLength(construct: Construct, prop: string, derived: 
   }
 }
 
+/** An IAM role policy name derived from props must fit IAM's 128 characters. */
+export function checkPolicyName(construct: Construct, prop: string, policyName: string) {
+  checkDerivedLength(construct, prop, policyName, "IAM role policy name", 128);
+}
+
 /** A security group rule description: at most 255 of the characters AWS allows in one. */
 export function checkRuleDescription(construct: Construct, prop: string, value: string | undefined) {
   checkPattern(

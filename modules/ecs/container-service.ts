@@ -199,7 +199,6 @@ export abstract class ContainerService extends Construct {
         ? {
             // The workload starts only once every guard of its volumes is healthy (holds its lock).
             dependsOn: guards.map((guard) => ({ containerName: guard.containerName, condition: "HEALTHY" })),
-            startTimeout: Math.max(...guards.map((guard) => guard.startTimeoutSeconds)),
           }
         : {}),
     };

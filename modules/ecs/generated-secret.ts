@@ -3,13 +3,13 @@ import { Construct } from "constructs";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { RoleRef, checkDerivedLength, checkInteger, checkKmsKeyArn, checkPattern, lazyPolicyJson } from "../core";
+import { RoleRef, checkInteger, checkKmsKeyArn, checkPattern, checkPolicyName, lazyPolicyJson } from "../core";
 
 export interface GeneratedSecretProps {
   /**
    * The start of the secret's name in Secrets Manager: Terraform appends `-` and a unique suffix, so that
    * a destroyed secret, which Secrets Manager keeps recoverable for `recoveryWindowInDays` under its name,
-   * never blocks creating the stack again.
+   * never blocks creating the stack again. Read at creation only: changing it later renames nothing.
    * @default - the construct id
    */
   readonly name?: string;
@@ -27,9 +27,6 @@ export interface GeneratedSecretProps {
   readonly tags?: Record<string, string>;
 }
 
-/** IAM role policy names: at most 128 characters. */
-const MAX_POLICY_NAME = 128;
-
 /**
  * A Secrets Manager secret with a random first value (Terraform's `uuid()`, 122 random bits), for a task to
  * read at start through `ContainerSpec.secrets`: the value never appears in the task definition or the
@@ -45,7 +42,7 @@ export class GeneratedSecret extends Construct {
     const name = props.name ?? id;
     // Terraform's unique suffix takes 26 of the 512 characters a name may have.
     checkPattern(this, "name", name, /^[A-Za-z0-9/_+=.@-]{1,485}$/, "1 to 485 letters, digits or /_+=.@-");
-    checkDerivedLength(this, "construct id", `read-${id}`, "IAM role policy name", MAX_POLICY_NAME);
+    checkPolicyName(this, "construct id", `read-${id}`);
     checkInteger(this, "recoveryWindowInDays", props.recoveryWindowInDays, 7, 30);
     checkKmsKeyArn(this, "kmsKeyArn", props.kmsKeyArn);
     this.secret = new SecretsmanagerSecret(this, "secret", {
@@ -54,6 +51,9 @@ export class GeneratedSecret extends Construct {
       recoveryWindowInDays: props.recoveryWindowInDays ?? 30,
       kmsKeyId: props.kmsKeyArn,
       tags: props.tags,
+      // A new name or prefix never replaces the secret, and with it the value its users were set up with
+      // (a stack made before names became prefixes keeps its secret).
+      lifecycle: { ignoreChanges: ["name", "name_prefix"] },
     });
     new SecretsmanagerSecretVersion(this, "first-value", {
       secretId: this.secret.id,

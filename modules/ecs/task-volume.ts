@@ -40,15 +40,14 @@ export interface TaskVolume {
 /**
  * A container that guards a volume while a task uses it (the single-writer lock of a pinned host volume).
  * It is essential, and the workload container starts only once the guard is HEALTHY; ECS stops containers in
- * the reverse order of their dependencies, so the workload also stops before its guard.
+ * the reverse order of their dependencies, so the workload also stops before its guard. How long the
+ * workload may wait is the guard's own `startTimeout`: ECS reads it from the container depended on.
  */
 export interface VolumeGuard {
   /** The guard's container name; volumes that share a guard (one lock) share the name, and one container. */
   readonly containerName: string;
   /** Task definition volumes the guard mounts. */
   readonly volumes: EcsTaskDefinitionVolume[];
-  /** How long the workload container may wait for the guard to become healthy, in seconds. */
-  readonly startTimeoutSeconds: number;
   /** The guard's container definition (ECS's JSON shape), logging with `logConfiguration`. */
   containerDefinition(logConfiguration: object): Record<string, unknown>;
 }

@@ -9,11 +9,11 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import {
   GroupIngress,
   RoleRef,
-  checkDerivedLength,
   checkKmsKeyArn,
   checkLiteral,
   checkOneOf,
   checkPattern,
+  checkPolicyName,
   checkRange,
   countOf,
   expressionOf,
@@ -61,8 +61,6 @@ const TRANSITION_AGES: readonly string[] = [
 const MIN_PROVISIONED_MIBPS = 1;
 const MAX_PROVISIONED_MIBPS = 3414;
 const NFS_PORT = 2049;
-/** IAM role policy names: at most 128 characters. */
-const MAX_POLICY_NAME = 128;
 
 /** Storage-class transitions. Each field left out is not set, so `{}` keeps every file in Standard. */
 export interface EfsLifecycle {
@@ -299,13 +297,7 @@ export class EfsStorage extends Construct {
       return;
     }
     const policyName = `${this.name}-efs-${accessPoint.name}`;
-    checkDerivedLength(
-      this,
-      "name",
-      policyName,
-      "IAM role policy name (with the access point's name)",
-      MAX_POLICY_NAME,
-    );
+    checkPolicyName(this, "name (with the access point's name)", policyName);
     const grant: RecordedGrant = {
       roleArn: taskRole.arn,
       accessPoint,

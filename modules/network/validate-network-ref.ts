@@ -5,6 +5,24 @@ import { NetworkRef } from "./network-ref";
 type SubnetTier = "private" | "public";
 
 /**
+ * A tier's known subnets must span at least two zones: what a load balancer and a Multi-AZ store need
+ * (`needs` names it in the message), and what AWS would otherwise refuse only at apply.
+ */
+export function checkTwoZones(construct: Construct, network: NetworkRef, tier: SubnetTier, needs: string): void {
+  const [ids, zones] =
+    tier === "private"
+      ? [network.privateSubnetIds, network.privateSubnetAvailabilityZones]
+      : [network.publicSubnetIds, network.publicSubnetAvailabilityZones];
+  const why = `${needs} needs subnets in at least 2 zones`;
+  if (isKnown(ids) && ids.length < 2) {
+    throw propError(construct, `network.${tier}SubnetIds has ${ids.length} subnet(s); ${why}`);
+  }
+  if (isKnown(zones) && zones.every(isKnown) && new Set(zones).size < 2) {
+    throw propError(construct, `network.${tier}SubnetAvailabilityZones has only zone '${zones[0]}'; ${why}`);
+  }
+}
+
+/**
  * Checks what is known at synth time of a module's `network` prop: id formats, no subnet listed twice,
  * zones of the stack's region, and each tier's subnet and zone lists lining up. Lists that are Terraform
  * tokens are checked by AWS at apply time instead.

@@ -36,16 +36,17 @@ MOUNT_PATH="@@MOUNT_PATH@@"
 FS_TYPE="@@FS_TYPE@@"
 INSTANCE_ID=""
 
-# Any failed command ends the script here, with the ECS agent off for good: no task can ever write to the
-# root disk in the volume's place.
-on_failure() {
-  trap - ERR
+# Any failure ends the script here (a failed command, an unset variable), with the ECS agent off for good:
+# no task can ever write to the root disk in the volume's place.
+on_exit() {
+  status=$?
+  [ "$status" -eq 0 ] && return
   set +e
-  echo "stateful-ecs: bootstrap failed; the ECS agent stays off"
+  echo "stateful-ecs: bootstrap failed (exit $status); the ECS agent stays off"
   systemctl mask ecs.service
-@@ON_FAILURE@@  exit 1
+@@ON_FAILURE@@  exit "$status"
 }
-trap on_failure ERR
+trap on_exit EXIT
 `;
 
 /**

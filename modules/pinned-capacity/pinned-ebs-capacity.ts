@@ -21,6 +21,7 @@ import {
   checkLiteral,
   checkOneOf,
   checkPattern,
+  dependOn,
   isKnown,
   lazyPolicyJson,
   propError,
@@ -322,6 +323,9 @@ export class PinnedEbsCapacity extends Construct {
       vpcSecurityGroupIds: [this.securityGroup.id],
       userData: Fn.base64encode(this.bootstrapScript.asString),
       updateDefaultVersion: true,
+      // Self-healing: a host whose boot failed powers off; terminating it frees its volume at once, and its
+      // group replaces it. A recovered instance (instance mode) is never thrown away by a shutdown.
+      instanceInitiatedShutdownBehavior: this.recovery === "self-healing" ? "terminate" : "stop",
       metadataOptions: METADATA_OPTIONS,
       blockDeviceMappings: [
         {
@@ -341,6 +345,7 @@ export class PinnedEbsCapacity extends Construct {
     // What the bootstrap needs before the host boots: a way out (the network's routes, the HTTPS rule) and
     // the instance role's permissions; references alone would let the host boot before them.
     const hostPrerequisites = [...(props.network.dependsOn ?? []), httpsOut, ...policyAttachments];
+    let host: Instance | AutoscalingGroup;
 
     if (this.recovery === "instance") {
       this.instance = new Instance(this, "instance", {
@@ -349,8 +354,8 @@ export class PinnedEbsCapacity extends Construct {
         // The same settings as the launch template's, on the instance itself, where plan scanners read them.
         metadataOptions: METADATA_OPTIONS,
         tags: withTags(props.tags, { Name: `${this.name}-instance` }),
-        dependsOn: hostPrerequisites,
       });
+      host = this.instance;
       new VolumeAttachment(this, "volume-attachment", {
         deviceName: DEVICE_NAME,
         volumeId: this.volume.id,
@@ -387,9 +392,11 @@ export class PinnedEbsCapacity extends Construct {
         healthCheckType: "EC2",
         healthCheckGracePeriod: 300,
         tag: tags.dynamic({ key: tags.key, value: tags.value, propagate_at_launch: true }),
-        dependsOn: [...hostPrerequisites, attachPermission],
       });
+      host = this.autoScalingGroup;
+      hostPrerequisites.push(attachPermission);
     }
+    dependOn(host, hostPrerequisites);
   }
 
   /** A `memberOf` constraint that pins tasks to this instance: all attributes, or the one named. */

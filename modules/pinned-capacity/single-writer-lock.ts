@@ -61,11 +61,13 @@ export function singleWriterLock(input: SingleWriterLockInput): VolumeGuard {
   return {
     containerName: input.name,
     volumes: [volume],
-    startTimeoutSeconds: startPeriod + START_MARGIN_SECONDS,
     containerDefinition: (logConfiguration) => ({
       name: input.name,
       image: input.image,
       essential: true,
+      // How long the workload waits for this container to be healthy (ECS reads it from the container
+      // depended on); past it the task stops.
+      startTimeout: startPeriod + START_MARGIN_SECONDS,
       command: ["sh", "-c", LOCK_SCRIPT],
       environment: [
         { name: "STATEFUL_ECS_LOCK_FILE", value: `${LOCK_DIR_IN_CONTAINER}/writer.lock` },

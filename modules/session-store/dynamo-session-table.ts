@@ -3,10 +3,10 @@ import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import {
   RoleRef,
-  checkDerivedLength,
   checkKmsKeyArn,
   checkLiteral,
   checkPattern,
+  checkPolicyName,
   isExecutionRole,
   lazyPolicyJson,
   propError,
@@ -66,7 +66,7 @@ export class DynamoSessionTable extends Construct {
       throw propError(this, `ttlAttribute '${ttlAttribute}' cannot be the partition key`);
     checkKmsKeyArn(this, "kmsKeyArn", props.kmsKeyArn);
     checkLiteral(this, "allowDeletion", props.allowDeletion, "a reviewer must see it in the code");
-    checkDerivedLength(this, "construct id", `${id}-sessions`, "IAM role policy name", 128);
+    checkPolicyName(this, "construct id", `${id}-sessions`);
     this.table = new DynamodbTable(this, "table", {
       name: tableName,
       billingMode: "PAY_PER_REQUEST",

@@ -26,7 +26,7 @@ import {
   propError,
   withTags,
 } from "../core";
-import { NetworkRef, validateNetworkRef } from "../network";
+import { NetworkRef, checkTwoZones, validateNetworkRef } from "../network";
 import { CacheAlarmOptions, createCacheAlarms, validateCacheAlarmOptions } from "./alarms";
 
 export type CacheEngine = "valkey" | "redis";
@@ -362,19 +362,7 @@ export class SessionStore extends Construct {
 
   private validate(props: SessionStoreProps, engineVersion: string, numCacheClusters: number): void {
     validateNetworkRef(this, props.network, ["private"]);
-    const { privateSubnetIds: subnets, privateSubnetAvailabilityZones: zones } = props.network;
-    if (isKnown(subnets) && subnets.length < 2) {
-      throw propError(
-        this,
-        `network.privateSubnetIds has ${subnets.length} subnet; a Multi-AZ store needs subnets in at least 2 zones`,
-      );
-    }
-    if (isKnown(zones) && zones.every(isKnown) && new Set(zones).size < 2) {
-      throw propError(
-        this,
-        `network.privateSubnetAvailabilityZones has only zone '${zones[0]}'; a Multi-AZ store needs subnets in at least 2 zones`,
-      );
-    }
+    checkTwoZones(this, props.network, "private", "a Multi-AZ store");
     checkPattern(
       this,
       "name",

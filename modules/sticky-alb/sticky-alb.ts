@@ -19,7 +19,7 @@ import {
   withTags,
 } from "../core";
 import { LoadBalancerTarget } from "../ecs";
-import { NetworkRef, validateNetworkRef } from "../network";
+import { NetworkRef, checkTwoZones, validateNetworkRef } from "../network";
 
 /**
  * Stickiness keeps a client on one task, which makes caches warm; it is never where session state lives.
@@ -263,20 +263,7 @@ export class StickyAlb extends Construct {
     ingressCidrs: string[],
   ): void {
     validateNetworkRef(this, props.network, ["public"]);
-    const subnets = props.network.publicSubnetIds;
-    if (isKnown(subnets) && subnets.length < 2) {
-      throw propError(
-        this,
-        `network.publicSubnetIds has ${subnets.length} subnet(s); an ALB needs subnets in at least 2 zones`,
-      );
-    }
-    const zones = props.network.publicSubnetAvailabilityZones;
-    if (isKnown(zones) && zones.every(isKnown) && new Set(zones).size < 2) {
-      throw propError(
-        this,
-        `network.publicSubnetAvailabilityZones has only zone '${zones[0]}'; an ALB needs public subnets in at least 2 zones`,
-      );
-    }
+    checkTwoZones(this, props.network, "public", "an ALB");
     checkPattern(
       this,
       "name",
