@@ -6,6 +6,7 @@ import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { expressionOf } from "../../modules/core";
@@ -405,22 +406,24 @@ describe("EfsStorage volume", () => {
     expect(taskVolume.fargateCompatible).toBe(true);
   });
 
-  it("makes a service that mounts it wait for the mount targets, the policy, its grants and the NFS rules", () => {
-    const before = taskVolume.prerequisites();
-    expect(before).toEqual([storage.mountTargets, storage.fileSystemPolicy]);
+  it("makes a service that mounts it wait for the mount targets, the policy, its role's grant and its NFS rule", () => {
     const reader = role(stack, "reader");
+    const consumer = { securityGroupId: "sg-0123456789abcdef0", taskRoleArn: reader.arn };
+    expect(taskVolume.prerequisites(consumer)).toEqual([storage.mountTargets, storage.fileSystemPolicy]);
     storage.grant(reader, processing);
-    storage.grant(role(stack, "other"), storage.addAccessPoint("other", { path: "/other", uid: 2, gid: 2 }));
+    storage.grant(role(stack, "other"), processing);
     storage.allowFrom("sg-0123456789abcdef0");
-    const after = taskVolume
-      .prerequisites()
-      .map((dependency) => (dependency as TerraformResource).terraformResourceType);
-    expect(after).toEqual([
+    storage.allowFrom("sg-0fedcba9876543210");
+    const after = taskVolume.prerequisites(consumer);
+    // Only the consumer's own: another role's grant and another group's rule are not its to wait for.
+    expect(after.map((dependency) => (dependency as TerraformResource).terraformResourceType)).toEqual([
       "aws_efs_mount_target",
       "aws_efs_file_system_policy",
       "aws_iam_role_policy",
       "aws_vpc_security_group_ingress_rule",
     ]);
+    expect(expressionOf(stack, (after[2] as IamRolePolicy).roleInput)).toBe(expressionOf(stack, reader.name));
+    expect((after[3] as VpcSecurityGroupIngressRule).referencedSecurityGroupIdInput).toBe("sg-0123456789abcdef0");
   });
 
   it("makes the container's mount point for the same volume", () => {

@@ -1,13 +1,19 @@
 import { ITerraformDependable, Lazy, TerraformResource, TerraformStack, dependable } from "cdktf";
 import { Construct } from "constructs";
 
+/** The tasks that consume a value: the security group and task role that rules and grants are made for. */
+export interface Consumer {
+  readonly securityGroupId: string;
+  readonly taskRoleArn: string;
+}
+
 /**
- * What must exist before something can work, read when the stack is synthesized: grants and rules added
- * after the value carrying it was handed out still count. Values that services consume (a volume, a load
+ * What must exist before a consumer can use a value, read when the stack is synthesized: grants and rules
+ * added after the value was handed out still count. Values that services consume (a volume, a load
  * balancer target) carry their prerequisites, so every consumer gets the right `depends_on` without
- * knowing the list.
+ * knowing the list, and only its own: the rules from its security group, the grants to its role.
  */
-export type Prerequisites = () => ITerraformDependable[];
+export type Prerequisites = (consumer: Consumer) => ITerraformDependable[];
 
 /**
  * Makes `resource` depend on everything `sources` give at synth time (lists, or prerequisites read then),
@@ -16,18 +22,33 @@ export type Prerequisites = () => ITerraformDependable[];
  * whole resources of its own configuration in `depends_on` (a cross-stack value arrives as a remote state
  * output, which `depends_on` refuses). Set `dependsOn` before calling this: afterwards it is a list token.
  */
-export function dependOn(resource: TerraformResource, ...sources: Array<ITerraformDependable[] | Prerequisites>) {
+export function dependOn(
+  resource: TerraformResource,
+  ...sources: Array<ITerraformDependable[] | (() => ITerraformDependable[])>
+) {
   const stack = TerraformStack.of(resource);
   const explicit = resource.dependsOn ?? [];
   const produce = () => {
-    const byFqn = new Map<string, string>(explicit.map((dependency) => [dependency, dependency]));
+    const found = new Set<ITerraformDependable>();
     for (const source of sources) {
       for (const dependency of typeof source === "function" ? source() : source) {
         const elsewhere = Construct.isConstruct(dependency) && TerraformStack.of(dependency) !== stack;
-        if (dependency !== resource && !elsewhere) byFqn.set(dependency.fqn, dependable(dependency));
+        if (dependency !== resource && !elsewhere) found.add(dependency);
       }
     }
-    return byFqn.size > 0 ? [...byFqn.values()] : undefined;
+    const all = [...explicit, ...[...found].map(dependableOf)];
+    return all.length > 0 ? all : undefined;
   };
   resource.dependsOn = Lazy.listValue({ produce: () => produce() as string[] });
+}
+
+/**
+ * One `depends_on` token per dependency, however often the list is resolved: every cdktf token records a
+ * stack trace when made, which costs seconds in a stack of hundreds of services.
+ */
+const dependables = new WeakMap<ITerraformDependable, string>();
+function dependableOf(dependency: ITerraformDependable): string {
+  let token = dependables.get(dependency);
+  if (token === undefined) dependables.set(dependency, (token = dependable(dependency)));
+  return token;
 }

@@ -17,8 +17,8 @@ export interface GroupIngressProps {
  * described, never a CIDR. What the storage modules' `allowFrom()` builds on.
  */
 export class GroupIngress {
-  private readonly sources = new Set<string>();
-  private readonly created: VpcSecurityGroupIngressRule[] = [];
+  /** The rule of each source group, by the group id's Terraform expression. */
+  private readonly bySource = new Map<string, VpcSecurityGroupIngressRule>();
 
   constructor(
     private readonly owner: Construct,
@@ -27,12 +27,12 @@ export class GroupIngress {
 
   /** How many source groups are allowed in. */
   get size(): number {
-    return this.sources.size;
+    return this.bySource.size;
   }
 
-  /** The rules made so far, one per source group: what a client must wait for before it connects. */
-  get rules(): VpcSecurityGroupIngressRule[] {
-    return [...this.created];
+  /** The rule that lets `sourceGroupId` in, if any: what a client in that group waits for before connecting. */
+  ruleFrom(sourceGroupId: string): VpcSecurityGroupIngressRule | undefined {
+    return this.bySource.get(String(expressionOf(this.owner, sourceGroupId)));
   }
 
   /** Opens the port to a source group, once: allowing the same group again changes nothing. */
@@ -40,8 +40,8 @@ export class GroupIngress {
     checkSecurityGroupId(this.owner, "allowFrom securityGroupId", sourceGroupId);
     checkRuleDescription(this.owner, "allowFrom description", description);
     const source = String(expressionOf(this.owner, sourceGroupId));
-    if (this.sources.has(source)) return;
-    const rule = new VpcSecurityGroupIngressRule(this.owner, `${this.props.idPrefix}-${this.sources.size}`, {
+    if (this.bySource.has(source)) return;
+    const rule = new VpcSecurityGroupIngressRule(this.owner, `${this.props.idPrefix}-${this.bySource.size}`, {
       securityGroupId: this.props.securityGroupId,
       referencedSecurityGroupId: sourceGroupId,
       ipProtocol: "tcp",
@@ -50,7 +50,6 @@ export class GroupIngress {
       description,
       tags: this.props.tags,
     });
-    this.created.push(rule);
-    this.sources.add(source);
+    this.bySource.set(source, rule);
   }
 }

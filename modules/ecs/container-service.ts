@@ -250,6 +250,7 @@ export abstract class ContainerService extends Construct {
       propagateTags: "SERVICE",
       tags: props.tags,
     });
+    const consumer = { securityGroupId: this.securityGroup.id, taskRoleArn: props.roles.taskRole.arn };
     // The first tasks start only once they can get out (network, own egress rules), reach their load
     // balancer and mount their volumes: tasks that fail early trip the circuit breaker, and a first
     // deployment has nothing to roll back to.
@@ -257,8 +258,8 @@ export abstract class ContainerService extends Construct {
       this.service,
       props.network.dependsOn ?? [],
       () => this.egressRules,
-      props.loadBalancer?.prerequisites ?? [],
-      ...mounts.map((mount) => mount.volume.prerequisites),
+      () => props.loadBalancer?.prerequisites(consumer) ?? [],
+      ...mounts.map((mount) => () => mount.volume.prerequisites(consumer)),
     );
   }
 

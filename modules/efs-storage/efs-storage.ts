@@ -289,7 +289,7 @@ export class EfsStorage extends Construct {
       );
     }
     this.requireOwnAccessPoint(accessPoint, "grant()");
-    const key = `${expressionOf(this, taskRole.arn)}|${accessPoint.name}`;
+    const key = this.grantKey(taskRole.arn, accessPoint);
     const existing = this.grants.get(key);
     if (existing) {
       existing.write ||= options.write === true;
@@ -321,8 +321,9 @@ export class EfsStorage extends Construct {
   /**
    * The task definition volume for an access point (transit encryption and IAM authorization on, the access
    * point's directory as root) and its container mount point. The task's role must be granted access. A
-   * service that mounts it waits for the mount targets, the file system policy, the grants of the access
-   * point and the NFS rules: until then its tasks fail with `ResourceInitializationError`.
+   * service that mounts it waits for the mount targets, the file system policy, its role's grant of the
+   * access point and the NFS rule from its security group: until then its tasks fail with
+   * `ResourceInitializationError`.
    */
   volume(accessPoint: EfsAccessPoint, name?: string): TaskVolume {
     this.requireOwnAccessPoint(accessPoint, "volume()");
@@ -344,11 +345,11 @@ export class EfsStorage extends Construct {
         containerPath,
         readOnly: options.readOnly === true,
       }),
-      prerequisites: () => [
+      prerequisites: (consumer) => [
         this.mountTargets,
         this.fileSystemPolicy,
-        ...[...this.grants.values()].filter((grant) => grant.accessPoint === accessPoint).map((grant) => grant.policy),
-        ...this.nfsIngress.rules,
+        ...[this.grants.get(this.grantKey(consumer.taskRoleArn, accessPoint))?.policy ?? []].flat(),
+        ...[this.nfsIngress.ruleFrom(consumer.securityGroupId) ?? []].flat(),
       ],
     };
   }
@@ -370,6 +371,11 @@ export class EfsStorage extends Construct {
     for (const [name, value] of Object.entries(outputs)) {
       new TerraformOutput(stack, `${prefix}_${name}`, { value });
     }
+  }
+
+  /** One key per role and access point: the same role granted the same access point again widens it. */
+  private grantKey(roleArn: string, accessPoint: EfsAccessPoint): string {
+    return `${expressionOf(this, roleArn)}|${accessPoint.name}`;
   }
 
   private requireOwnAccessPoint(accessPoint: EfsAccessPoint, method: string): void {

@@ -113,9 +113,11 @@ export class StickyAlb extends Construct {
   /** The listener that forwards to the target group (HTTPS with a certificate, else HTTP). */
   public readonly listener: LbListener;
   private readonly targetPort: number;
-  private readonly allowedTargets = new Set<string>();
-  /** The rules `allowTo()` made: tasks registered here must wait for them, or their health checks fail. */
-  private readonly targetRules: Array<VpcSecurityGroupEgressRule | VpcSecurityGroupIngressRule> = [];
+  /**
+   * The rules `allowTo()` made, by the task group id's Terraform expression: tasks registered here wait for
+   * their group's, or they fail their health checks.
+   */
+  private readonly targetRules = new Map<string, Array<VpcSecurityGroupEgressRule | VpcSecurityGroupIngressRule>>();
 
   constructor(scope: Construct, id: string, props: StickyAlbProps) {
     super(scope, id);
@@ -215,7 +217,13 @@ export class StickyAlb extends Construct {
 
   /** What an ECS service needs to register its tasks here, and what it must wait for. */
   get target(): LoadBalancerTarget {
-    return { targetGroupArn: this.targetGroup.arn, prerequisites: () => [this.listener, ...this.targetRules] };
+    return {
+      targetGroupArn: this.targetGroup.arn,
+      prerequisites: (consumer) => [
+        this.listener,
+        ...(this.targetRules.get(String(expressionOf(this, consumer.securityGroupId))) ?? []),
+      ],
+    };
   }
 
   get dnsName(): string {
@@ -237,9 +245,8 @@ export class StickyAlb extends Construct {
   allowTo(taskSecurityGroupId: string): void {
     checkSecurityGroupId(this, "allowTo taskSecurityGroupId", taskSecurityGroupId);
     const key = String(expressionOf(this, taskSecurityGroupId));
-    if (this.allowedTargets.has(key)) return;
-    const index = this.allowedTargets.size;
-    this.allowedTargets.add(key);
+    if (this.targetRules.has(key)) return;
+    const index = this.targetRules.size;
     const rule = { ipProtocol: "tcp", fromPort: this.targetPort, toPort: this.targetPort };
     const egress = new VpcSecurityGroupEgressRule(this, `to-targets-${index}`, {
       ...rule,
@@ -253,7 +260,7 @@ export class StickyAlb extends Construct {
       referencedSecurityGroupId: this.securityGroup.id,
       description: `From load balancer ${this.name}`,
     });
-    this.targetRules.push(egress, ingress);
+    this.targetRules.set(key, [egress, ingress]);
   }
 
   private validate(
