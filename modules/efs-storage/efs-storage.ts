@@ -1,4 +1,4 @@
-import { Fn, TerraformCount, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, ITerraformDependable, TerraformCount, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystem, EfsFileSystemLifecyclePolicy } from "@cdktf/provider-aws/lib/efs-file-system";
@@ -345,12 +345,15 @@ export class EfsStorage extends Construct {
         containerPath,
         readOnly: options.readOnly === true,
       }),
-      prerequisites: (consumer) => [
-        this.mountTargets,
-        this.fileSystemPolicy,
-        ...[this.grants.get(this.grantKey(consumer.taskRoleArn, accessPoint))?.policy ?? []].flat(),
-        ...[this.nfsIngress.ruleFrom(consumer.securityGroupId) ?? []].flat(),
-      ],
+      prerequisites: (consumer) => {
+        const needed: Array<ITerraformDependable | undefined> = [
+          this.mountTargets,
+          this.fileSystemPolicy,
+          this.grants.get(this.grantKey(consumer.taskRoleArn, accessPoint))?.policy,
+          this.nfsIngress.ruleFrom(consumer.securityGroupId),
+        ];
+        return needed.filter((dependency) => dependency !== undefined);
+      },
     };
   }
 
