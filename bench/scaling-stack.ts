@@ -3,8 +3,6 @@ import { ContainerLogs, FargateService, TaskRoles } from "../modules/ecs";
 import { EfsStorage } from "../modules/efs-storage";
 import { ExampleClusterStack, ExampleStackProps } from "../stacks/example-stack";
 
-const NFS_PORT = 2049;
-
 export interface ScalingStackProps extends ExampleStackProps {
   /** How many EFS-backed stateful services the stack holds, 1 to 1000. */
   readonly services: number;
@@ -25,18 +23,14 @@ export class ScalingStack extends ExampleClusterStack {
     for (let index = 0; index < props.services; index++) {
       const name = `svc-${index}`;
       const accessPoint = storage.addAccessPoint(name, { path: `/${name}`, uid: 10000 + index, gid: 10000 + index });
-      const roles = new TaskRoles(this, `${name}-roles`, { name: `${id}-${name}` });
-      storage.grant(roles.taskRole, accessPoint, { write: true });
       const service = new FargateService(this, name, {
-        clusterArn: this.cluster.arn,
+        cluster: this.cluster,
         network: this.network.ref,
-        roles,
+        roles: new TaskRoles(this, `${name}-roles`, { name: `${id}-${name}` }),
         logs: new ContainerLogs(this, `${name}-logs`, { logGroupName: `/ecs/${id}/${name}` }),
         container: { name, image: "public.ecr.aws/docker/library/busybox:1.36", command: ["sleep", "infinity"] },
-        mounts: [{ volume: storage.volume(accessPoint), containerPath: "/data" }],
       });
-      storage.allowFrom(service.securityGroupId, `NFS from ${name}`);
-      service.allowEgressTo({ securityGroupId: storage.securityGroup.id }, NFS_PORT, "NFS to EFS");
+      storage.mount(service, accessPoint, { containerPath: "/data" });
     }
   }
 }

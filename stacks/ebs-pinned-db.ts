@@ -29,21 +29,17 @@ export class EbsPinnedDbStack extends ExampleClusterStack {
 
     this.capacity = new PinnedEbsCapacity(this, "db", {
       network: network.ref,
-      clusterName: cluster.name,
+      cluster,
       attributes: { role: "db-primary" },
       recovery: props.recovery,
       name: `${id}-db`,
       volume: { sizeGib: 50 },
     });
 
-    const roles = new TaskRoles(this, "roles", { name: `${id}-postgres` });
-    const password = new GeneratedSecret(this, "postgres-password", { name: `${id}/postgres-password` });
-    password.grantRead(roles.executionRole);
-
     this.service = new Ec2Service(this, "postgres", {
-      clusterArn: cluster.arn,
+      cluster,
       network: network.ref,
-      roles,
+      roles: new TaskRoles(this, "roles", { name: `${id}-postgres` }),
       logs: new ContainerLogs(this, "logs", { logGroupName: `/ecs/${id}/postgres`, retentionInDays: 30 }),
       cpu: 1024,
       memory: 2048,
@@ -52,13 +48,15 @@ export class EbsPinnedDbStack extends ExampleClusterStack {
         image: "public.ecr.aws/docker/library/postgres:16",
         port: 5432,
         environment: { PGDATA: "/var/lib/postgresql/data/pgdata" },
-        secrets: { POSTGRES_PASSWORD: password.arn },
         // PostgreSQL writes its socket and lock files under /var/run.
         readonlyRootFilesystem: false,
       },
-      mounts: [{ volume: this.capacity.hostVolume("pgdata", "postgres"), containerPath: "/var/lib/postgresql/data" }],
-      placementConstraints: [this.capacity.placementConstraint()],
-      deployment: this.capacity.pinnedServiceSettings,
     });
+    // One call pins the service to the host, mounts the volume with its lock and deploys one writer at a time.
+    this.capacity.run(this.service, { containerPath: "/var/lib/postgresql/data", subPath: "postgres" });
+    new GeneratedSecret(this, "postgres-password", { name: `${id}/postgres-password` }).injectInto(
+      this.service,
+      "POSTGRES_PASSWORD",
+    );
   }
 }

@@ -3,8 +3,6 @@ import { ContainerLogs, FargateService, TaskRoles } from "../modules/ecs";
 import { EfsStorage } from "../modules/efs-storage";
 import { ExampleClusterStack, ExampleStackProps } from "./example-stack";
 
-const NFS_PORT = 2049;
-
 /**
  * Pattern 1, EFS + access points: a Fargate `data-processor` that keeps its files on EFS through the
  * `processing` access point (uid/gid 1000, directory /processing, mode 755), mounted at /data. A replaced
@@ -26,14 +24,11 @@ export class EfsFargateStack extends ExampleClusterStack {
       permissions: "755",
     });
 
-    const roles = new TaskRoles(this, "roles", { name: "data-processor" });
-    this.storage.grant(roles.taskRole, processing, { write: true });
-
     this.service = new FargateService(this, "data-processor", {
-      clusterArn: cluster.arn,
+      cluster,
       network: network.ref,
-      roles,
-      logs: new ContainerLogs(this, "logs", { logGroupName: "/ecs/data-processor", retentionInDays: 30 }),
+      roles: new TaskRoles(this, "roles", { name: `${id}-data-processor` }),
+      logs: new ContainerLogs(this, "logs", { logGroupName: `/ecs/${id}/data-processor`, retentionInDays: 30 }),
       cpu: 512,
       memory: 1024,
       container: {
@@ -47,14 +42,9 @@ export class EfsFargateStack extends ExampleClusterStack {
           "while true; do date >> /data/heartbeat.log; tail -n 1 /data/heartbeat.log; sleep 60; done",
         ],
       },
-      mounts: [{ volume: this.storage.volume(processing), containerPath: "/data" }],
     });
-    this.storage.allowFrom(this.service.securityGroupId, "NFS from the data-processor tasks");
-    this.service.allowEgressTo(
-      { securityGroupId: this.storage.securityGroup.id },
-      NFS_PORT,
-      "NFS to the EFS mount targets",
-    );
+    // One call wires both sides: the grant, NFS in and out, the volume and its mount point.
+    this.storage.mount(this.service, processing, { containerPath: "/data" });
     this.storage.addOutputs();
   }
 }

@@ -21,43 +21,38 @@ export class StickySessionsStack extends ExampleClusterStack {
     super(scope, id, props);
     const { network, cluster } = this;
 
-    // No certificate and no deletion protection: an example that `cdktf destroy` can remove. Give a
-    // certificateArn (HTTPS, HTTP redirects to it) and drop disableDeletionProtection in production.
+    // No certificate and nothing protected from destroy: an example that `cdktf destroy` can remove. Give a
+    // certificateArn (HTTPS, HTTP redirects to it) and drop allowDestroy in production.
     this.alb = new StickyAlb(this, "alb", {
       network: network.ref,
       name: `${id}-web`,
       targetPort: WEB_PORT,
       stickiness: { type: "lb_cookie", durationSeconds: 3600 },
-      disableDeletionProtection: true,
+      allowDestroy: true,
     });
-    this.store = new SessionStore(this, "sessions", { network: network.ref, name: `${id}-sessions` });
-
-    const roles = new TaskRoles(this, "roles", { name: `${id}-web` });
-    this.store.grantConnect(roles.taskRole);
+    this.store = new SessionStore(this, "sessions", {
+      network: network.ref,
+      name: `${id}-sessions`,
+      allowDestroy: true,
+    });
 
     this.service = new FargateService(this, "web", {
-      clusterArn: cluster.arn,
+      cluster,
       network: network.ref,
-      roles,
+      roles: new TaskRoles(this, "roles", { name: `${id}-web` }),
       logs: new ContainerLogs(this, "logs", { logGroupName: `/ecs/${id}/web`, retentionInDays: 30 }),
       desiredCount: 2,
       container: {
         name: "web",
         image: "public.ecr.aws/docker/library/nginx:1.27",
         port: WEB_PORT,
-        // The application reads where its sessions live from here; nginx stands in for it.
-        environment: this.store.environment(),
         // nginx writes its cache and pid under /var.
         readonlyRootFilesystem: false,
       },
-      loadBalancer: this.alb.target,
     });
-    this.alb.allowTo(this.service.securityGroupId);
-    this.store.allowFrom(this.service.securityGroupId, "Sessions from the web tasks");
-    this.service.allowEgressTo(
-      { securityGroupId: this.store.securityGroup.id },
-      this.store.port,
-      "To the session store",
-    );
+    // One call each: the target group and the port on both groups; the cache port both ways, the IAM
+    // grant and the SESSION_STORE_* environment the application reads (nginx stands in for it).
+    this.alb.route(this.service);
+    this.store.connect(this.service);
   }
 }

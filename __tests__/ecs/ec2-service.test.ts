@@ -1,6 +1,15 @@
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Construct } from "constructs";
-import { Ec2Service, Ec2ServiceProps, GeneratedSecret, PlacementConstraint, TaskRoles } from "../../modules/ecs";
+import { Testing } from "cdktf";
+import {
+  DeploymentSettings,
+  Ec2Service,
+  Ec2ServiceProps,
+  FargateService,
+  GeneratedSecret,
+  PlacementConstraint,
+  TaskRoles,
+} from "../../modules/ecs";
 import { PinnedEbsCapacity } from "../../modules/pinned-capacity";
 import { existingNetwork, onlyResource, parsePolicy, serviceBasics, synthConfig, testStack } from "../support/fixtures";
 
@@ -15,14 +24,12 @@ function service(scope: Construct, props: Partial<Ec2ServiceProps> = {}): Ec2Ser
 }
 
 describe("Ec2Service", () => {
-  const synthesized = synthConfig((scope) =>
-    service(scope, {
-      cpu: 1024,
-      memory: 2048,
-      placementConstraints: [pinned],
-      deployment: { minimumHealthyPercent: 0, maximumPercent: 100 },
-    }),
-  );
+  const synthesized = synthConfig((scope) => {
+    const db = service(scope, { cpu: 1024, memory: 2048 });
+    db.addPlacementConstraint(pinned);
+    db.addPlacementConstraint(pinned);
+    db.useDeployment({ minimumHealthyPercent: 0, maximumPercent: 100 });
+  });
 
   it("runs on EC2 with awsvpc networking, pinned by the task definition's constraints", () => {
     const taskDefinition = onlyResource(synthesized, "aws_ecs_task_definition");
@@ -61,88 +68,123 @@ describe("Ec2Service", () => {
 
 describe("Ec2Service validation", () => {
   it.each<[string, Partial<Ec2ServiceProps>, string]>([
-    [
-      "11 placement constraints",
-      { placementConstraints: Array(11).fill(pinned) },
-      "placementConstraints has 11 constraints; ECS allows at most 10 per task",
-    ],
     ["too little CPU", { cpu: 64 }, "cpu 64 is not a whole number from 128 to 196608"],
     ["too little memory", { memory: 4 }, "memory 4 is not a whole number from 6 to 1048576"],
+  ])("rejects %s", (_case, props, message) => {
+    expect(() => service(testStack(), props)).toThrow(`Ec2Service 'db': ${message}`);
+  });
+
+  it("refuses an 11th placement constraint", () => {
+    const db = service(testStack());
+    for (let index = 0; index < 10; index++) {
+      db.addPlacementConstraint({ type: "memberOf", expression: `attribute:n == ${index}` });
+    }
+    expect(() => db.addPlacementConstraint(pinned)).toThrow(
+      "Ec2Service 'db': placement constraints: 10 already; ECS allows at most 10 per task",
+    );
+  });
+
+  it.each<[DeploymentSettings, string]>([
     [
-      "a minimum over 100%",
-      { deployment: { minimumHealthyPercent: 101, maximumPercent: 200 } },
+      { minimumHealthyPercent: 101, maximumPercent: 200 },
       "deployment.minimumHealthyPercent 101 is not a whole number from 0 to 100",
     ],
     [
-      "a maximum under 100%",
-      { deployment: { minimumHealthyPercent: 0, maximumPercent: 99 } },
+      { minimumHealthyPercent: 0, maximumPercent: 99 },
       "deployment.maximumPercent 99 is not a whole number from 100 to 200",
     ],
-  ])("rejects %s", (_case, props, message) => {
-    expect(() => service(testStack(), props)).toThrow(`Ec2Service 'db': ${message}`);
+  ])("refuses the deployment %j", (deployment, message) => {
+    expect(() => service(testStack()).useDeployment(deployment)).toThrow(`Ec2Service 'db': ${message}`);
   });
 });
 
 describe("Ec2Service on a pinned host volume", () => {
-  /** A service mounting a pinned capacity's host volume, wired as the capacity asks unless `props` say otherwise. */
-  function pinnedService(props: Partial<Ec2ServiceProps> = {}): Ec2Service {
+  interface Wiring {
+    readonly constraints?: PlacementConstraint[];
+    readonly deployment?: DeploymentSettings;
+    readonly desiredCount?: number;
+  }
+
+  /**
+   * Synthesizes a service that mounts a pinned capacity's host volume the low-level way (the escape
+   * hatch), placed and deployed as `wiring` says: `capacity.run()` would set all of it.
+   */
+  function synthPinned(wiring: Wiring): void {
     const scope = testStack();
     const capacity = new PinnedEbsCapacity(scope, "capacity", {
       network: existingNetwork,
-      clusterName: "main",
+      cluster: { name: "main" },
       attributes: { role: "db-primary", tier: "data" },
     });
-    return service(scope, {
-      mounts: [{ volume: capacity.hostVolume("pgdata", "postgres"), containerPath: "/var/lib/postgresql/data" }],
-      placementConstraints: [capacity.placementConstraint()],
-      deployment: capacity.pinnedServiceSettings,
-      ...props,
-    });
+    const db = service(scope, { desiredCount: wiring.desiredCount });
+    db.addMount(capacity.hostVolume("pgdata", "postgres"), "/var/lib/postgresql/data");
+    for (const constraint of wiring.constraints ?? [capacity.placementConstraint()])
+      db.addPlacementConstraint(constraint);
+    db.useDeployment(wiring.deployment ?? capacity.pinnedServiceSettings);
+    Testing.synth(scope, true);
   }
 
   it("is accepted when pinned to the capacity, alone, and deployed old-task-first", () => {
-    expect(() => pinnedService()).not.toThrow();
+    expect(() => synthPinned({})).not.toThrow();
     expect(() =>
-      pinnedService({ placementConstraints: [{ type: "memberOf", expression: "attribute:tier == data" }] }),
+      synthPinned({ constraints: [{ type: "memberOf", expression: "attribute:tier == data" }] }),
     ).not.toThrow();
-    expect(() => pinnedService({ desiredCount: 0 })).not.toThrow();
+    expect(() => synthPinned({ desiredCount: 0 })).not.toThrow();
   });
 
-  it.each<[string, Partial<Ec2ServiceProps>, string]>([
+  it.each<[string, Wiring, string]>([
     [
       "no placement constraint for its host",
-      { placementConstraints: [] },
-      "placementConstraints has no memberOf constraint for the host of PinnedEbsCapacity 'capacity', but mounts[0] uses a host volume of PinnedEbsCapacity 'capacity': its tasks could start on another instance, on its root disk; use its placementConstraint(), desiredCount 1 and pinnedServiceSettings",
+      { constraints: [] },
+      "no placement constraint puts it on the host of PinnedEbsCapacity 'capacity', but it mounts host volume 'pgdata' of PinnedEbsCapacity 'capacity': its tasks could start on another instance, on its root disk; use capacity.run(service, { containerPath }), with desiredCount 1",
     ],
     [
       "a constraint for another host",
-      { placementConstraints: [{ type: "memberOf", expression: "attribute:role == db-replica" }] },
-      "placementConstraints has no memberOf constraint for the host of PinnedEbsCapacity 'capacity'",
+      { constraints: [{ type: "memberOf", expression: "attribute:role == db-replica" }] },
+      "no placement constraint puts it on the host of PinnedEbsCapacity 'capacity'",
     ],
     [
       "two tasks",
       { desiredCount: 2 },
-      "desiredCount 2 is more than 1, but mounts[0] uses a host volume of PinnedEbsCapacity 'capacity', which takes one task at a time",
+      "desiredCount 2 is more than 1, but it mounts host volume 'pgdata' of PinnedEbsCapacity 'capacity', which takes one task at a time",
     ],
     [
       "the default rolling deployment",
-      { deployment: undefined },
-      "deployment 100% / 200% would run a new task beside the old one, but mounts[0] uses a host volume of PinnedEbsCapacity 'capacity': a deployment must stop the old task first (0% / 100%)",
+      { deployment: { minimumHealthyPercent: 100, maximumPercent: 200 } },
+      "deployment 100% / 200% would run a new task beside the old one, but it mounts host volume 'pgdata' of PinnedEbsCapacity 'capacity': a deployment must stop the old task first (0% / 100%)",
     ],
     [
       "a deployment that keeps the old task until the new one runs",
       { deployment: { minimumHealthyPercent: 100, maximumPercent: 100 } },
       "deployment 100% / 100% would run a new task beside the old one",
     ],
-  ])("is refused with %s", (_case, props, message) => {
-    expect(() => pinnedService(props)).toThrow(`Ec2Service 'db': ${message}`);
+  ])("fails synth with %s", (_case, wiring, message) => {
+    expect(() => synthPinned(wiring)).toThrow(`Ec2Service 'db': ${message}`);
+  });
+
+  it("is refused on Fargate, which has no host", () => {
+    const scope = testStack();
+    const capacity = new PinnedEbsCapacity(scope, "capacity", {
+      network: existingNetwork,
+      cluster: { name: "main" },
+      attributes: { role: "db-primary" },
+    });
+    const web = new FargateService(scope, "web", {
+      ...serviceBasics(scope),
+      container: { name: "web", image: "nginx:1.27" },
+    });
+    expect(() => web.addMount(capacity.hostVolume("data"), "/data")).toThrow(
+      "FargateService 'web': volume 'data' is a host volume; Fargate tasks have no host",
+    );
   });
 });
 
 describe("GeneratedSecret", () => {
   const synthesized = synthConfig((scope) => {
     const secret = new GeneratedSecret(scope, "password", { name: "app/password" });
-    secret.grantRead(new TaskRoles(scope, "roles").executionRole);
+    const db = service(scope);
+    secret.injectInto(db, "DB_PASSWORD");
+    secret.injectInto(db, "DB_PASSWORD");
   });
 
   it("starts with a random value that Terraform never rewrites", () => {
@@ -159,9 +201,20 @@ describe("GeneratedSecret", () => {
     expect(secret).not.toHaveProperty("name");
   });
 
-  it("lets the granted role read this secret and nothing else", () => {
+  it("injects the value into the service's container, by ARN", () => {
+    const [container] = JSON.parse(onlyResource(synthesized, "aws_ecs_task_definition").container_definitions);
+    expect(container.secrets).toEqual([
+      { name: "DB_PASSWORD", valueFrom: expect.stringMatching(/aws_secretsmanager_secret\.password_secret_\w+\.arn/) },
+    ]);
+    expect(onlyResource(synthesized, "aws_ecs_service").depends_on).toContainEqual(
+      expect.stringMatching(/^aws_iam_role_policy\.password_grant-0_/),
+    );
+  });
+
+  it("lets the service's execution role read this secret and nothing else, once", () => {
     const grant = onlyResource(synthesized, "aws_iam_role_policy");
     expect(grant.role).toMatch(/aws_iam_role\.roles_execution-role_\w+\.name/);
+    expect(grant.name).toBe("read-test-password");
     expect(parsePolicy(grant.policy).Statement).toEqual([
       {
         Sid: "ReadSecret",
@@ -181,10 +234,20 @@ describe("GeneratedSecret", () => {
     expect(() => new GeneratedSecret(testStack(), "password", props)).toThrow(`GeneratedSecret 'password': ${message}`);
   });
 
-  it("refuses a construct id that would make its read policy's name longer than IAM allows", () => {
-    const id = "p".repeat(124);
-    expect(() => new GeneratedSecret(testStack(), id)).toThrow(
-      `GeneratedSecret '${id}': construct id makes the IAM role policy name 'read-${id}' 129 characters long; AWS allows at most 128`,
+  it("refuses a grant whose policy name would be longer than IAM allows", () => {
+    const id = "p".repeat(119);
+    const scope = testStack();
+    expect(() =>
+      new GeneratedSecret(scope, id, { name: "short" }).grantRead(new TaskRoles(scope, "r").executionRole),
+    ).toThrow(
+      `GeneratedSecret '${id}': name makes the IAM role policy name 'read-test-${id}' 129 characters long; AWS allows at most 128`,
+    );
+  });
+
+  it("refuses to give the task role what the execution role injects", () => {
+    const scope = testStack();
+    expect(() => new GeneratedSecret(scope, "password").grantRead(new TaskRoles(scope, "roles").taskRole)).toThrow(
+      "GeneratedSecret 'password': grantRead() needs an execution role, but was given a task role: ECS reads what it injects at task start (secrets) with the execution role",
     );
   });
 });

@@ -50,6 +50,10 @@ function service(scope: Construct, props: Partial<FargateServiceProps> = {}): Fa
   });
 }
 
+const app = (container: Partial<FargateServiceProps["container"]>) => ({
+  container: { name: "app", image: "public.ecr.aws/docker/library/busybox:1.36", ...container },
+});
+
 describe("TaskRoles", () => {
   const synthesized = synthConfig((scope) => new TaskRoles(scope, "roles", { name: "worker" }));
 
@@ -85,7 +89,7 @@ describe("ContainerLogs", () => {
   it("keeps logs 30 days by default and hands containers an awslogs configuration for its group", () => {
     const synthesized = synthConfig((scope) => new ContainerLogs(scope, "logs"));
     expect(synthesized.json).toHaveResourceWithProperties(CloudwatchLogGroup, {
-      name: "/ecs/logs",
+      name: "/ecs/test-logs",
       retention_in_days: 30,
     });
     const stack = testStack();
@@ -152,19 +156,19 @@ describe("FargateService", () => {
         environment: { MODE: "batch" },
         secrets: { TOKEN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:token" },
       },
-      mounts: [
-        { volume: efsLikeVolume, containerPath: "/data" },
-        { volume: efsLikeVolume, containerPath: "/in", readOnly: true },
-      ],
     });
+    web.addMount(efsLikeVolume, "/data");
+    web.addMount(efsLikeVolume, "/in", { readOnly: true });
+    web.addEnvironment({ STORE: "cache.internal", MODE: "batch" });
     web.allowEgressTo({ securityGroupId: "sg-0123456789abcdef0" }, 2049, "NFS");
+    web.allowEgressTo({ securityGroupId: "sg-0123456789abcdef0" }, 2049, "NFS again");
   });
   const taskDefinition = onlyResource(synthesized, "aws_ecs_task_definition");
   const [container] = JSON.parse(taskDefinition.container_definitions);
 
   it("runs a Fargate task with separate execution and task roles", () => {
     expect(synthesized.json).toHaveResourceWithProperties(EcsTaskDefinition, {
-      family: "web",
+      family: "test-web",
       requires_compatibilities: ["FARGATE"],
       network_mode: "awsvpc",
       cpu: "512",
@@ -191,7 +195,10 @@ describe("FargateService", () => {
       command: ["sleep", "3600"],
       user: "1000:1000",
       readonlyRootFilesystem: true,
-      environment: [{ name: "MODE", value: "batch" }],
+      environment: [
+        { name: "MODE", value: "batch" },
+        { name: "STORE", value: "cache.internal" },
+      ],
       secrets: [{ name: "TOKEN", valueFrom: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:token" }],
       logConfiguration: { logDriver: "awslogs", options: expect.objectContaining({ "awslogs-stream-prefix": "app" }) },
     });
@@ -211,7 +218,7 @@ describe("FargateService", () => {
     });
   });
 
-  it("lets tasks out on HTTPS and on the ports opened with allowEgressTo, nothing else", () => {
+  it("lets tasks out on HTTPS and on the ports opened with allowEgressTo, each once, nothing else", () => {
     const rules = resources(synthesized, "aws_vpc_security_group_egress_rule");
     expect(rules.map((rule) => [rule.from_port, rule.cidr_ipv4 ?? rule.referenced_security_group_id])).toEqual([
       [443, "0.0.0.0/0"],
@@ -241,22 +248,107 @@ describe("FargateService validation", () => {
       "platformVersion '1.3.0' is not one of: 1.4.0, LATEST",
     ],
     [
-      "a host volume",
-      { mounts: [{ volume: hostVolume, containerPath: "/var/lib/postgresql/data" }] },
-      "mounts[0] volume 'pgdata' is a host volume; Fargate tasks have no host",
-    ],
-    [
-      "a relative mount path",
-      { mounts: [{ volume: efsLikeVolume, containerPath: "data" }] },
-      "mounts[0].containerPath 'data' is not an absolute path",
-    ],
-    [
       "a bad container name",
       { container: { name: "my app", image: "busybox" } },
       "container.name 'my app' is not 1 to 255 letters, digits, '_' or '-'",
     ],
+    [
+      "an empty image",
+      app({ image: "" }),
+      "container.image '' is not an image reference such as 'public.ecr.aws/docker/library/nginx:1.27': up to 255 letters, digits and ._:/#@-",
+    ],
+    [
+      "an image with a space",
+      app({ image: "nginx latest" }),
+      "container.image 'nginx latest' is not an image reference",
+    ],
+    [
+      "a malformed user",
+      app({ user: "1000:" }),
+      "container.user '1000:' is not a user: 'name', 'uid', 'name:group' or 'uid:gid'",
+    ],
+    ["a user with a space", app({ user: "app user" }), "container.user 'app user' is not a user"],
+    ["a port out of range", app({ port: 0 }), "container.port 0 is not a whole number from 1 to 65535"],
+    [
+      "a secret given by value",
+      app({ secrets: { TOKEN: "hunter2" } }),
+      "container.secrets.TOKEN 'hunter2' is not a Secrets Manager secret ARN or an SSM parameter ARN",
+    ],
+    [
+      "a secret given by name",
+      app({ secrets: { TOKEN: "prod/token" } }),
+      "container.secrets.TOKEN 'prod/token' is not a Secrets Manager secret ARN or an SSM parameter ARN",
+    ],
+    [
+      "an environment variable name the shell cannot read",
+      app({ environment: { "1ST": "x" } }),
+      "container.environment name '1ST' is not a variable name: letters, digits and '_', not starting with a digit",
+    ],
   ])("rejects %s", (_case, props, message) => {
     expect(() => service(testStack(), props)).toThrow(`FargateService 'web': ${message}`);
+  });
+
+  it("takes secrets from Secrets Manager (with a JSON key) and SSM Parameter Store by ARN", () => {
+    const secrets = {
+      A: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::",
+      B: "arn:aws:ssm:eu-west-1:123456789012:parameter/app/token",
+    };
+    expect(() => service(testStack(), app({ secrets }))).not.toThrow();
+  });
+
+  it.each([
+    [
+      "a host volume",
+      () => hostVolume,
+      "/var/lib/postgresql/data",
+      "volume 'pgdata' is a host volume; Fargate tasks have no host",
+    ],
+    [
+      "a relative mount path",
+      () => efsLikeVolume,
+      "data",
+      "containerPath 'data' is not an absolute path such as '/data'",
+    ],
+    [
+      "the root directory",
+      () => efsLikeVolume,
+      "/",
+      "containerPath '/' would mount over the container's root file system; mount a directory such as '/data'",
+    ],
+    [
+      "a '..' segment",
+      () => efsLikeVolume,
+      "/data/../etc",
+      "containerPath '/data/../etc' must not contain '.' or '..' segments",
+    ],
+  ])("refuses to mount %s", (_case, volume, containerPath, message) => {
+    expect(() => service(testStack()).addMount(volume(), containerPath)).toThrow(`FargateService 'web': ${message}`);
+  });
+
+  it("refuses two mounts at one path, and one variable set to two values", () => {
+    const web = service(testStack(), app({ environment: { MODE: "batch" } }));
+    web.addMount(efsLikeVolume, "/data");
+    expect(() => web.addMount(efsLikeVolume, "/data")).toThrow(
+      "FargateService 'web': containerPath '/data' already mounts volume 'shared'; mount 'shared' elsewhere",
+    );
+    expect(() => web.addEnvironment({ MODE: "stream" })).toThrow(
+      "FargateService 'web': environment.MODE is set twice, to two different values",
+    );
+    expect(() => web.addSecrets({ TOKEN: "plain" })).toThrow("FargateService 'web': secrets.TOKEN 'plain' is not");
+  });
+
+  it("refuses a load balancer target on another port than the container's, or without one", () => {
+    const target = {
+      targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/x/1",
+      port: 80,
+      prerequisites: () => [],
+    };
+    expect(() => service(testStack(), app({ port: 8080 })).addLoadBalancerTarget(target)).toThrow(
+      "FargateService 'web': container.port 8080 is not the target group's port 80: the load balancer would send traffic and health checks to a port nothing listens on",
+    );
+    expect(() => service(testStack()).addLoadBalancerTarget(target)).toThrow(
+      "FargateService 'web': container.port is not set: a load balancer target needs the port the container listens on",
+    );
   });
 
   it("knows Fargate's sizes", () => {
@@ -307,14 +399,11 @@ describe("FargateService validation", () => {
 
   it("rejects two different volumes of one name", () => {
     const other = { ...efsLikeVolume, volume: { name: "shared", efsVolumeConfiguration: { fileSystemId: "fs-0456" } } };
-    expect(() =>
-      service(testStack(), {
-        mounts: [
-          { volume: efsLikeVolume, containerPath: "/a" },
-          { volume: other, containerPath: "/b" },
-        ],
-      }),
-    ).toThrow("FargateService 'web': mounts use two different volumes named 'shared'; give one of them another name");
+    const web = service(testStack());
+    web.addMount(efsLikeVolume, "/a");
+    expect(() => web.addMount(other, "/b")).toThrow(
+      "FargateService 'web': mounts use two different volumes named 'shared'; give one of them another name",
+    );
   });
 });
 
@@ -324,10 +413,8 @@ describe("ContainerService start order", () => {
       const route = new Route(scope, "nat-route", { routeTableId: "rtb-0123", destinationCidrBlock: "0.0.0.0/0" });
       const later: TerraformResource[] = [];
       const volume: TaskVolume = { ...efsLikeVolume, prerequisites: () => later };
-      const web = service(scope, {
-        network: { ...existingNetwork, dependsOn: [route] },
-        mounts: [{ volume, containerPath: "/data" }],
-      });
+      const web = service(scope, { network: { ...existingNetwork, dependsOn: [route] } });
+      web.addMount(volume, "/data");
       web.allowEgressTo({ securityGroupId: "sg-0123456789abcdef0" }, 2049, "NFS");
       later.push(new Route(scope, "granted-later", { routeTableId: "rtb-0456", destinationCidrBlock: "10.1.0.0/16" }));
     });
@@ -349,7 +436,7 @@ describe("ContainerService on a network of another stack", () => {
     const appStack = new TerraformStack(app, "app");
     new AwsProvider(appStack, "aws", { region: "eu-west-1" });
     service(appStack, { network: ref });
-    new PinnedEbsCapacity(appStack, "db", { network: ref, clusterName: "main", attributes: { role: "db" } });
+    new PinnedEbsCapacity(appStack, "db", { network: ref, cluster: { name: "main" }, attributes: { role: "db" } });
     // A whole app synth: only then does cdktf turn cross-stack values into remote state outputs.
     app.synth();
     const config = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "app", "cdk.tf.json"), "utf8"));
@@ -379,17 +466,14 @@ describe("ContainerService with a guarded volume", () => {
     volume: { name, hostPath: `/mnt/data/${name}` },
     guard,
   });
-  const synthesized = synthConfig(
-    (scope) =>
-      new Ec2Service(scope, "db", {
-        ...serviceBasics(scope),
-        container: { name: "postgres", image: "postgres:16" },
-        mounts: [
-          { volume: guarded("pgdata"), containerPath: "/var/lib/postgresql/data" },
-          { volume: guarded("wal"), containerPath: "/wal" },
-        ],
-      }),
-  );
+  const synthesized = synthConfig((scope) => {
+    const db = new Ec2Service(scope, "db", {
+      ...serviceBasics(scope),
+      container: { name: "postgres", image: "postgres:16" },
+    });
+    db.addMount(guarded("pgdata"), "/var/lib/postgresql/data");
+    db.addMount(guarded("wal"), "/wal");
+  });
   const taskDefinition = onlyResource(synthesized, "aws_ecs_task_definition");
   const containers = JSON.parse(taskDefinition.container_definitions);
 

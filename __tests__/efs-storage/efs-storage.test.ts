@@ -10,13 +10,14 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { expressionOf } from "../../modules/core";
-import { TaskRoles } from "../../modules/ecs";
+import { FargateService, TaskRoles } from "../../modules/ecs";
 import { EfsStorage, EfsStorageProps } from "../../modules/efs-storage";
 import {
   existingNetwork,
   onlyResource,
   parsePolicy,
   resources,
+  serviceBasics,
   synthConfig,
   testStack,
   variables,
@@ -38,7 +39,7 @@ describe("EfsStorage file system with defaults", () => {
       performance_mode: "generalPurpose",
       throughput_mode: "elastic",
       lifecycle: { prevent_destroy: true },
-      tags: { Name: "data" },
+      tags: { Name: "test-data" },
     });
     expect(onlyResource(synthesized, "aws_efs_file_system")).not.toHaveProperty("kms_key_id");
   });
@@ -311,9 +312,9 @@ describe("EfsStorage grants and file system policy", () => {
   it("gives each task role an inline policy for the file system ARN, conditioned on the access point", () => {
     const policies = resources(synthesized, "aws_iam_role_policy");
     expect(policies.map((policy) => [policy.role, policy.name])).toEqual([
-      ["${aws_iam_role.writer.name}", "data-efs-uploads"],
-      ["${aws_iam_role.reader.name}", "data-efs-uploads"],
-      ["${aws_iam_role.reader.name}", "data-efs-reports"],
+      ["${aws_iam_role.writer.name}", "test-data-efs-uploads"],
+      ["${aws_iam_role.reader.name}", "test-data-efs-uploads"],
+      ["${aws_iam_role.reader.name}", "test-data-efs-reports"],
     ]);
     expect(parsePolicy(policies[0].policy).Statement).toEqual([
       {
@@ -377,7 +378,7 @@ describe("EfsStorage policy details", () => {
     const storage = storageIn(stack, { name: "n".repeat(64) });
     const point = storage.addAccessPoint("a".repeat(64), { path: "/long", uid: 1, gid: 1 });
     expect(() => storage.grant(role(stack, "reader"), point)).toThrow(
-      `EfsStorage 'data': name (with the access point's name) makes the IAM role policy name '${"n".repeat(64)}-efs-${"a".repeat(64)}' 133 characters long; AWS allows at most 128`,
+      `EfsStorage 'data': name makes the IAM role policy name '${"n".repeat(64)}-efs-${"a".repeat(64)}' 133 characters long; AWS allows at most 128`,
     );
   });
 
@@ -396,7 +397,7 @@ describe("EfsStorage volume", () => {
   const taskVolume = storage.volume(processing);
 
   it("uses the access point with transit encryption and IAM authorization, and no root directory", () => {
-    expect(taskVolume.volume.name).toBe("data-processing");
+    expect(taskVolume.volume.name).toBe("test-data-processing");
     expect(expressionOf(stack, taskVolume.volume.efsVolumeConfiguration)).toEqual({
       fileSystemId: expressionOf(stack, storage.fileSystem.id),
       transitEncryption: "ENABLED",
@@ -408,7 +409,12 @@ describe("EfsStorage volume", () => {
 
   it("makes a service that mounts it wait for the mount targets, the policy, its role's grant and its NFS rule", () => {
     const reader = role(stack, "reader");
-    const consumer = { securityGroupId: "sg-0123456789abcdef0", taskRoleArn: reader.arn };
+    const consumer = {
+      description: "FargateService 'reader'",
+      securityGroupId: "sg-0123456789abcdef0",
+      taskRoleArn: reader.arn,
+      allowsEgressTo: () => true,
+    };
     expect(taskVolume.prerequisites(consumer)).toEqual([storage.mountTargets, storage.fileSystemPolicy]);
     storage.grant(reader, processing);
     storage.grant(role(stack, "other"), processing);
@@ -428,36 +434,144 @@ describe("EfsStorage volume", () => {
 
   it("makes the container's mount point for the same volume", () => {
     expect(taskVolume.mountPoint("/data")).toEqual({
-      sourceVolume: "data-processing",
+      sourceVolume: "test-data-processing",
       containerPath: "/data",
       readOnly: false,
     });
     expect(taskVolume.mountPoint("/in", { readOnly: true })).toEqual({
-      sourceVolume: "data-processing",
+      sourceVolume: "test-data-processing",
       containerPath: "/in",
       readOnly: true,
     });
   });
 });
 
-describe("EfsStorage wiring checks at synth", () => {
-  it("fails synth when a mounted access point was granted to no role, or no task group was allowed in", () => {
-    const stack = testStack();
-    const storage = storageIn(stack);
-    storage.volume(storage.addAccessPoint("processing", { path: "/processing", uid: 1000, gid: 1000 }));
-    expect(() => Testing.synth(stack, true)).toThrow(
-      /access point 'processing' is mounted by volume\(\) but no task role was granted it[\s\S]*allowFrom\(\) never was/,
-    );
-  });
-
-  it("passes once the task role is granted and the task group allowed", () => {
+describe("EfsStorage mount", () => {
+  /** A stack with the storage, its `processing` access point, and two Fargate services. */
+  function setup() {
     const stack = testStack();
     const storage = storageIn(stack);
     const processing = storage.addAccessPoint("processing", { path: "/processing", uid: 1000, gid: 1000 });
-    storage.volume(processing);
-    storage.grant(role(stack, "task"), processing, { write: true });
-    storage.allowFrom("sg-0aaaaaaaaaaaaaaa1");
-    expect(() => Testing.synth(stack, true)).not.toThrow();
+    const serviceNamed = (name: string) =>
+      new FargateService(stack, name, {
+        ...serviceBasics(stack, name),
+        container: { name, image: "public.ecr.aws/docker/library/busybox:1.36" },
+      });
+    return { stack, storage, processing, web: serviceNamed("web"), report: serviceNamed("report") };
+  }
+
+  describe("wires both sides in one call", () => {
+    const { stack, storage, processing, web, report } = setup();
+    storage.mount(web, processing, { containerPath: "/data" });
+    storage.mount(web, processing, { containerPath: "/again" });
+    storage.mount(report, processing, { containerPath: "/in", readOnly: true });
+    const synthesized = { config: JSON.parse(Testing.synth(stack, true)) };
+    const grants = resources(synthesized, "aws_iam_role_policy");
+    const statementOf = (roleId: string) =>
+      parsePolicy(grants.find((grant) => grant.role.includes(roleId))!.policy).Statement[0];
+
+    it("grants each service's task role that access point only; read-only gets ClientMount alone", () => {
+      expect(grants).toHaveLength(2);
+      expect(statementOf("web-roles_task-role")).toMatchObject({
+        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        Condition: {
+          StringEquals: { "elasticfilesystem:AccessPointArn": expect.stringContaining("access-point-processing") },
+        },
+      });
+      expect(statementOf("report-roles_task-role").Action).toEqual(["elasticfilesystem:ClientMount"]);
+    });
+
+    it("opens NFS into the mount targets from each service's group, and out of each group, once", () => {
+      const ingress = resources(synthesized, "aws_vpc_security_group_ingress_rule");
+      expect(ingress.map((rule) => [rule.from_port, rule.referenced_security_group_id])).toEqual([
+        [2049, expect.stringContaining("aws_security_group.web_security-group")],
+        [2049, expect.stringContaining("aws_security_group.report_security-group")],
+      ]);
+      const nfsOut = resources(synthesized, "aws_vpc_security_group_egress_rule").filter((r) => r.from_port === 2049);
+      expect(nfsOut.map((rule) => [rule.security_group_id, rule.referenced_security_group_id])).toEqual([
+        // Terraform JSON lists resources by name: report before web.
+        [expect.stringContaining("report_security-group"), expect.stringContaining("data_nfs-security-group")],
+        [expect.stringContaining("web_security-group"), expect.stringContaining("data_nfs-security-group")],
+      ]);
+      expect(storage.port).toBe(EfsStorage.NFS_PORT);
+    });
+
+    it("adds the volume and the mount points, read-only where asked", () => {
+      const [reportTask] = resources(synthesized, "aws_ecs_task_definition");
+      const [container] = JSON.parse(reportTask.container_definitions);
+      expect(container.mountPoints).toEqual([
+        { sourceVolume: "test-data-processing", containerPath: "/in", readOnly: true },
+      ]);
+      expect(reportTask.volume[0]).toMatchObject({
+        name: "test-data-processing",
+        efs_volume_configuration: { transit_encryption: "ENABLED", authorization_config: { iam: "ENABLED" } },
+      });
+    });
+
+    it("makes each service wait for its own grant and rules, not the other's", () => {
+      const [, webService] = resources(synthesized, "aws_ecs_service");
+      const own = webService.depends_on.filter((dependency: string) => /grant|nfs-from|efs|egress/.test(dependency));
+      expect(own).toEqual([
+        expect.stringMatching(/^aws_vpc_security_group_egress_rule\.web_egress-0_/),
+        expect.stringMatching(/^aws_vpc_security_group_egress_rule\.web_egress-1_/),
+        expect.stringMatching(/^aws_efs_mount_target\.data_mount-target_/),
+        expect.stringMatching(/^aws_efs_file_system_policy\.data_file-system-policy_/),
+        expect.stringMatching(/^aws_iam_role_policy\.data_grant-0_/),
+        expect.stringMatching(/^aws_vpc_security_group_ingress_rule\.data_nfs-from-0_/),
+      ]);
+    });
+  });
+
+  describe("per-service wiring checks at synth (the low-level escape hatch)", () => {
+    it("fails synth for a service whose own task role was not granted, even when another's was", () => {
+      const { stack, storage, processing, web, report } = setup();
+      storage.mount(web, processing, { containerPath: "/data" });
+      report.addMount(storage.volume(processing), "/data");
+      storage.allowFrom(report.securityGroupId);
+      report.allowEgressTo({ securityGroupId: storage.securityGroup.id }, EfsStorage.NFS_PORT, "NFS");
+      expect(() => Testing.synth(stack, true)).toThrow(
+        "FargateService 'report' mounts access point 'processing' of EfsStorage 'data', but its task role was not granted that access point (mounts fail: access denied); use storage.mount(service, accessPoint, { containerPath }), which wires both sides",
+      );
+    });
+
+    it("fails synth for a service whose group is not allowed in, even when another's is", () => {
+      const { stack, storage, processing, web, report } = setup();
+      storage.mount(web, processing, { containerPath: "/data" });
+      report.addMount(storage.volume(processing), "/data");
+      storage.grant(report.taskRole, processing);
+      report.allowEgressTo({ securityGroupId: storage.securityGroup.id }, EfsStorage.NFS_PORT, "NFS");
+      expect(() => Testing.synth(stack, true)).toThrow(
+        "FargateService 'report' mounts access point 'processing' of EfsStorage 'data', but its security group is not allowed in to the mount targets on TCP 2049 (mounts time out)",
+      );
+    });
+
+    it("fails synth for a service without egress to the mount targets", () => {
+      const { stack, storage, processing, report } = setup();
+      report.addMount(storage.volume(processing), "/data");
+      storage.grant(report.taskRole, processing);
+      storage.allowFrom(report.securityGroupId);
+      expect(() => Testing.synth(stack, true)).toThrow(
+        "FargateService 'report' mounts access point 'processing' of EfsStorage 'data', but its security group has no egress to the mount targets on TCP 2049 (mounts time out)",
+      );
+    });
+
+    it("passes when the four low-level calls are all made", () => {
+      const { stack, storage, processing, report } = setup();
+      report.addMount(storage.volume(processing), "/data");
+      storage.grant(report.taskRole, processing);
+      storage.allowFrom(report.securityGroupId);
+      report.allowEgressTo({ securityGroupId: storage.securityGroup.id }, EfsStorage.NFS_PORT, "NFS");
+      expect(() => Testing.synth(stack, true)).not.toThrow();
+    });
+  });
+
+  it("refuses an access point of another file system", () => {
+    const { stack, storage, web } = setup();
+    const other = new EfsStorage(stack, "other", { network: existingNetwork });
+    const foreign = other.addAccessPoint("app", { path: "/app", uid: 1, gid: 1 });
+    expect(() => storage.mount(web, foreign, { containerPath: "/data" })).toThrow(
+      "EfsStorage 'data': mount() was given access point 'app' of another file system",
+    );
   });
 });
 

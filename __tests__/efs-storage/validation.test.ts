@@ -251,7 +251,7 @@ describe("EfsStorage wiring methods reject misuse", () => {
     const accessPoint = storage.addAccessPoint("app", { path: "/app", uid: 1000, gid: 1000 });
     const roles = new TaskRoles(stack, "roles");
     expect(() => storage.grant(roles.executionRole, accessPoint)).toThrow(
-      `${prefix}grant() was given an execution role; EFS IAM authorization uses the task role (taskRoleArn)`,
+      `${prefix}grant() needs a task role, but was given an execution role: the application and data-plane authorization (EFS, ElastiCache, DynamoDB) use the task role`,
     );
   });
 

@@ -22,7 +22,7 @@ import {
 function capacityIn(scope: Construct, props: Partial<PinnedEbsCapacityProps> = {}): PinnedEbsCapacity {
   return new PinnedEbsCapacity(scope, "db", {
     network: existingNetwork,
-    clusterName: "main",
+    cluster: { name: "main" },
     attributes: { role: "db-primary" },
     ...props,
   });
@@ -48,7 +48,7 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
       encrypted: true,
       final_snapshot: true,
       lifecycle: { prevent_destroy: true },
-      tags: { Name: "db-data", "stateful-ecs:snapshots": "db" },
+      tags: { Name: "test-db-data", "stateful-ecs:snapshots": "test-db" },
     });
   });
 
@@ -103,18 +103,18 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
         ),
         // The group's name as a literal: a reference to the group would create this policy only after the
         // group is in service, and its first host would boot without permission to attach its volume.
-        Condition: { StringEquals: { "ec2:ResourceTag/aws:autoscaling:groupName": "db-instance" } },
+        Condition: { StringEquals: { "ec2:ResourceTag/aws:autoscaling:groupName": "test-db-instance" } },
       },
       {
         Sid: "ReportOwnHealth",
         Effect: "Allow",
         Action: "autoscaling:SetInstanceHealth",
         Resource: expect.stringMatching(
-          /^arn:\$\{data\.aws_partition\.\S+\}:autoscaling:\$\{data\.aws_region\.\S+\}:\*:autoScalingGroup:\*:autoScalingGroupName\/db-instance$/,
+          /^arn:\$\{data\.aws_partition\.\S+\}:autoscaling:\$\{data\.aws_region\.\S+\}:\*:autoScalingGroup:\*:autoScalingGroupName\/test-db-instance$/,
         ),
       },
     ]);
-    expect(onlyResource(synthesized, "aws_autoscaling_group").name).toBe("db-instance");
+    expect(onlyResource(synthesized, "aws_autoscaling_group").name).toBe("test-db-instance");
   });
 
   it("terminates a host that shuts itself down (a failed boot), so its group replaces it", () => {
@@ -133,7 +133,7 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
 
   it("tags the instances and root volumes the group launches with the provider's default tags too", () => {
     const merged = expect.stringMatching(
-      /^\$\{merge\(data\.aws_default_tags\.stateful-ecs-aws-context_default-tags_\w+\.tags, \{"Name" = "db-instance"\}\)\}$/,
+      /^\$\{merge\(data\.aws_default_tags\.stateful-ecs-aws-context_default-tags_\w+\.tags, \{"Name" = "test-db-instance"\}\)\}$/,
     );
     expect(onlyResource(synthesized, "aws_launch_template").tag_specifications).toEqual([
       { resource_type: "instance", tags: merged },
@@ -173,7 +173,7 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
       execution_role_arn: expect.stringMatching(/aws_iam_role\.db_snapshots_role_\w+\.arn/),
       policy_details: {
         resource_types: ["VOLUME"],
-        target_tags: { "stateful-ecs:snapshots": "db" },
+        target_tags: { "stateful-ecs:snapshots": "test-db" },
         schedule: [
           {
             name: "every 24 hours",
@@ -368,7 +368,7 @@ describe("PinnedEbsCapacity for tasks", () => {
         "attribute:role == db-primary",
         "attribute:tier == data",
       ],
-      remedy: "use its placementConstraint(), desiredCount 1 and pinnedServiceSettings",
+      remedy: "use capacity.run(service, { containerPath }), with desiredCount 1",
     });
   });
 
@@ -376,12 +376,12 @@ describe("PinnedEbsCapacity for tasks", () => {
     const [first, second] = [capacity.hostVolume("pgdata", "postgres"), capacity.hostVolume("wal", "wal")];
     expect(first.guard).toBe(second.guard);
     expect(first.guard).toMatchObject({
-      containerName: "db-lock",
-      volumes: [{ name: "db-lock", hostPath: "/mnt/data/.stateful-ecs" }],
+      containerName: "test-db-lock",
+      volumes: [{ name: "test-db-lock", hostPath: "/mnt/data/.stateful-ecs" }],
     });
-    expect(first.guard?.containerDefinition({})).toMatchObject({ name: "db-lock", startTimeout: 180 });
-    expect(() => capacity.hostVolume("db-lock")).toThrow(
-      "PinnedEbsCapacity 'db': hostVolume name 'db-lock' is the name of the volume's lock; choose another",
+    expect(first.guard?.containerDefinition({})).toMatchObject({ name: "test-db-lock", startTimeout: 180 });
+    expect(() => capacity.hostVolume("test-db-lock")).toThrow(
+      "PinnedEbsCapacity 'db': hostVolume name 'test-db-lock' is the name of the volume's lock; choose another",
     );
   });
 
@@ -396,7 +396,7 @@ describe("PinnedEbsCapacity fed by Terraform variables", () => {
     new PinnedEbsCapacity(scope, "db", {
       network: network(),
       subnetIndex: variable("subnet_index", "number").numberValue,
-      clusterName: variable("cluster", "string").stringValue,
+      cluster: { name: variable("cluster", "string").stringValue },
       attributes: { role: variable("role", "string").stringValue },
       instanceType: variable("instance_type", "string").stringValue,
       volume: { sizeGib: variable("size", "number").numberValue },

@@ -28,17 +28,15 @@ interface ContainerDefinition {
 const synthesized = synthConfig((scope) => {
   const capacity = new PinnedEbsCapacity(scope, "db", {
     network: existingNetwork,
-    clusterName: "main",
+    cluster: { name: "main" },
     attributes: { role: "db-primary" },
     singleWriterLock: { waitSeconds: 45 },
   });
-  new Ec2Service(scope, "postgres", {
+  const postgres = new Ec2Service(scope, "postgres", {
     ...serviceBasics(scope),
     container: { name: "postgres", image: "postgres:16" },
-    mounts: [{ volume: capacity.hostVolume("pgdata", "postgres"), containerPath: "/var/lib/postgresql/data" }],
-    placementConstraints: [capacity.placementConstraint()],
-    deployment: capacity.pinnedServiceSettings,
   });
+  capacity.run(postgres, { containerPath: "/var/lib/postgresql/data", subPath: "postgres" });
 });
 const taskDefinition = onlyResource(synthesized, "aws_ecs_task_definition");
 const containers: ContainerDefinition[] = JSON.parse(taskDefinition.container_definitions);
@@ -48,17 +46,19 @@ describe("the pinned task's container definitions", () => {
   it("run an essential lock container on the volume's lock folder beside the workload", () => {
     expect(containers.map((container) => [container.name, container.essential])).toEqual([
       ["postgres", true],
-      ["db-lock", true],
+      ["test-db-lock", true],
     ]);
-    expect(lock.mountPoints).toEqual([{ sourceVolume: "db-lock", containerPath: "/stateful-ecs", readOnly: false }]);
-    expect(taskDefinition.volume).toContainEqual({ name: "db-lock", host_path: "/mnt/data/.stateful-ecs" });
+    expect(lock.mountPoints).toEqual([
+      { sourceVolume: "test-db-lock", containerPath: "/stateful-ecs", readOnly: false },
+    ]);
+    expect(taskDefinition.volume).toContainEqual({ name: "test-db-lock", host_path: "/mnt/data/.stateful-ecs" });
     expect(lock.command?.slice(0, 2)).toEqual(["sh", "-c"]);
     expect(lock.command?.[2]).toContain("flock -n 9");
     expect(lock.readonlyRootFilesystem).toBe(true);
   });
 
   it("start the workload only once the lock container is healthy, that is, holds the lock", () => {
-    expect(workload.dependsOn).toEqual([{ containerName: "db-lock", condition: "HEALTHY" }]);
+    expect(workload.dependsOn).toEqual([{ containerName: "test-db-lock", condition: "HEALTHY" }]);
     // Waiting for the lock is not unhealthy, and the workload waits for the lock container at least that
     // long: ECS reads startTimeout from the container depended on, the lock container.
     expect(lock.healthCheck?.startPeriod).toBeGreaterThan(45);

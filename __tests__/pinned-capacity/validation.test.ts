@@ -6,7 +6,7 @@ import { existingNetwork, serviceBasics, testStack } from "../support/fixtures";
 const prefix = "PinnedEbsCapacity 'db': ";
 const valid: PinnedEbsCapacityProps = {
   network: existingNetwork,
-  clusterName: "main",
+  cluster: { name: "main" },
   attributes: { role: "db-primary" },
 };
 const build = (props: Partial<PinnedEbsCapacityProps>) =>
@@ -32,7 +32,7 @@ describe("PinnedEbsCapacity rejects bad props", () => {
       { network: { ...existingNetwork, privateSubnetAvailabilityZones: ["eu-west-1a", "eu-central-1b"] } },
       "network.privateSubnetAvailabilityZones 'eu-central-1b' is not an availability zone of the stack's region 'eu-west-1'",
     ],
-    ["a bad cluster name", { clusterName: "my cluster" }, "clusterName 'my cluster' is not an ECS cluster name"],
+    ["a bad cluster name", { cluster: { name: "my cluster" } }, "cluster.name 'my cluster' is not an ECS cluster name"],
     ["no attributes", { attributes: {} }, "attributes is empty; give at least one, such as { role: 'db-primary' }"],
     [
       "an attribute name with a space",
@@ -201,13 +201,12 @@ describe("PinnedEbsCapacity host volumes", () => {
   it("cannot be mounted by a Fargate service", () => {
     const stack = testStack();
     const pinned = new PinnedEbsCapacity(stack, "db", valid);
-    expect(
-      () =>
-        new FargateService(stack, "web", {
-          ...serviceBasics(stack),
-          container: { name: "app", image: "busybox" },
-          mounts: [{ volume: pinned.hostVolume("data"), containerPath: "/data" }],
-        }),
-    ).toThrow("FargateService 'web': mounts[0] volume 'data' is a host volume; Fargate tasks have no host");
+    const web = new FargateService(stack, "web", {
+      ...serviceBasics(stack),
+      container: { name: "app", image: "busybox" },
+    });
+    expect(() => web.addMount(pinned.hostVolume("data"), "/data")).toThrow(
+      "FargateService 'web': volume 'data' is a host volume; Fargate tasks have no host",
+    );
   });
 });

@@ -6,7 +6,7 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
 import { expressionOf } from "../../modules/core";
-import { TaskRoles } from "../../modules/ecs";
+import { FargateService, TaskRoles } from "../../modules/ecs";
 import {
   DynamoSessionTable,
   DynamoSessionTableProps,
@@ -20,6 +20,7 @@ import {
   onlyResource,
   parsePolicy,
   resources,
+  serviceBasics,
   synthConfig,
   testStack,
   variables,
@@ -28,16 +29,18 @@ import {
 const tokenSecret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:cache-token-AbCdEf";
 
 function storeIn(scope: Construct, props: Partial<SessionStoreProps> = {}): SessionStore {
-  return new SessionStore(scope, "sessions", { network: existingNetwork, ...props });
+  return new SessionStore(scope, "sessions", { network: existingNetwork, name: "sessions", ...props });
+}
+
+function webIn(scope: Construct): FargateService {
+  return new FargateService(scope, "web", {
+    ...serviceBasics(scope),
+    container: { name: "web", image: "public.ecr.aws/docker/library/nginx:1.27", port: 80 },
+  });
 }
 
 describe("SessionStore with defaults (Valkey, IAM)", () => {
-  let store: SessionStore | undefined;
-  const synthesized = synthConfig((scope) => {
-    store = storeIn(scope);
-    store.grantConnect(new TaskRoles(scope, "roles").taskRole);
-    store.allowFrom("sg-0aaaaaaaaaaaaaaa1", "Sessions from the web tasks");
-  });
+  const synthesized = synthConfig((scope) => storeIn(scope).connect(webIn(scope)));
 
   it("is a Multi-AZ Valkey replication group with failover, a primary and a replica", () => {
     expect(synthesized.json).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
@@ -60,13 +63,13 @@ describe("SessionStore with defaults (Valkey, IAM)", () => {
     });
   });
 
-  it("keeps 7 days of snapshots, takes a final one on deletion, and has no destroy protection (a cache)", () => {
+  it("keeps 7 days of snapshots, takes a final one on deletion, and is protected from destroy", () => {
     const group = onlyResource(synthesized, "aws_elasticache_replication_group");
     expect(group).toMatchObject({
       snapshot_retention_limit: 7,
       snapshot_window: "03:00-04:00",
       maintenance_window: "sun:05:00-sun:06:00",
-      lifecycle: { prevent_destroy: false },
+      lifecycle: { prevent_destroy: true },
     });
   });
 
@@ -128,7 +131,7 @@ describe("SessionStore with defaults (Valkey, IAM)", () => {
     expect(group).not.toHaveProperty("auth_token");
   });
 
-  it("grants elasticache:Connect on the group and the user to the task role, nothing more", () => {
+  it("grants elasticache:Connect on the group and the user to the connected service's task role, nothing more", () => {
     const grant = onlyResource(synthesized, "aws_iam_role_policy");
     expect(grant.role).toMatch(/aws_iam_role\.roles_task-role_\w+\.name/);
     expect(parsePolicy(grant.policy).Statement).toEqual([
@@ -144,17 +147,45 @@ describe("SessionStore with defaults (Valkey, IAM)", () => {
     ]);
   });
 
-  it("opens its port only to the allowed task group, through its own described security group", () => {
-    expect(onlyResource(synthesized, "aws_security_group").description).toContain("port 6379 from the task groups");
+  it("opens its port only to the connected service's group, and out of that group to it", () => {
+    const [cacheGroup] = resources(synthesized, "aws_security_group");
+    expect(cacheGroup.description).toContain("port 6379 from the task groups");
     expect(resources(synthesized, "aws_vpc_security_group_ingress_rule")).toEqual([
       expect.objectContaining({
-        referenced_security_group_id: "sg-0aaaaaaaaaaaaaaa1",
+        security_group_id: expect.stringContaining("sessions_security-group"),
+        referenced_security_group_id: expect.stringContaining("web_security-group"),
         from_port: 6379,
         to_port: 6379,
         ip_protocol: "tcp",
-        description: "Sessions from the web tasks",
+        description: "Session store sessions from test-web",
       }),
     ]);
+    const out = resources(synthesized, "aws_vpc_security_group_egress_rule").filter((rule) => rule.from_port === 6379);
+    expect(out).toEqual([
+      expect.objectContaining({
+        security_group_id: expect.stringContaining("web_security-group"),
+        referenced_security_group_id: expect.stringContaining("sessions_security-group"),
+      }),
+    ]);
+  });
+
+  it("gives the service's container where the store is, and makes its first task wait for the rule and grant", () => {
+    const [container] = JSON.parse(onlyResource(synthesized, "aws_ecs_task_definition").container_definitions);
+    expect(container.environment.map((variable: { name: string }) => variable.name)).toEqual([
+      "SESSION_STORE_HOST",
+      "SESSION_STORE_PORT",
+      "SESSION_STORE_TLS",
+      "SESSION_STORE_AUTH",
+      "SESSION_STORE_USER",
+      "SESSION_STORE_CACHE_NAME",
+      "SESSION_STORE_REGION",
+    ]);
+    expect(onlyResource(synthesized, "aws_ecs_service").depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^aws_vpc_security_group_ingress_rule\.sessions_from-0_/),
+        expect.stringMatching(/^aws_iam_role_policy\.sessions_grant-0_/),
+      ]),
+    );
   });
 
   it("alarms on CPU, memory and evictions of each node", () => {
@@ -187,7 +218,7 @@ describe("SessionStore with defaults (Valkey, IAM)", () => {
 });
 
 describe("SessionStore options", () => {
-  it("runs Redis OSS with its family, more nodes, a key, windows, a policy and destroy protection", () => {
+  it("runs Redis OSS with its family, more nodes, a key, windows, a policy, and destroy allowed", () => {
     const kmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:key/abcd";
     const synthesized = synthConfig((scope) =>
       storeIn(scope, {
@@ -198,7 +229,7 @@ describe("SessionStore options", () => {
         snapshotWindow: "01:00-02:00",
         maintenanceWindow: "sat:03:00-sat:04:00",
         maxmemoryPolicy: "allkeys-lru",
-        preventDestroy: true,
+        allowDestroy: true,
         alarms: { cpuPercent: 70, memoryPercent: 90, evictions: 100 },
       }),
     );
@@ -210,7 +241,7 @@ describe("SessionStore options", () => {
       snapshot_retention_limit: 0,
       snapshot_window: "01:00-02:00",
       maintenance_window: "sat:03:00-sat:04:00",
-      lifecycle: { prevent_destroy: true, ignore_changes: ["final_snapshot_identifier"] },
+      lifecycle: { prevent_destroy: false, ignore_changes: ["final_snapshot_identifier"] },
     });
     expect(synthesized.json).toHaveResourceWithProperties(ElasticacheParameterGroup, {
       family: "redis7",
@@ -332,14 +363,34 @@ describe("SessionStore validation", () => {
     ],
     ["more than 6 nodes", { numCacheClusters: 7 }, "numCacheClusters 7 is not a whole number from 2 to 6"],
     [
-      "token mode without TLS",
-      { auth: { mode: "token", authTokenSecretArn: tokenSecret }, transitEncryption: false },
-      "transitEncryption false is not allowed: an AUTH token needs TLS",
+      "a snapshot window inside the maintenance window",
+      { snapshotWindow: "05:30-06:30", maintenanceWindow: "sun:05:00-sun:07:00" },
+      "snapshotWindow '05:30-06:30' overlaps maintenanceWindow 'sun:05:00-sun:07:00'; ElastiCache requires them apart",
     ],
     [
-      "IAM mode without TLS",
-      { transitEncryption: false },
-      "transitEncryption false is not allowed: IAM authentication needs TLS",
+      "the default snapshot window and a maintenance window on another day at the same hour",
+      { maintenanceWindow: "wed:03:30-wed:04:30" },
+      "snapshotWindow '03:00-04:00' overlaps maintenanceWindow 'wed:03:30-wed:04:30'",
+    ],
+    [
+      "a snapshot window across midnight and a maintenance window across the week's end",
+      { snapshotWindow: "23:30-00:30", maintenanceWindow: "sat:23:00-sun:00:15" },
+      "snapshotWindow '23:30-00:30' overlaps maintenanceWindow 'sat:23:00-sun:00:15'",
+    ],
+    [
+      "a 30-minute snapshot window",
+      { snapshotWindow: "03:00-03:30" },
+      "snapshotWindow '03:00-03:30' is shorter than the 60 minutes ElastiCache requires",
+    ],
+    [
+      "a 30-minute maintenance window",
+      { maintenanceWindow: "sun:05:00-sun:05:30" },
+      "maintenanceWindow 'sun:05:00-sun:05:30' lasts 30 minutes; ElastiCache allows 60 minutes to 24 hours",
+    ],
+    [
+      "a two-day maintenance window",
+      { maintenanceWindow: "sun:05:00-tue:05:00" },
+      "maintenanceWindow 'sun:05:00-tue:05:00' lasts 2880 minutes; ElastiCache allows 60 minutes to 24 hours",
     ],
     [
       "Redis OSS 6.2 with IAM",
@@ -427,10 +478,10 @@ describe("SessionStore validation", () => {
       auth: { mode: "token", authTokenSecretArn: tokenSecret },
     });
     expect(() => tokenStore.grantConnect(roles.taskRole)).toThrow(
-      "SessionStore 'token': grantConnect() is for auth mode 'iam'; in 'token' mode use secrets() and grantTokenRead()",
+      "SessionStore 'token': grantConnect() is for auth mode 'iam'; in 'token' mode use connect() or grantTokenRead()",
     );
     expect(() => storeIn(stack).grantConnect(roles.executionRole)).toThrow(
-      "SessionStore 'sessions': grantConnect() was given an execution role; the application connects with the task role",
+      "SessionStore 'sessions': grantConnect() needs a task role, but was given an execution role",
     );
     expect(() => storeIn(testStack()).grantTokenRead(roles.executionRole)).toThrow(
       "SessionStore 'sessions': grantTokenRead() is for auth mode 'token'",
@@ -441,12 +492,14 @@ describe("SessionStore validation", () => {
 describe("DynamoSessionTable", () => {
   const synthesized = synthConfig((scope) => {
     const table = new DynamoSessionTable(scope, "sessions");
-    table.grantReadWrite(new TaskRoles(scope, "roles").taskRole);
+    const web = webIn(scope);
+    table.connect(web);
+    table.connect(web);
   });
 
   it("is on demand, expires sessions by TTL, and keeps point-in-time recovery, encryption and deletion protection", () => {
     expect(synthesized.json).toHaveResourceWithProperties(DynamodbTable, {
-      name: "sessions",
+      name: "test-sessions",
       billing_mode: "PAY_PER_REQUEST",
       hash_key: "id",
       attribute: [{ name: "id", type: "S" }],
@@ -454,10 +507,18 @@ describe("DynamoSessionTable", () => {
       point_in_time_recovery: { enabled: true },
       server_side_encryption: { enabled: true },
       deletion_protection_enabled: true,
+      lifecycle: { prevent_destroy: true },
     });
   });
 
-  it("lets the task role use this table's items only", () => {
+  it("tells the connected service's container the table's name", () => {
+    const [container] = JSON.parse(onlyResource(synthesized, "aws_ecs_task_definition").container_definitions);
+    expect(container.environment).toEqual([
+      { name: "SESSION_TABLE_NAME", value: expect.stringMatching(/aws_dynamodb_table\.sessions_table_\w+\.name/) },
+    ]);
+  });
+
+  it("lets the task role use this table's items only, granted once however often it connects", () => {
     const grant = onlyResource(synthesized, "aws_iam_role_policy");
     expect(grant.role).toMatch(/task-role/);
     expect(parsePolicy(grant.policy).Statement).toEqual([
@@ -481,17 +542,33 @@ describe("DynamoSessionTable", () => {
     );
   });
 
-  it("refuses a construct id that would make its grant policy's name longer than IAM allows", () => {
-    const id = "s".repeat(120);
-    expect(() => new DynamoSessionTable(testStack(), id)).toThrow(
-      `DynamoSessionTable '${id}': construct id makes the IAM role policy name '${id}-sessions' 129 characters long; AWS allows at most 128`,
+  it("refuses a grant whose policy name would be longer than IAM allows", () => {
+    const id = "s".repeat(115);
+    const stack = testStack();
+    expect(() =>
+      new DynamoSessionTable(stack, id, { tableName: "sessions" }).grantReadWrite(new TaskRoles(stack, "r").taskRole),
+    ).toThrow(
+      `DynamoSessionTable '${id}': name makes the IAM role policy name 'test-${id}-sessions' 129 characters long; AWS allows at most 128`,
     );
+  });
+
+  it("can be deleted only with allowDestroy, given as a literal", () => {
+    const synthesized = synthConfig((scope) => new DynamoSessionTable(scope, "sessions", { allowDestroy: true }));
+    expect(onlyResource(synthesized, "aws_dynamodb_table")).toMatchObject({
+      deletion_protection_enabled: false,
+      lifecycle: { prevent_destroy: false },
+    });
+    const stack = testStack();
+    const { variable } = variables(stack);
+    expect(
+      () => new DynamoSessionTable(stack, "sessions", { allowDestroy: variable("destroy", "bool").value }),
+    ).toThrow("DynamoSessionTable 'sessions': allowDestroy must be a literal value");
   });
 
   it("rejects a grant to the execution role", () => {
     const stack = testStack();
     expect(() =>
       new DynamoSessionTable(stack, "sessions").grantReadWrite(new TaskRoles(stack, "roles").executionRole),
-    ).toThrow("DynamoSessionTable 'sessions': grantReadWrite() was given an execution role");
+    ).toThrow("DynamoSessionTable 'sessions': grantReadWrite() needs a task role, but was given an execution role");
   });
 });

@@ -32,11 +32,11 @@ describe.each(["ebs-pinned-db", "ebs-pinned-db-instance"])("stack %s", (name) =>
 
   it("keeps the data directory on the host volume under the EBS mount, beside the volume's lock folder", () => {
     expect(taskDefinition.volume).toEqual([
-      { name: "pgdata", host_path: "/mnt/data/postgres" },
+      { name: `${name}-db-data`, host_path: "/mnt/data/postgres" },
       { name: `${name}-db-lock`, host_path: "/mnt/data/.stateful-ecs" },
     ]);
     expect(container.mountPoints).toEqual([
-      { sourceVolume: "pgdata", containerPath: "/var/lib/postgresql/data", readOnly: false },
+      { sourceVolume: `${name}-db-data`, containerPath: "/var/lib/postgresql/data", readOnly: false },
     ]);
   });
 
@@ -49,7 +49,7 @@ describe.each(["ebs-pinned-db", "ebs-pinned-db-instance"])("stack %s", (name) =>
     ]);
     expect(container.environment.map((variable: { name: string }) => variable.name)).toEqual(["PGDATA"]);
     const [read] = all(stack.config, "aws_iam_role_policy").filter(
-      (policy) => policy.name === "read-postgres-password",
+      (policy) => policy.name === `read-${name}-postgres-password`,
     );
     expect(read.role).toMatch(/aws_iam_role\.roles_execution-role_\w+\.name/);
   });

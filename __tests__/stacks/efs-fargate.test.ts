@@ -42,7 +42,7 @@ describe("stack efs-fargate", () => {
 
   it("runs data-processor on Fargate 1.4.0 with 512 CPU and 1024 MiB in the private subnets", () => {
     expect(stack.json).toHaveResourceWithProperties(EcsService, {
-      name: "data-processor",
+      name: "efs-fargate-data-processor",
       launch_type: "FARGATE",
       platform_version: "1.4.0",
       network_configuration: {
@@ -112,7 +112,7 @@ describe("stack efs-fargate", () => {
 
   it("logs through awslogs to a group with a retention period", () => {
     expect(stack.json).toHaveResourceWithProperties(CloudwatchLogGroup, {
-      name: "/ecs/data-processor",
+      name: "/ecs/efs-fargate/data-processor",
       retention_in_days: 30,
     });
     expect(container.logConfiguration.logDriver).toBe("awslogs");

@@ -1,3 +1,4 @@
+import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
@@ -131,20 +132,23 @@ describe("StickyAlb with a certificate and options", () => {
 
   it("writes access logs to the bucket", () => {
     expect(synthesized.json).toHaveResourceWithProperties(Lb, {
-      access_logs: { bucket: "my-alb-logs", prefix: "web", enabled: true },
+      access_logs: { bucket: "my-alb-logs", prefix: "test-web", enabled: true },
     });
   });
 });
 
-describe("StickyAlb.allowTo and ECS services", () => {
+function appIn(scope: Construct, port?: number): FargateService {
+  return new FargateService(scope, "app", {
+    ...serviceBasics(scope),
+    container: { name: "app", image: "busybox", port },
+  });
+}
+
+describe("StickyAlb.route and ECS services", () => {
   const synthesized = synthConfig((scope) => {
-    const alb = albIn(scope, { disableDeletionProtection: true });
-    const service = new FargateService(scope, "app", {
-      ...serviceBasics(scope),
-      container: { name: "app", image: "busybox", port: 8080 },
-      loadBalancer: alb.target,
-    });
-    alb.allowTo(service.securityGroupId);
+    const alb = albIn(scope, { allowDestroy: true });
+    const service = appIn(scope, 8080);
+    alb.route(service);
     alb.allowTo(service.securityGroupId);
   });
 
@@ -188,7 +192,7 @@ describe("StickyAlb.allowTo and ECS services", () => {
     expect(service.health_check_grace_period_seconds).toBe(60);
   });
 
-  it("can be deleted when deletion protection is explicitly turned off", () => {
+  it("can be deleted when allowDestroy turns deletion protection off", () => {
     expect(synthesized.json).toHaveResourceWithProperties(Lb, { enable_deletion_protection: false });
   });
 });
@@ -322,16 +326,32 @@ describe("StickyAlb validation", () => {
     );
   });
 
-  it("rejects a service on the load balancer without a container port", () => {
+  it("refuses to route to a service without a container port", () => {
     const stack = testStack();
+    expect(() => albIn(stack).route(appIn(stack))).toThrow(
+      "FargateService 'app': container.port is not set: a load balancer target needs the port the container listens on",
+    );
+  });
+
+  it("refuses to route to a container port other than the target port", () => {
+    const stack = testStack();
+    expect(() => albIn(stack).route(appIn(stack, 80))).toThrow(
+      "StickyAlb 'web': route() port 80 of FargateService 'app' is not targetPort 8080: the target group would send traffic and health checks to a port the container does not listen on; make them equal",
+    );
+    expect(() => albIn(testStack()).route(appIn(testStack(), 8080), { port: 9090 })).toThrow(
+      "StickyAlb 'web': route() port 9090 of FargateService 'app' is not targetPort 8080",
+    );
+  });
+
+  it("fails synth for a service registered the low-level way that the load balancer may not reach", () => {
+    const stack = testStack();
+    const app = appIn(stack, 8080);
     const alb = albIn(stack);
-    expect(
-      () =>
-        new FargateService(stack, "app", {
-          ...serviceBasics(stack),
-          container: { name: "app", image: "busybox" },
-          loadBalancer: alb.target,
-        }),
-    ).toThrow("FargateService 'app': loadBalancer needs container.port: the port the target group sends traffic to");
+    app.addLoadBalancerTarget(alb.target);
+    expect(() => Testing.synth(stack, true)).toThrow(
+      "FargateService 'app' registers in the target group of StickyAlb 'web', but the load balancer may not reach its security group on port 8080 (every health check fails); use alb.route(service)",
+    );
+    alb.allowTo(app.securityGroupId);
+    expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 });

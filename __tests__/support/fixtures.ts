@@ -78,14 +78,15 @@ export function parsePolicy(policy: string): PolicyDocument {
 }
 
 /**
- * What every container service of a module test takes besides its container: a cluster ARN, the literal
- * network, and roles and logs made in `scope`.
+ * What every container service of a module test takes besides its container: a cluster, the literal
+ * network, and roles and logs made in `scope` (their ids prefixed by `prefix`, for a second service).
  */
-export function serviceBasics(scope: Construct) {
+export function serviceBasics(scope: Construct, prefix?: string) {
+  const id = (name: string) => (prefix === undefined ? name : `${prefix}-${name}`);
   return {
-    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/main",
+    cluster: { name: "main" },
     network: existingNetwork,
-    roles: new TaskRoles(scope, "roles"),
-    logs: new ContainerLogs(scope, "logs"),
+    roles: new TaskRoles(scope, id("roles")),
+    logs: new ContainerLogs(scope, id("logs")),
   };
 }

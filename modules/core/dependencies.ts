@@ -1,20 +1,6 @@
 import { ITerraformDependable, Lazy, TerraformResource, TerraformStack, dependable } from "cdktf";
 import { Construct } from "constructs";
 
-/** The tasks that consume a value: the security group and task role that rules and grants are made for. */
-export interface Consumer {
-  readonly securityGroupId: string;
-  readonly taskRoleArn: string;
-}
-
-/**
- * What must exist before a consumer can use a value, read when the stack is synthesized: grants and rules
- * added after the value was handed out still count. Values that services consume (a volume, a load
- * balancer target) carry their prerequisites, so every consumer gets the right `depends_on` without
- * knowing the list, and only its own: the rules from its security group, the grants to its role.
- */
-export type Prerequisites = (consumer: Consumer) => ITerraformDependable[];
-
 /**
  * Makes `resource` depend on everything `sources` give at synth time (lists, or prerequisites read then),
  * each once, besides what its `dependsOn` already held; `depends_on` is left out when there is nothing to

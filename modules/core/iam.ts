@@ -41,14 +41,21 @@ export function assumedBy(service: string): string {
   return JSON.stringify(document);
 }
 
-const executionRoles = new WeakSet<object>();
+/**
+ * The two roles of an ECS task. The **task** role is what the application, and data-plane authorization
+ * (EFS IAM, ElastiCache IAM, DynamoDB), see. The **execution** role is what the ECS agent uses before the
+ * task starts: pulling the image, writing logs, reading the secrets it injects.
+ */
+export type RoleKind = "task" | "execution";
 
-/** Marks a role as an ECS task execution role, which must never receive data-plane grants. */
-export function markExecutionRole(role: RoleRef): void {
-  executionRoles.add(role);
+const roleKinds = new WeakMap<object, RoleKind>();
+
+/** Records which kind of role `role` is, so a grant meant for the other kind is refused. */
+export function markRole(role: RoleRef, kind: RoleKind): void {
+  roleKinds.set(role, kind);
 }
 
-/** True for a role marked by `markExecutionRole`. */
-export function isExecutionRole(role: RoleRef): boolean {
-  return executionRoles.has(role);
+/** The kind `markRole` recorded, or undefined for a role made elsewhere. */
+export function roleKindOf(role: RoleRef): RoleKind | undefined {
+  return roleKinds.get(role);
 }

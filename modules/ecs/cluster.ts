@@ -1,11 +1,19 @@
 import { Construct } from "constructs";
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
-import { checkOneOf, checkPattern } from "../core";
+import { checkOneOf, checkPattern, scopedName } from "../core";
+
+/**
+ * How services and container instances find their cluster, the same everywhere: by name (ECS takes the
+ * name wherever it takes the ARN). `EcsCluster` is one; `{ name: "existing" }` is an existing cluster.
+ */
+export interface ClusterRef {
+  readonly name: string;
+}
 
 export type ContainerInsights = "enabled" | "enhanced" | "disabled";
 
 export interface EcsClusterProps {
-  /** @default - the construct id */
+  /** @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`) */
   readonly name?: string;
   /**
    * CloudWatch Container Insights: per-task CPU, memory, storage and network metrics, which stateful
@@ -18,12 +26,12 @@ export interface EcsClusterProps {
 }
 
 /** An ECS cluster with Container Insights on. */
-export class EcsCluster extends Construct {
+export class EcsCluster extends Construct implements ClusterRef {
   public readonly resource: EcsClusterResource;
 
   constructor(scope: Construct, id: string, props: EcsClusterProps = {}) {
     super(scope, id);
-    const name = props.name ?? id;
+    const name = props.name ?? scopedName(this);
     const insights = props.containerInsights ?? "enabled";
     checkPattern(this, "name", name, /^[A-Za-z0-9_-]{1,255}$/, "1 to 255 letters, digits, '_' or '-'");
     checkOneOf(this, "containerInsights", insights, ["enabled", "enhanced", "disabled"]);

@@ -1,11 +1,11 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LOG_RETENTION_DAYS, awsContext, checkKmsKeyArn, checkOneOfNumbers, checkPattern } from "../core";
+import { LOG_RETENTION_DAYS, awsContext, checkKmsKeyArn, checkOneOfNumbers, checkPattern, scopedName } from "../core";
 
 export interface ContainerLogsProps {
   /**
    * The log group's name.
-   * @default - `/ecs/<construct id>`
+   * @default - `/ecs/<stack id>-<construct path>`
    */
   readonly logGroupName?: string;
   /**
@@ -29,7 +29,7 @@ export class ContainerLogs extends Construct {
   constructor(scope: Construct, id: string, props: ContainerLogsProps = {}) {
     super(scope, id);
     const retentionInDays = props.retentionInDays ?? 30;
-    const logGroupName = props.logGroupName ?? `/ecs/${id}`;
+    const logGroupName = props.logGroupName ?? `/ecs/${scopedName(this)}`;
     checkPattern(
       this,
       "logGroupName",

@@ -4,43 +4,54 @@ import { EcsTaskDefinition, EcsTaskDefinitionVolume } from "@cdktf/provider-aws/
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import {
+  Connectable,
+  Consumer,
+  EgressDestination,
   Prerequisites,
+  RoleRef,
+  WiringCheck,
   checkDerivedLength,
   checkInteger,
   checkIpv4Cidr,
   checkPattern,
   checkRuleDescription,
   dependOn,
+  expressionOf,
+  isKnown,
   propError,
+  scopedName,
   withTags,
 } from "../core";
 import { NetworkRef, validateNetworkRef } from "../network";
+import { ClusterRef } from "./cluster";
 import { ContainerLogs } from "./container-logs";
+import { checkContainerPath, checkEnvironmentNames, checkSecretReferences, validateContainer } from "./container-spec";
 import { TaskRoles } from "./task-roles";
 import { TaskVolume, VolumeGuard } from "./task-volume";
 
 /** The one container of the task. */
 export interface ContainerSpec {
-  /** The container's name, also the log stream prefix. */
+  /** The container's name, also the log stream prefix: 1 to 255 letters, digits, `_` or `-`. */
   readonly name: string;
-  /** The image, pinned to a tag or digest. */
+  /** The image, pinned to a tag or digest: up to 255 letters, digits and `._:/#@-`. */
   readonly image: string;
   /**
    * @default - the image's command
    */
   readonly command?: string[];
   /**
-   * Plain environment variables (never secrets: they show in the task definition).
+   * Plain environment variables (never secrets: they show in the task definition). The one-call
+   * connections add theirs, such as the session store's address.
    * @default - none
    */
   readonly environment?: Record<string, string>;
   /**
-   * Environment variables read from Secrets Manager or SSM Parameter Store at start, by ARN.
+   * Environment variables read at start from Secrets Manager or SSM Parameter Store, by ARN.
    * @default - none
    */
   readonly secrets?: Record<string, string>;
   /**
-   * The user (`uid` or `uid:gid`) the process runs as.
+   * The user the process runs as: `user`, `uid`, `user:group` or `uid:gid`.
    * @default - the image's user
    */
   readonly user?: string;
@@ -50,50 +61,39 @@ export interface ContainerSpec {
    */
   readonly readonlyRootFilesystem?: boolean;
   /**
-   * The TCP port the container listens on.
+   * The TCP port the container listens on, 1 to 65535.
    * @default - none
    */
   readonly port?: number;
 }
 
-/** A volume mounted into the container. */
-export interface ServiceMount {
-  readonly volume: TaskVolume;
-  readonly containerPath: string;
-  /** @default false */
-  readonly readOnly?: boolean;
-}
-
 /** A load balancer target group the service registers its tasks in (by IP), for example `StickyAlb.target`. */
 export interface LoadBalancerTarget {
   readonly targetGroupArn: string;
+  /** The port the target group sends traffic to; the container must listen on it. */
+  readonly port: number;
   /**
    * What the service must be created after: the listener that attaches the target group to its load
    * balancer (ECS refuses a target group that no load balancer uses yet), and the rules that let the load
    * balancer reach the tasks (a task that fails its health checks counts against the circuit breaker).
    */
   readonly prerequisites: Prerequisites;
+  /**
+   * What the registering service lacks (the load balancer may not reach its group), checked at synth.
+   * @default - nothing to check
+   */
+  readonly check?: WiringCheck;
 }
 
 /** What every container service takes, whatever runs it. */
 export interface ContainerServiceProps {
-  /** The cluster to run in. */
-  readonly clusterArn: string;
+  /** The cluster to run in: an `EcsCluster`, or `{ name }` of an existing one. */
+  readonly cluster: ClusterRef;
   /** Tasks run in the private subnets (`awsvpc` networking, one network interface per task). */
   readonly network: NetworkRef;
   readonly roles: TaskRoles;
   readonly logs: ContainerLogs;
   readonly container: ContainerSpec;
-  /**
-   * Volumes from the storage modules, with where the container mounts them.
-   * @default - none
-   */
-  readonly mounts?: ServiceMount[];
-  /**
-   * Registers the tasks' `container.port` in a load balancer's target group.
-   * @default - no load balancer
-   */
-  readonly loadBalancer?: LoadBalancerTarget;
   /**
    * Number of tasks, 0 to 1000.
    * @default 1
@@ -101,7 +101,7 @@ export interface ContainerServiceProps {
   readonly desiredCount?: number;
   /**
    * The service's name, also the task definition family and the security group's name.
-   * @default - the construct id
+   * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
   /** @default - none */
@@ -123,7 +123,6 @@ export interface LaunchSettings {
   readonly cpu: number;
   readonly memory: number;
   readonly platformVersion?: string;
-  readonly placementConstraints?: PlacementConstraint[];
   readonly deployment: DeploymentSettings;
 }
 
@@ -134,10 +133,19 @@ export interface PlacementConstraint {
   readonly expression: string;
 }
 
+/** A volume mounted into the container. */
+interface ServiceMount {
+  readonly volume: TaskVolume;
+  readonly containerPath: string;
+  readonly readOnly: boolean;
+}
+
 const HTTPS = 443;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
 /** Security group names and descriptions: at most 255 characters. */
 const MAX_GROUP_TEXT = 255;
+/** ECS allows at most 5 load balancers (target groups) per service. */
+const MAX_TARGETS = 5;
 
 /**
  * A service of one container in the private subnets: its own security group (outbound HTTPS for images, logs
@@ -145,33 +153,48 @@ const MAX_GROUP_TEXT = 255;
  * volumes and mount points, separate execution and task roles, `awslogs` logging, and a deployment circuit
  * breaker that rolls back a deployment whose tasks do not start. `FargateService` and `Ec2Service` set the
  * launch type and check what each allows.
+ *
+ * Stores connect to it with one call each (`storage.mount(service, ...)`, `store.connect(service)`,
+ * `alb.route(service)`, `capacity.run(service, ...)`); the `add...` methods below are what those calls use,
+ * and escape hatches. Wiring that would only fail at run time (a volume whose grant or rule is missing for
+ * this service) fails synth, naming the service and the store.
  */
-export abstract class ContainerService extends Construct {
+export abstract class ContainerService extends Construct implements Connectable {
   public readonly name: string;
   public readonly securityGroup: SecurityGroup;
   public readonly taskDefinition: EcsTaskDefinition;
   public readonly service: EcsService;
-  private readonly egressRules: VpcSecurityGroupEgressRule[] = [];
+  /** The port the container listens on, if any. */
+  public readonly containerPort?: number;
+  protected readonly mounts: ServiceMount[] = [];
+  protected readonly placementConstraints: PlacementConstraint[] = [];
+  private readonly roles: TaskRoles;
+  private readonly container: ContainerSpec;
+  private readonly logs: ContainerLogs;
+  private readonly environment: Record<string, string>;
+  private readonly secrets: Record<string, string>;
+  private readonly targets: LoadBalancerTarget[] = [];
+  private readonly prerequisites: Prerequisites[] = [];
+  private readonly egressRules = new Map<string, VpcSecurityGroupEgressRule>();
 
   protected constructor(scope: Construct, id: string, props: ContainerServiceProps, launch: LaunchSettings) {
     super(scope, id);
-    this.name = props.name ?? id;
-    const mounts = props.mounts ?? [];
+    this.name = props.name ?? scopedName(this);
+    this.roles = props.roles;
+    this.container = props.container;
+    this.logs = props.logs;
+    this.containerPort = props.container.port;
+    this.environment = { ...props.container.environment };
+    this.secrets = { ...props.container.secrets };
     validateNetworkRef(this, props.network, ["private"]);
     checkPattern(this, "name", this.name, NAME, "1 to 255 letters, digits, '_' or '-'");
-    checkPattern(this, "container.name", props.container.name, NAME, "1 to 255 letters, digits, '_' or '-'");
+    validateContainer(this, props.container);
     checkInteger(this, "desiredCount", props.desiredCount, 0, 1000);
-    mounts.forEach((mount, index) =>
-      checkPattern(this, `mounts[${index}].containerPath`, mount.containerPath, /^\/\S*$/, "an absolute path"),
-    );
-    if (props.loadBalancer && props.container.port === undefined) {
-      throw propError(this, "loadBalancer needs container.port: the port the target group sends traffic to");
-    }
     const groupName = `${this.name}-tasks`;
     const groupDescription = `Tasks of the ${this.name} service`;
     checkDerivedLength(this, "name", groupName, "security group name", MAX_GROUP_TEXT);
     checkDerivedLength(this, "name", groupDescription, "security group description", MAX_GROUP_TEXT);
-    this.checkLaunch(props, launch);
+    this.checkLaunch(launch);
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: groupName,
@@ -181,30 +204,6 @@ export abstract class ContainerService extends Construct {
     });
     this.allowEgressTo({ cidrIpv4: "0.0.0.0/0" }, HTTPS, "HTTPS out: image registries, CloudWatch Logs, AWS APIs");
 
-    const { container } = props;
-    const guards = uniqueGuards(mounts);
-    const containerDefinition = {
-      name: container.name,
-      image: container.image,
-      essential: true,
-      command: container.command,
-      user: container.user,
-      readonlyRootFilesystem: container.readonlyRootFilesystem ?? true,
-      portMappings: container.port === undefined ? [] : [{ containerPort: container.port, protocol: "tcp" }],
-      environment: Object.entries(container.environment ?? {}).map(([name, value]) => ({ name, value })),
-      secrets: Object.entries(container.secrets ?? {}).map(([name, valueFrom]) => ({ name, valueFrom })),
-      mountPoints: mounts.map((mount) => mount.volume.mountPoint(mount.containerPath, { readOnly: mount.readOnly })),
-      logConfiguration: props.logs.logConfiguration(container.name),
-      ...(guards.length > 0
-        ? {
-            // The workload starts only once every guard of its volumes is healthy (holds its lock).
-            dependsOn: guards.map((guard) => ({ containerName: guard.containerName, condition: "HEALTHY" })),
-          }
-        : {}),
-    };
-    const guardDefinitions = guards.map((guard) =>
-      guard.containerDefinition(props.logs.logConfiguration(guard.containerName)),
-    );
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
       family: this.name,
       requiresCompatibilities: [launch.launchType],
@@ -213,15 +212,13 @@ export abstract class ContainerService extends Construct {
       memory: String(launch.memory),
       executionRoleArn: props.roles.executionRole.arn,
       taskRoleArn: props.roles.taskRole.arn,
-      containerDefinitions: JSON.stringify([containerDefinition, ...guardDefinitions]),
-      volume: this.uniqueVolumes([...mounts.map((mount) => mount.volume.volume), ...guards.flatMap((g) => g.volumes)]),
-      placementConstraints: launch.placementConstraints,
+      containerDefinitions: "[]",
       tags: props.tags,
     });
 
     this.service = new EcsService(this, "service", {
       name: this.name,
-      cluster: props.clusterArn,
+      cluster: props.cluster.name,
       taskDefinition: this.taskDefinition.arn,
       launchType: launch.launchType,
       platformVersion: launch.platformVersion,
@@ -234,53 +231,72 @@ export abstract class ContainerService extends Construct {
       deploymentMinimumHealthyPercent: launch.deployment.minimumHealthyPercent,
       deploymentMaximumPercent: launch.deployment.maximumPercent,
       deploymentCircuitBreaker: { enable: true, rollback: true },
-      ...(props.loadBalancer
-        ? {
-            loadBalancer: [
-              {
-                targetGroupArn: props.loadBalancer.targetGroupArn,
-                containerName: container.name,
-                containerPort: container.port as number,
-              },
-            ],
-            healthCheckGracePeriodSeconds: 60,
-          }
-        : {}),
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
       tags: props.tags,
     });
-    const consumer = { securityGroupId: this.securityGroup.id, taskRoleArn: props.roles.taskRole.arn };
+    this.render();
     // The first tasks start only once they can get out (network, own egress rules), reach their load
-    // balancer and mount their volumes: tasks that fail early trip the circuit breaker, and a first
-    // deployment has nothing to roll back to.
+    // balancer, mount their volumes and use their stores: tasks that fail early trip the circuit breaker,
+    // and a first deployment has nothing to roll back to.
     dependOn(
       this.service,
       props.network.dependsOn ?? [],
-      () => this.egressRules,
-      () => props.loadBalancer?.prerequisites(consumer) ?? [],
-      ...mounts.map((mount) => () => mount.volume.prerequisites(consumer)),
+      () => [...this.egressRules.values()],
+      () => this.prerequisites.flatMap((prerequisites) => prerequisites(this.consumer)),
     );
+    this.node.addValidation({ validate: () => this.wiringProblems() });
   }
 
   /** Checks what the launch type allows; runs before anything is created. */
-  protected abstract checkLaunch(props: ContainerServiceProps, launch: LaunchSettings): void;
+  protected abstract checkLaunch(launch: LaunchSettings): void;
 
-  /** The id of the tasks' security group, for storage modules' `allowFrom()`. */
+  /** Checks that the launch type can mount `volume`; runs when it is added. */
+  protected abstract checkVolume(volume: TaskVolume): void;
+
+  /** Launch-specific wiring problems, checked when the stack is synthesized. */
+  protected launchProblems(): string[] {
+    return [];
+  }
+
+  /** The id of the tasks' security group. */
   get securityGroupId(): string {
     return this.securityGroup.id;
   }
 
-  /** Lets the tasks open TCP connections on `port` to a security group (a storage's) or a CIDR block. */
-  allowEgressTo(
-    destination: { readonly securityGroupId: string } | { readonly cidrIpv4: string },
-    port: number,
-    description: string,
-  ): void {
+  /** The role the application, and data-plane authorization (EFS, ElastiCache IAM), see. */
+  get taskRole(): RoleRef {
+    return this.roles.taskRole;
+  }
+
+  /** The role ECS uses to start the task: pull the image, write logs, read injected secrets. */
+  get executionRole(): RoleRef {
+    return this.roles.executionRole;
+  }
+
+  /** The service's tasks as the values they consume see them. */
+  get consumer(): Consumer {
+    return {
+      description: `${this.constructor.name} '${this.node.id}'`,
+      securityGroupId: this.securityGroup.id,
+      taskRoleArn: this.roles.taskRole.arn,
+      allowsEgressTo: (securityGroupId, port) =>
+        this.egressRules.has(this.egressKey({ securityGroupId }, port)) ||
+        this.egressRules.has(this.egressKey({ cidrIpv4: "0.0.0.0/0" }, port)),
+    };
+  }
+
+  /**
+   * Lets the tasks open TCP connections on `port` to a security group or a CIDR block; asking again for
+   * the same destination and port changes nothing (AWS refuses a duplicate rule).
+   */
+  allowEgressTo(destination: EgressDestination, port: number, description: string): void {
     checkInteger(this, "allowEgressTo port", port, 1, 65535);
     checkRuleDescription(this, "allowEgressTo description", description);
     if ("cidrIpv4" in destination) checkIpv4Cidr(this, "allowEgressTo cidrIpv4", destination.cidrIpv4);
-    const rule = new VpcSecurityGroupEgressRule(this, `egress-${this.egressRules.length}`, {
+    const key = this.egressKey(destination, port);
+    if (this.egressRules.has(key)) return;
+    const rule = new VpcSecurityGroupEgressRule(this, `egress-${this.egressRules.size}`, {
       securityGroupId: this.securityGroup.id,
       ...("securityGroupId" in destination
         ? { referencedSecurityGroupId: destination.securityGroupId }
@@ -290,7 +306,134 @@ export abstract class ContainerService extends Construct {
       toPort: port,
       description,
     });
-    this.egressRules.push(rule);
+    this.egressRules.set(key, rule);
+  }
+
+  /**
+   * Mounts a storage module's volume at `containerPath`. Low level: `storage.mount()` and `capacity.run()`
+   * also make the grants and rules the mount needs; on its own, synth fails until they exist.
+   */
+  addMount(volume: TaskVolume, containerPath: string, options: { readonly readOnly?: boolean } = {}): void {
+    checkContainerPath(this, "containerPath", containerPath);
+    this.checkVolume(volume);
+    const taken = this.mounts.find((mount) => isKnown(containerPath) && mount.containerPath === containerPath);
+    if (taken) {
+      throw propError(
+        this,
+        `containerPath '${containerPath}' already mounts volume '${taken.volume.volume.name}'; mount '${volume.volume.name}' elsewhere`,
+      );
+    }
+    this.mounts.push({ volume, containerPath, readOnly: options.readOnly === true });
+    this.prerequisites.push(volume.prerequisites);
+    this.render();
+  }
+
+  /** Adds plain environment variables; a name already set to another value is an error. */
+  addEnvironment(variables: Record<string, string>): void {
+    checkEnvironmentNames(this, "environment", variables);
+    this.merge(this.environment, variables, "environment");
+    this.render();
+  }
+
+  /** Adds environment variables read at start from Secrets Manager or SSM Parameter Store ARNs. */
+  addSecrets(secrets: Record<string, string>): void {
+    checkSecretReferences(this, "secrets", secrets);
+    this.merge(this.secrets, secrets, "secrets");
+    this.render();
+  }
+
+  /** Registers the tasks in a load balancer target group, on the container's port. Low level: use `alb.route()`. */
+  addLoadBalancerTarget(target: LoadBalancerTarget): void {
+    const port = this.containerPort;
+    if (port === undefined) {
+      throw propError(
+        this,
+        "container.port is not set: a load balancer target needs the port the container listens on",
+      );
+    }
+    if (isKnown(port) && isKnown(target.port) && port !== target.port) {
+      throw propError(
+        this,
+        `container.port ${port} is not the target group's port ${target.port}: the load balancer would send traffic and health checks to a port nothing listens on`,
+      );
+    }
+    if (this.targets.length >= MAX_TARGETS) {
+      throw propError(this, `has ${MAX_TARGETS} load balancer targets already; ECS allows at most ${MAX_TARGETS}`);
+    }
+    this.targets.push(target);
+    this.prerequisites.push(target.prerequisites);
+    this.render();
+  }
+
+  /** Makes the service wait, before its first task, for what `prerequisites` give its tasks. */
+  waitFor(prerequisites: Prerequisites): void {
+    this.prerequisites.push(prerequisites);
+  }
+
+  /** Writes what the add methods gathered into the task definition and the service. */
+  protected render(): void {
+    const guards = uniqueGuards(this.mounts);
+    const { container } = this;
+    const definition = {
+      name: container.name,
+      image: container.image,
+      essential: true,
+      command: container.command,
+      user: container.user,
+      readonlyRootFilesystem: container.readonlyRootFilesystem ?? true,
+      portMappings: container.port === undefined ? [] : [{ containerPort: container.port, protocol: "tcp" }],
+      environment: Object.entries(this.environment).map(([name, value]) => ({ name, value })),
+      secrets: Object.entries(this.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+      mountPoints: this.mounts.map((mount) =>
+        mount.volume.mountPoint(mount.containerPath, { readOnly: mount.readOnly }),
+      ),
+      logConfiguration: this.logs.logConfiguration(container.name),
+      // The workload starts only once every guard of its volumes is healthy (holds its lock).
+      ...(guards.length > 0
+        ? { dependsOn: guards.map((guard) => ({ containerName: guard.containerName, condition: "HEALTHY" })) }
+        : {}),
+    };
+    const guardDefinitions = guards.map((guard) =>
+      guard.containerDefinition(this.logs.logConfiguration(guard.containerName)),
+    );
+    this.taskDefinition.containerDefinitions = JSON.stringify([definition, ...guardDefinitions]);
+    this.taskDefinition.putVolume(
+      this.uniqueVolumes([...this.mounts.map((mount) => mount.volume.volume), ...guards.flatMap((g) => g.volumes)]),
+    );
+    if (this.placementConstraints.length > 0) {
+      this.taskDefinition.putPlacementConstraints(this.placementConstraints);
+    }
+    if (this.targets.length > 0) {
+      this.service.putLoadBalancer(
+        this.targets.map((target) => ({
+          targetGroupArn: target.targetGroupArn,
+          containerName: container.name,
+          containerPort: target.port,
+        })),
+      );
+      this.service.healthCheckGracePeriodSeconds = 60;
+    }
+  }
+
+  private wiringProblems(): string[] {
+    const consumer = this.consumer;
+    const checks = [...this.mounts.map((mount) => mount.volume.check), ...this.targets.map((target) => target.check)];
+    return [...checks.flatMap((check) => check?.(consumer) ?? []), ...this.launchProblems()];
+  }
+
+  private egressKey(destination: EgressDestination, port: number): string {
+    const to = "securityGroupId" in destination ? destination.securityGroupId : destination.cidrIpv4;
+    return `${expressionOf(this, to)}|${port}`;
+  }
+
+  private merge(into: Record<string, string>, added: Record<string, string>, prop: string): void {
+    for (const [name, value] of Object.entries(added)) {
+      const known = into[name];
+      if (known !== undefined && expressionOf(this, known) !== expressionOf(this, value)) {
+        throw propError(this, `${prop}.${name} is set twice, to two different values`);
+      }
+      into[name] = value;
+    }
   }
 
   /** Each volume once, even when mounted at several paths; two different volumes of one name are an error. */
@@ -298,7 +441,7 @@ export abstract class ContainerService extends Construct {
     const byName = new Map<string, EcsTaskDefinitionVolume>();
     for (const volume of volumes) {
       const known = byName.get(volume.name);
-      if (known && JSON.stringify(known) !== JSON.stringify(volume)) {
+      if (known && JSON.stringify(expressionOf(this, known)) !== JSON.stringify(expressionOf(this, volume))) {
         throw propError(this, `mounts use two different volumes named '${volume.name}'; give one of them another name`);
       }
       byName.set(volume.name, volume);

@@ -19,80 +19,93 @@ export interface Ec2ServiceProps extends ContainerServiceProps {
    * @default 512
    */
   readonly memory?: number;
-  /**
-   * Where tasks may run, for example a pinned capacity's `placementConstraint()`; at most 10. Set on the
-   * task definition, so even a one-off `run-task` of it lands on the right instance.
-   * @default - none
-   */
-  readonly placementConstraints?: PlacementConstraint[];
-  /**
-   * How deployments replace tasks; a pinned capacity's `pinnedServiceSettings` stops the old task first.
-   * @default { minimumHealthyPercent: 100, maximumPercent: 200 }
-   */
-  readonly deployment?: DeploymentSettings;
 }
 
 /** ECS allows at most 10 placement constraints per task. */
 const MAX_PLACEMENT_CONSTRAINTS = 10;
+const DEFAULT_DEPLOYMENT: DeploymentSettings = { minimumHealthyPercent: 100, maximumPercent: 200 };
 
-/** A `ContainerService` on EC2 container instances of the cluster (EC2 launch type, `awsvpc` networking). */
+/**
+ * A `ContainerService` on EC2 container instances of the cluster (EC2 launch type, `awsvpc` networking).
+ * A pinned capacity's `run(service, ...)` places it on its host, mounts its volume and stops the old task
+ * before a deployment starts the new one.
+ */
 export class Ec2Service extends ContainerService {
+  private readonly desiredCount?: number;
+  private deployment: DeploymentSettings = DEFAULT_DEPLOYMENT;
+
   constructor(scope: Construct, id: string, props: Ec2ServiceProps) {
     super(scope, id, props, {
       launchType: "EC2",
       cpu: props.cpu ?? 256,
       memory: props.memory ?? 512,
-      placementConstraints: props.placementConstraints,
-      deployment: props.deployment ?? { minimumHealthyPercent: 100, maximumPercent: 200 },
+      deployment: DEFAULT_DEPLOYMENT,
     });
+    this.desiredCount = props.desiredCount;
   }
 
-  protected override checkLaunch(props: Ec2ServiceProps, launch: LaunchSettings): void {
-    checkInteger(this, "cpu", launch.cpu, 128, 196608);
-    checkInteger(this, "memory", launch.memory, 6, 1048576);
-    const constraints = props.placementConstraints ?? [];
-    if (constraints.length > MAX_PLACEMENT_CONSTRAINTS) {
+  /**
+   * Where tasks may run (at most 10 constraints). Set on the task definition, so even a one-off `run-task`
+   * of it lands on the right instance.
+   */
+  addPlacementConstraint(constraint: PlacementConstraint): void {
+    if (this.placementConstraints.some((known) => known.expression === constraint.expression)) return;
+    if (this.placementConstraints.length >= MAX_PLACEMENT_CONSTRAINTS) {
       throw propError(
         this,
-        `placementConstraints has ${constraints.length} constraints; ECS allows at most ${MAX_PLACEMENT_CONSTRAINTS} per task`,
+        `placement constraints: ${MAX_PLACEMENT_CONSTRAINTS} already; ECS allows at most ${MAX_PLACEMENT_CONSTRAINTS} per task`,
       );
     }
-    const { minimumHealthyPercent, maximumPercent } = launch.deployment;
-    checkInteger(this, "deployment.minimumHealthyPercent", minimumHealthyPercent, 0, 100);
-    checkInteger(this, "deployment.maximumPercent", maximumPercent, 100, 200);
-    this.checkPinnedMounts(props, launch);
+    this.placementConstraints.push(constraint);
+    this.render();
+  }
+
+  /** How deployments replace tasks: minimum 0 to 100 %, maximum 100 to 200 %. */
+  useDeployment(deployment: DeploymentSettings): void {
+    checkInteger(this, "deployment.minimumHealthyPercent", deployment.minimumHealthyPercent, 0, 100);
+    checkInteger(this, "deployment.maximumPercent", deployment.maximumPercent, 100, 200);
+    this.deployment = deployment;
+    this.service.deploymentMinimumHealthyPercent = deployment.minimumHealthyPercent;
+    this.service.deploymentMaximumPercent = deployment.maximumPercent;
+  }
+
+  protected override checkLaunch(launch: LaunchSettings): void {
+    checkInteger(this, "cpu", launch.cpu, 128, 196608);
+    checkInteger(this, "memory", launch.memory, 6, 1048576);
+  }
+
+  protected override checkVolume(): void {
+    // Every volume kind works on EC2; pinned ones are checked at synth (launchProblems).
   }
 
   /**
    * A volume of one host (a pinned capacity's) takes one task, on that host, at a time: the service must be
    * placed there, run at most one task, and stop the old task before a deployment starts the new one.
    */
-  private checkPinnedMounts(props: Ec2ServiceProps, launch: LaunchSettings): void {
-    const expressions = (props.placementConstraints ?? [])
-      .filter((constraint) => constraint.type === "memberOf")
-      .map((constraint) => constraint.expression);
-    const { minimumHealthyPercent, maximumPercent } = launch.deployment;
-    (props.mounts ?? []).forEach((mount, index) => {
-      const placement = mount.volume.placement;
-      if (!placement) return;
-      const uses = `mounts[${index}] uses a host volume of ${placement.owner}`;
+  protected override launchProblems(): string[] {
+    const expressions = this.placementConstraints.map((constraint) => constraint.expression);
+    const { minimumHealthyPercent, maximumPercent } = this.deployment;
+    const me = `Ec2Service '${this.node.id}'`;
+    return this.mounts.flatMap(({ volume }) => {
+      const placement = volume.placement;
+      if (!placement) return [];
+      const uses = `it mounts host volume '${volume.volume.name}' of ${placement.owner}`;
+      const problems: string[] = [];
       if (!placement.memberOf.some((expression) => expressions.includes(expression))) {
-        throw propError(
-          this,
-          `placementConstraints has no memberOf constraint for the host of ${placement.owner}, but ${uses}: its tasks could start on another instance, on its root disk; ${placement.remedy}`,
+        problems.push(
+          `${me}: no placement constraint puts it on the host of ${placement.owner}, but ${uses}: its tasks could start on another instance, on its root disk; ${placement.remedy}`,
         );
       }
-      const count = props.desiredCount;
+      const count = this.desiredCount;
       if (count !== undefined && isKnown(count) && count > 1) {
-        throw propError(this, `desiredCount ${count} is more than 1, but ${uses}, which takes one task at a time`);
+        problems.push(`${me}: desiredCount ${count} is more than 1, but ${uses}, which takes one task at a time`);
       }
-      const singleWriter = minimumHealthyPercent === 0 && maximumPercent === 100;
-      if (isKnown(minimumHealthyPercent) && isKnown(maximumPercent) && !singleWriter) {
-        throw propError(
-          this,
-          `deployment ${minimumHealthyPercent}% / ${maximumPercent}% would run a new task beside the old one, but ${uses}: a deployment must stop the old task first (0% / 100%); ${placement.remedy}`,
+      if (!(minimumHealthyPercent === 0 && maximumPercent === 100)) {
+        problems.push(
+          `${me}: deployment ${minimumHealthyPercent}% / ${maximumPercent}% would run a new task beside the old one, but ${uses}: a deployment must stop the old task first (0% / 100%); ${placement.remedy}`,
         );
       }
+      return problems;
     });
   }
 }

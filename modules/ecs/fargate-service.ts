@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { checkOneOf, isKnown, propError } from "../core";
 import { ContainerService, ContainerServiceProps, LaunchSettings } from "./container-service";
+import { TaskVolume } from "./task-volume";
 
 export interface FargateServiceProps extends ContainerServiceProps {
   /**
@@ -60,19 +61,17 @@ export class FargateService extends ContainerService {
     });
   }
 
-  protected override checkLaunch(props: FargateServiceProps, launch: LaunchSettings): void {
+  protected override checkLaunch(launch: LaunchSettings): void {
     if (isKnown(launch.cpu) && isKnown(launch.memory)) {
       const problem = fargateSizeProblem(launch.cpu, launch.memory);
       if (problem) throw propError(this, problem);
     }
-    checkOneOf(this, "platformVersion", props.platformVersion, ["1.4.0", "LATEST"]);
-    (props.mounts ?? []).forEach((mount, index) => {
-      if (!mount.volume.fargateCompatible) {
-        throw propError(
-          this,
-          `mounts[${index}] volume '${mount.volume.volume.name}' is a host volume; Fargate tasks have no host`,
-        );
-      }
-    });
+    checkOneOf(this, "platformVersion", launch.platformVersion, ["1.4.0", "LATEST"]);
+  }
+
+  protected override checkVolume(volume: TaskVolume): void {
+    if (!volume.fargateCompatible) {
+      throw propError(this, `volume '${volume.volume.name}' is a host volume; Fargate tasks have no host`);
+    }
   }
 }

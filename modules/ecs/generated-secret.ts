@@ -1,16 +1,17 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { RoleRef, checkInteger, checkKmsKeyArn, checkPattern, checkPolicyName, lazyPolicyJson } from "../core";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { RoleRef, checkInteger, checkKmsKeyArn, checkPattern, grantToRole, scopedName } from "../core";
+import { ContainerService } from "./container-service";
 
 export interface GeneratedSecretProps {
   /**
    * The start of the secret's name in Secrets Manager: Terraform appends `-` and a unique suffix, so that
    * a destroyed secret, which Secrets Manager keeps recoverable for `recoveryWindowInDays` under its name,
    * never blocks creating the stack again. Read at creation only: changing it later renames nothing.
-   * @default - the construct id
+   * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
   /**
@@ -35,14 +36,12 @@ export interface GeneratedSecretProps {
  */
 export class GeneratedSecret extends Construct {
   public readonly secret: SecretsmanagerSecret;
-  private readers = 0;
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps = {}) {
     super(scope, id);
-    const name = props.name ?? id;
+    const name = props.name ?? scopedName(this);
     // Terraform's unique suffix takes 26 of the 512 characters a name may have.
     checkPattern(this, "name", name, /^[A-Za-z0-9/_+=.@-]{1,485}$/, "1 to 485 letters, digits or /_+=.@-");
-    checkPolicyName(this, "construct id", `read-${id}`);
     checkInteger(this, "recoveryWindowInDays", props.recoveryWindowInDays, 7, 30);
     checkKmsKeyArn(this, "kmsKeyArn", props.kmsKeyArn);
     this.secret = new SecretsmanagerSecret(this, "secret", {
@@ -66,14 +65,26 @@ export class GeneratedSecret extends Construct {
     return this.secret.arn;
   }
 
+  /**
+   * Gives a service the value as the environment variable `variable`, read by ECS when a task starts: the
+   * service's execution role may read the secret, and its container gets it in `secrets`.
+   */
+  injectInto(service: ContainerService, variable: string): void {
+    const policy = this.grantRead(service.executionRole);
+    service.addSecrets({ [variable]: this.secret.arn });
+    service.waitFor(() => [policy]);
+  }
+
   /** Lets a role read the value: the **execution** role, which injects `ContainerSpec.secrets` at start. */
-  grantRead(role: RoleRef): void {
-    new IamRolePolicy(this, `read-${this.readers++}`, {
-      role: role.name,
-      name: `read-${this.node.id}`,
-      policy: lazyPolicyJson(() => [
+  grantRead(executionRole: RoleRef): IamRolePolicy {
+    return grantToRole(this, {
+      role: executionRole,
+      roleKind: "execution",
+      policyName: `read-${scopedName(this)}`,
+      purpose: "grantRead()",
+      statements: () => [
         { Sid: "ReadSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: this.secret.arn },
-      ]),
+      ],
     });
   }
 }

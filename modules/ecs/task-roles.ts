@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { assumedBy, awsContext, checkPattern, markExecutionRole } from "../core";
+import { assumedBy, awsContext, checkPattern, markRole, scopedName } from "../core";
 
 export interface TaskRolesProps {
   /**
    * Prefix of the roles' names (`<name>-execution`, `<name>-task`).
-   * @default - the construct id
+   * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
   /**
@@ -28,7 +28,7 @@ export class TaskRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: TaskRolesProps = {}) {
     super(scope, id);
-    const name = props.name ?? id;
+    const name = props.name ?? scopedName(this);
     checkPattern(this, "name", name, /^[\w+=,.@-]{1,54}$/, "1 to 54 characters of letters, digits and +=,.@_-");
     const trust = assumedBy("ecs-tasks.amazonaws.com");
     this.executionRole = new IamRole(this, "execution-role", {
@@ -41,12 +41,13 @@ export class TaskRoles extends Construct {
       role: this.executionRole.name,
       policyArn: `arn:${awsContext(this).partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
     });
-    markExecutionRole(this.executionRole);
+    markRole(this.executionRole, "execution");
     this.taskRole = new IamRole(this, "task-role", {
       name: `${name}-task`,
       description: "ECS task role: what the application may do; granted by the storage modules",
       assumeRolePolicy: trust,
       tags: props.tags,
     });
+    markRole(this.taskRole, "task");
   }
 }

@@ -1,5 +1,5 @@
 import { EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { Prerequisites } from "../core";
+import { Prerequisites, WiringCheck } from "../core";
 
 /** A container definition's `mountPoints` entry. */
 export interface ContainerMountPoint {
@@ -11,7 +11,8 @@ export interface ContainerMountPoint {
 /**
  * A volume for a task definition together with what a container needs to mount it, produced by a storage
  * module (`EfsStorage.volume()`, `PinnedEbsCapacity.hostVolume()`), so a task definition gets every setting
- * the storage requires and the service waits for everything the mount needs.
+ * the storage requires and the service waits for everything the mount needs. The storage modules'
+ * one-call connections (`storage.mount()`, `capacity.run()`) add it to a service with its grants and rules.
  */
 export interface TaskVolume {
   /** The task definition `volume` entry. */
@@ -25,6 +26,12 @@ export interface TaskVolume {
    * rules); a service that mounts it depends on all of it, so its first tasks do not fail to start.
    */
   readonly prerequisites: Prerequisites;
+  /**
+   * What the mounting service lacks (a grant to its task role, a rule from its security group), checked
+   * when the stack is synthesized.
+   * @default - nothing to check
+   */
+  readonly check?: WiringCheck;
   /**
    * A container that must guard the volume while a task uses it, such as the single-writer lock.
    * @default - none

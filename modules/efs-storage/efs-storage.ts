@@ -7,24 +7,25 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import {
+  Consumer,
   GroupIngress,
   RoleRef,
   checkKmsKeyArn,
   checkLiteral,
   checkOneOf,
   checkPattern,
-  checkPolicyName,
   checkRange,
   countOf,
   expressionOf,
   firstRepeated,
-  isExecutionRole,
+  grantToRole,
   isKnown,
   lazyPolicyJson,
   propError,
+  scopedName,
   withTags,
 } from "../core";
-import { TaskVolume } from "../ecs/task-volume";
+import { ContainerService, TaskVolume } from "../ecs";
 import { NetworkRef, validateNetworkRef } from "../network";
 import { AccessPointOptions, EfsAccessPoint, validateAccessPoint } from "./access-point";
 import { EfsAlarmOptions, createEfsAlarms, validateAlarmOptions } from "./alarms";
@@ -60,7 +61,6 @@ const TRANSITION_AGES: readonly string[] = [
 /** EFS's provisioned throughput range in MiB/s (the upper limit is the default quota in most regions). */
 const MIN_PROVISIONED_MIBPS = 1;
 const MAX_PROVISIONED_MIBPS = 3414;
-const NFS_PORT = 2049;
 
 /** Storage-class transitions. Each field left out is not set, so `{}` keeps every file in Standard. */
 export interface EfsLifecycle {
@@ -77,7 +77,7 @@ export interface EfsStorageProps {
   readonly network: NetworkRef;
   /**
    * The file system's `Name` tag, and the prefix of its alarms' and policies' names.
-   * @default - the construct id
+   * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
   /**
@@ -145,6 +145,22 @@ const DEFAULT_LIFECYCLE: EfsLifecycle = {
   transitionToPrimaryStorageClass: "AFTER_1_ACCESS",
 };
 
+/** Where a service mounts an access point, and how. */
+export interface MountOptions {
+  /** The directory in the container: absolute, not `/`. */
+  readonly containerPath: string;
+  /**
+   * Mount read-only, and grant only `elasticfilesystem:ClientMount` (no `ClientWrite`).
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * The task definition volume's name.
+   * @default - `<storage name>-<access point name>`
+   */
+  readonly volumeName?: string;
+}
+
 /** A grant as recorded: flags only ever widen when the same role is granted the same access point again. */
 interface RecordedGrant extends EfsGrant {
   readonly accessPoint: EfsAccessPoint;
@@ -161,6 +177,9 @@ interface RecordedGrant extends EfsGrant {
  * definition volumes with transit encryption and IAM authorization, and CloudWatch alarms.
  */
 export class EfsStorage extends Construct {
+  /** NFS: the TCP port of the mount targets. */
+  static readonly NFS_PORT = 2049;
+
   public readonly name: string;
   public readonly fileSystem: EfsFileSystem;
   /** The security group of the mount targets: NFS from the groups given to `allowFrom()`, nothing else. */
@@ -175,11 +194,10 @@ export class EfsStorage extends Construct {
   private readonly accessPointsByName = new Map<string, EfsAccessPoint>();
   private readonly grants = new Map<string, RecordedGrant>();
   private readonly nfsIngress: GroupIngress;
-  private readonly mountedAccessPoints = new Set<EfsAccessPoint>();
 
   constructor(scope: Construct, id: string, props: EfsStorageProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    this.name = props.name ?? scopedName(this);
     this.tags = props.tags;
     this.allowMountsWithoutAccessPoint = props.allowMountsWithoutAccessPoint === true;
     const performanceMode = props.performanceMode ?? "generalPurpose";
@@ -205,14 +223,14 @@ export class EfsStorage extends Construct {
 
     this.securityGroup = new SecurityGroup(this, "nfs-security-group", {
       name: `${this.name}-efs-nfs`,
-      description: `NFS (TCP ${NFS_PORT}) to the EFS mount targets of ${this.name}, from the task groups allowed in`,
+      description: `NFS (TCP ${EfsStorage.NFS_PORT}) to the EFS mount targets of ${this.name}, from the task groups allowed in`,
       vpcId: props.network.vpcId,
       tags: withTags(props.tags, { Name: `${this.name}-efs-nfs` }),
     });
 
     this.nfsIngress = new GroupIngress(this, {
       securityGroupId: this.securityGroup.id,
-      port: NFS_PORT,
+      port: EfsStorage.NFS_PORT,
       idPrefix: "nfs-from",
       tags: props.tags,
     });
@@ -246,8 +264,6 @@ export class EfsStorage extends Construct {
       options: props.alarms ?? {},
       tags: props.tags,
     });
-
-    this.node.addValidation({ validate: () => this.wiringProblems() });
   }
 
   /** Every access point, in the order added. */
@@ -271,65 +287,86 @@ export class EfsStorage extends Construct {
     return accessPoint;
   }
 
-  /** Opens NFS (TCP 2049) to the mount targets from one security group, the tasks' own. */
+  /** The TCP port of the mount targets (NFS, 2049). */
+  get port(): number {
+    return EfsStorage.NFS_PORT;
+  }
+
+  /**
+   * Mounts an access point into a service's container, wiring both sides in one call: grants the service's
+   * task role this access point only (read-only: `ClientMount` alone), opens NFS from the service's group
+   * to the mount targets and out of the service's group to them, and adds the volume (transit encryption
+   * and IAM authorization on) and its mount point. The service's first task waits for the mount targets,
+   * the file system policy, this grant and these rules.
+   */
+  mount(service: ContainerService, accessPoint: EfsAccessPoint, options: MountOptions): TaskVolume {
+    this.requireOwnAccessPoint(accessPoint, "mount()");
+    this.grant(service.taskRole, accessPoint, { write: options.readOnly !== true });
+    this.allowFrom(service.securityGroupId, `NFS to ${this.name} from ${service.name}`);
+    service.allowEgressTo(
+      { securityGroupId: this.securityGroup.id },
+      EfsStorage.NFS_PORT,
+      `NFS to the EFS mount targets of ${this.name}`,
+    );
+    const volume = this.volume(accessPoint, options.volumeName);
+    service.addMount(volume, options.containerPath, { readOnly: options.readOnly });
+    return volume;
+  }
+
+  /** Opens NFS (TCP 2049) to the mount targets from one security group. Low level: `mount()` does it. */
   allowFrom(securityGroupId: string, description?: string): void {
     this.nfsIngress.allow(securityGroupId, description ?? `NFS to ${this.name} from an allowed task security group`);
   }
 
   /**
    * Lets a task role use the file system through one access point: an inline policy on the role (mount, plus
-   * write and root access as asked) and an Allow in the file system policy. Give the **task** role: EFS IAM
-   * authorization sees the task role, never the execution role.
+   * write and root access as asked) and an Allow in the file system policy. Low level: `mount()` does it.
+   * Give the **task** role: EFS IAM authorization sees the task role, never the execution role.
    */
-  grant(taskRole: RoleRef, accessPoint: EfsAccessPoint, options: GrantOptions = {}): void {
-    if (isExecutionRole(taskRole)) {
-      throw propError(
-        this,
-        "grant() was given an execution role; EFS IAM authorization uses the task role (taskRoleArn)",
-      );
-    }
+  grant(taskRole: RoleRef, accessPoint: EfsAccessPoint, options: GrantOptions = {}): IamRolePolicy {
     this.requireOwnAccessPoint(accessPoint, "grant()");
     const key = this.grantKey(taskRole.arn, accessPoint);
     const existing = this.grants.get(key);
     if (existing) {
       existing.write ||= options.write === true;
       existing.root ||= options.root === true;
-      return;
+      return existing.policy;
     }
-    const policyName = `${this.name}-efs-${accessPoint.name}`;
-    checkPolicyName(this, "name (with the access point's name)", policyName);
+    const policy = grantToRole(this, {
+      role: taskRole,
+      roleKind: "task",
+      policyName: `${this.name}-efs-${accessPoint.name}`,
+      purpose: "grant()",
+      statements: () => [
+        {
+          Sid: "EfsThroughAccessPoint",
+          ...accessPointStatement(this.fileSystem.arn, grant, this.allowMountsWithoutAccessPoint),
+        },
+      ],
+    });
     const grant: RecordedGrant = {
       roleArn: taskRole.arn,
       accessPoint,
       accessPointArn: accessPoint.arn,
       write: options.write === true,
       root: options.root === true,
-      policy: new IamRolePolicy(this, `grant-${this.grants.size}`, {
-        role: taskRole.name,
-        name: policyName,
-        policy: lazyPolicyJson(() => [
-          {
-            Sid: "EfsThroughAccessPoint",
-            ...accessPointStatement(this.fileSystem.arn, grant, this.allowMountsWithoutAccessPoint),
-          },
-        ]),
-      }),
+      policy,
     };
     this.grants.set(key, grant);
+    return policy;
   }
 
   /**
    * The task definition volume for an access point (transit encryption and IAM authorization on, the access
-   * point's directory as root) and its container mount point. The task's role must be granted access. A
-   * service that mounts it waits for the mount targets, the file system policy, its role's grant of the
-   * access point and the NFS rule from its security group: until then its tasks fail with
-   * `ResourceInitializationError`.
+   * point's directory as root) and its container mount point. Low level: `mount()` adds it to a service
+   * with the grant and rules it needs; without them, synth fails naming the service. A service that mounts
+   * it waits for the mount targets, the file system policy, its role's grant of the access point and the
+   * NFS rule from its security group: until then its tasks fail with `ResourceInitializationError`.
    */
   volume(accessPoint: EfsAccessPoint, name?: string): TaskVolume {
     this.requireOwnAccessPoint(accessPoint, "volume()");
     const sourceVolume = name ?? `${this.name}-${accessPoint.name}`;
     checkPattern(this, "volume name", sourceVolume, /^[A-Za-z0-9_-]{1,255}$/, "1 to 255 letters, digits, '_' or '-'");
-    this.mountedAccessPoints.add(accessPoint);
     return {
       volume: {
         name: sourceVolume,
@@ -354,7 +391,31 @@ export class EfsStorage extends Construct {
         ];
         return needed.filter((dependency) => dependency !== undefined);
       },
+      check: (consumer) => this.mountProblems(consumer, accessPoint),
     };
+  }
+
+  /** What a service mounting `accessPoint` lacks: its role's grant, the rule into the mount targets, egress. */
+  private mountProblems(consumer: Consumer, accessPoint: EfsAccessPoint): string[] {
+    const mounts = `${consumer.description} mounts access point '${accessPoint.name}' of EfsStorage '${this.node.id}'`;
+    const fix = "use storage.mount(service, accessPoint, { containerPath }), which wires both sides";
+    const problems: string[] = [];
+    if (!this.grants.has(this.grantKey(consumer.taskRoleArn, accessPoint))) {
+      problems.push(
+        `${mounts}, but its task role was not granted that access point (mounts fail: access denied); ${fix}`,
+      );
+    }
+    if (!this.nfsIngress.ruleFrom(consumer.securityGroupId)) {
+      problems.push(
+        `${mounts}, but its security group is not allowed in to the mount targets on TCP ${EfsStorage.NFS_PORT} (mounts time out); ${fix}`,
+      );
+    }
+    if (!consumer.allowsEgressTo(this.securityGroup.id, EfsStorage.NFS_PORT)) {
+      problems.push(
+        `${mounts}, but its security group has no egress to the mount targets on TCP ${EfsStorage.NFS_PORT} (mounts time out); ${fix}`,
+      );
+    }
+    return problems;
   }
 
   /** Terraform outputs of the ids and names a team needs to operate the storage, prefixed by the construct id. */
@@ -385,25 +446,6 @@ export class EfsStorage extends Construct {
     if (this.accessPointsByName.get(accessPoint.name) !== accessPoint) {
       throw propError(this, `${method} was given access point '${accessPoint.name}' of another file system`);
     }
-  }
-
-  /** Wiring that synthesizes but cannot work at run time: checked when the stack is synthesized. */
-  private wiringProblems(): string[] {
-    const problems: string[] = [];
-    const granted = new Set([...this.grants.values()].map((grant) => grant.accessPoint));
-    for (const accessPoint of this.mountedAccessPoints) {
-      if (!granted.has(accessPoint)) {
-        problems.push(
-          `EfsStorage '${this.node.id}': access point '${accessPoint.name}' is mounted by volume() but no task role was granted it; call grant(taskRole, accessPoint)`,
-        );
-      }
-    }
-    if (this.mountedAccessPoints.size > 0 && this.nfsIngress.size === 0) {
-      problems.push(
-        `EfsStorage '${this.node.id}': volume() was used but allowFrom() never was, so no task can reach the mount targets; call allowFrom(taskSecurityGroupId)`,
-      );
-    }
-    return problems;
   }
 
   private validate(

@@ -9,7 +9,16 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { checkIpv4Cidr, checkOneOf, checkZonesInRegion, countOf, firstRepeated, isKnown, propError } from "../core";
+import {
+  checkIpv4Cidr,
+  checkOneOf,
+  checkZonesInRegion,
+  countOf,
+  firstRepeated,
+  isKnown,
+  propError,
+  scopedName,
+} from "../core";
 import { NetworkRef } from "./network-ref";
 
 /** How many NAT gateways carry the private subnets' outbound traffic. */
@@ -40,7 +49,7 @@ export interface ExampleNetworkProps {
 
   /**
    * Prefix of the `Name` tag of every resource.
-   * @default - the construct id
+   * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
 }
@@ -76,7 +85,7 @@ export class ExampleNetwork extends Construct {
     super(scope, id);
     const cidrBlock = props.cidrBlock ?? "10.0.0.0/16";
     const natGatewayMode = props.natGateways ?? "single";
-    const name = props.name ?? id;
+    const name = props.name ?? scopedName(this);
     this.validate(props.availabilityZones, cidrBlock, natGatewayMode, name);
 
     const zones = props.availabilityZones;

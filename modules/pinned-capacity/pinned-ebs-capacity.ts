@@ -25,9 +25,10 @@ import {
   isKnown,
   lazyPolicyJson,
   propError,
+  scopedName,
   withTags,
 } from "../core";
-import { DeploymentSettings, PlacementConstraint, TaskVolume, VolumeGuard } from "../ecs";
+import { ClusterRef, DeploymentSettings, Ec2Service, PlacementConstraint, TaskVolume, VolumeGuard } from "../ecs";
 import { NetworkRef, validateNetworkRef } from "../network";
 import { instanceAttributesJson, memberOfExpression, validateAttributes } from "./attributes";
 import { ecsOptimizedAmi } from "./ami";
@@ -76,8 +77,8 @@ export interface PinnedEbsCapacityProps {
    * @default 0
    */
   readonly subnetIndex?: number;
-  /** The ECS cluster the instance joins. */
-  readonly clusterName: string;
+  /** The ECS cluster the instance joins: an `EcsCluster`, or `{ name }` of an existing one. */
+  readonly cluster: ClusterRef;
   /**
    * Custom ECS attributes set at first registration, such as `{ role: "db-primary" }`; tasks are pinned
    * with `placementConstraint()`. Names must be literal; values may be Terraform expressions.
@@ -127,11 +128,29 @@ export interface PinnedEbsCapacityProps {
   readonly allowDestroy?: boolean;
   /**
    * Prefix of the resources' names.
-   * @default - the construct id
+   * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
   /** @default - none */
   readonly tags?: Record<string, string>;
+}
+
+/** Where a service pinned by `run()` mounts the data volume, and how. */
+export interface RunOptions {
+  /** The directory in the container: absolute, not `/`. */
+  readonly containerPath: string;
+  /**
+   * A directory below the mount path (relative, without `..`), so several services can keep apart.
+   * @default - the whole volume
+   */
+  readonly subPath?: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+  /**
+   * The task definition volume's name.
+   * @default - `<name>-data`
+   */
+  readonly volumeName?: string;
 }
 
 /**
@@ -222,7 +241,7 @@ export class PinnedEbsCapacity extends Construct {
 
   constructor(scope: Construct, id: string, props: PinnedEbsCapacityProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    this.name = props.name ?? scopedName(this);
     this.recovery = props.recovery ?? "self-healing";
     this.mountPath = props.mountPath ?? "/mnt/data";
     this.attributes = props.attributes;
@@ -300,7 +319,7 @@ export class PinnedEbsCapacity extends Construct {
       this,
       "bootstrap-script",
       bootstrapScript({
-        clusterName: props.clusterName,
+        clusterName: props.cluster.name,
         attributesJson: instanceAttributesJson(props.attributes),
         volumeId: this.volume.id,
         region: context.region,
@@ -399,6 +418,20 @@ export class PinnedEbsCapacity extends Construct {
     dependOn(host, hostPrerequisites);
   }
 
+  /**
+   * Runs a service on this capacity in one call: pins it to the instance (`memberOf` placement constraint
+   * on its task definition), mounts a host volume below the mount path at `containerPath` (with the
+   * volume's single-writer lock container), and deploys it by stopping the old task before starting the
+   * new one (0% / 100%). The service must keep `desiredCount` at 1 or 0.
+   */
+  run(service: Ec2Service, options: RunOptions): TaskVolume {
+    service.addPlacementConstraint(this.placementConstraint());
+    service.useDeployment(this.pinnedServiceSettings);
+    const volume = this.hostVolume(options.volumeName ?? `${this.name}-data`, options.subPath);
+    service.addMount(volume, options.containerPath, { readOnly: options.readOnly });
+    return volume;
+  }
+
   /** A `memberOf` constraint that pins tasks to this instance: all attributes, or the one named. */
   placementConstraint(attributeName?: string): PlacementConstraint {
     if (attributeName === undefined) return { type: "memberOf", expression: memberOfExpression(this.attributes) };
@@ -414,8 +447,9 @@ export class PinnedEbsCapacity extends Construct {
   /**
    * A task definition `host_path` volume under the mount path (`subPath` relative, without `..`). A task
    * that mounts it runs the volume's lock container beside its workload, which starts only once the lock is
-   * held; `Ec2Service` refuses it without this instance's placement constraint, with more than one task or
-   * with a deployment that starts the new task before stopping the old one.
+   * held; synth fails for a service that mounts it without this instance's placement constraint, with more
+   * than one task or with a deployment that starts the new task before stopping the old one. Low level:
+   * `run()` mounts it with all of that.
    */
   hostVolume(name: string, subPath?: string): TaskVolume {
     checkPattern(this, "hostVolume name", name, /^[A-Za-z0-9_-]{1,255}$/, "1 to 255 letters, digits, '_' or '-'");
@@ -446,7 +480,7 @@ export class PinnedEbsCapacity extends Construct {
       placement: {
         owner: `PinnedEbsCapacity '${this.node.id}'`,
         memberOf: this.placementExpressions(),
-        remedy: "use its placementConstraint(), desiredCount 1 and pinnedServiceSettings",
+        remedy: "use capacity.run(service, { containerPath }), with desiredCount 1",
       },
     };
   }
@@ -520,7 +554,7 @@ export class PinnedEbsCapacity extends Construct {
     const lock = props.singleWriterLock ?? {};
     checkInteger(this, "singleWriterLock.waitSeconds", lock.waitSeconds, 0, 240);
     checkPattern(this, "singleWriterLock.image", lock.image, /^\S+$/, "an image reference such as 'busybox:1.36'");
-    checkPattern(this, "clusterName", props.clusterName, /^[A-Za-z0-9_-]{1,255}$/, "an ECS cluster name");
+    checkPattern(this, "cluster.name", props.cluster.name, /^[A-Za-z0-9_-]{1,255}$/, "an ECS cluster name");
     validateAttributes(this, props.attributes);
     checkOneOf(this, "recovery", this.recovery, RECOVERY_MODES);
     checkLiteral(this, "recovery", this.recovery, "it decides which resources exist");

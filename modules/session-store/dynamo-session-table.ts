@@ -1,19 +1,11 @@
 import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import {
-  RoleRef,
-  checkKmsKeyArn,
-  checkLiteral,
-  checkPattern,
-  checkPolicyName,
-  isExecutionRole,
-  lazyPolicyJson,
-  propError,
-} from "../core";
+import { RoleRef, checkKmsKeyArn, checkLiteral, checkPattern, grantToRole, propError, scopedName } from "../core";
+import { ContainerService } from "../ecs";
 
 export interface DynamoSessionTableProps {
-  /** @default - the construct id */
+  /** @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`) */
   readonly tableName?: string;
   /** The partition key (a string): the session id. @default "id" */
   readonly partitionKey?: string;
@@ -25,10 +17,13 @@ export interface DynamoSessionTableProps {
   /** A customer managed KMS key. @default - the AWS managed key `aws/dynamodb` (encryption is always on) */
   readonly kmsKeyArn?: string;
   /**
-   * Turns off deletion protection, so `terraform destroy` can delete the table. Must be a literal.
+   * Lets `terraform destroy` (or a change that replaces the table, such as a new `tableName` or
+   * `partitionKey`) delete the table and every session in it. Without it the table carries
+   * `lifecycle.prevent_destroy` and DynamoDB deletion protection. Must be a literal: Terraform reads
+   * `prevent_destroy` before any variable.
    * @default false
    */
-  readonly allowDeletion?: boolean;
+  readonly allowDestroy?: boolean;
   /** @default - none */
   readonly tags?: Record<string, string>;
 }
@@ -52,11 +47,10 @@ const READ_WRITE_ACTIONS = [
  */
 export class DynamoSessionTable extends Construct {
   public readonly table: DynamodbTable;
-  private grants = 0;
 
   constructor(scope: Construct, id: string, props: DynamoSessionTableProps = {}) {
     super(scope, id);
-    const tableName = props.tableName ?? id;
+    const tableName = props.tableName ?? scopedName(this);
     const partitionKey = props.partitionKey ?? "id";
     const ttlAttribute = props.ttlAttribute ?? "expires_at";
     checkPattern(this, "tableName", tableName, /^[A-Za-z0-9_.-]{3,255}$/, "3 to 255 letters, digits, '_', '-' or '.'");
@@ -65,8 +59,7 @@ export class DynamoSessionTable extends Construct {
     if (ttlAttribute === partitionKey)
       throw propError(this, `ttlAttribute '${ttlAttribute}' cannot be the partition key`);
     checkKmsKeyArn(this, "kmsKeyArn", props.kmsKeyArn);
-    checkLiteral(this, "allowDeletion", props.allowDeletion, "a reviewer must see it in the code");
-    checkPolicyName(this, "construct id", `${id}-sessions`);
+    checkLiteral(this, "allowDestroy", props.allowDestroy, "it sets lifecycle.prevent_destroy");
     this.table = new DynamodbTable(this, "table", {
       name: tableName,
       billingMode: "PAY_PER_REQUEST",
@@ -75,22 +68,32 @@ export class DynamoSessionTable extends Construct {
       ttl: { attributeName: ttlAttribute, enabled: true },
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
-      deletionProtectionEnabled: props.allowDeletion !== true,
+      deletionProtectionEnabled: props.allowDestroy !== true,
       tags: props.tags,
+      lifecycle: { preventDestroy: props.allowDestroy !== true },
     });
   }
 
-  /** Lets a task role read and write this table's items, and nothing else. */
-  grantReadWrite(taskRole: RoleRef): void {
-    if (isExecutionRole(taskRole)) {
-      throw propError(this, "grantReadWrite() was given an execution role; the application uses the task role");
-    }
-    new IamRolePolicy(this, `read-write-${this.grants++}`, {
-      role: taskRole.name,
-      name: `${this.node.id}-sessions`,
-      policy: lazyPolicyJson(() => [
+  /**
+   * Connects a service to the table in one call: its task role may read and write the table's items, and
+   * its container gets `SESSION_TABLE_NAME`. DynamoDB is reached over HTTPS, which every service may use.
+   */
+  connect(service: ContainerService): void {
+    const policy = this.grantReadWrite(service.taskRole);
+    service.addEnvironment({ SESSION_TABLE_NAME: this.table.name });
+    service.waitFor(() => [policy]);
+  }
+
+  /** Lets a task role read and write this table's items, and nothing else. Low level: `connect()` does it. */
+  grantReadWrite(taskRole: RoleRef): IamRolePolicy {
+    return grantToRole(this, {
+      role: taskRole,
+      roleKind: "task",
+      policyName: `${scopedName(this)}-sessions`,
+      purpose: "grantReadWrite()",
+      statements: () => [
         { Sid: "SessionItems", Effect: "Allow", Action: READ_WRITE_ACTIONS, Resource: this.table.arn },
-      ]),
+      ],
     });
   }
 }

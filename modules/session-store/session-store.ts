@@ -10,6 +10,7 @@ import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-g
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import {
+  Consumer,
   GroupIngress,
   LOG_RETENTION_DAYS,
   RoleRef,
@@ -20,14 +21,16 @@ import {
   checkOneOf,
   checkOneOfNumbers,
   checkPattern,
-  isExecutionRole,
+  grantToRole,
   isKnown,
-  lazyPolicyJson,
   propError,
+  scopedName,
   withTags,
 } from "../core";
+import { ContainerService } from "../ecs";
 import { NetworkRef, checkTwoZones, validateNetworkRef } from "../network";
 import { CacheAlarmOptions, createCacheAlarms, validateCacheAlarmOptions } from "./alarms";
+import { MAINTENANCE_WINDOW, SNAPSHOT_WINDOW, windowsProblem } from "./windows";
 
 export type CacheEngine = "valkey" | "redis";
 
@@ -75,12 +78,6 @@ export interface SessionStoreProps {
   /** @default { mode: "iam" } */
   readonly auth?: SessionAuth;
   /**
-   * TLS between clients and the cache. Both authentication modes need it, so it cannot be turned off;
-   * the prop exists so that trying says why.
-   * @default true
-   */
-  readonly transitEncryption?: boolean;
-  /**
    * A customer managed KMS key for encryption at rest (always on).
    * @default - the AWS managed key
    */
@@ -90,9 +87,9 @@ export interface SessionStoreProps {
    * @default 7
    */
   readonly snapshotRetentionDays?: number;
-  /** UTC `hh:mm-hh:mm`, at least an hour. @default "03:00-04:00" */
+  /** UTC `hh:mm-hh:mm`, at least an hour, apart from the maintenance window. @default "03:00-04:00" */
   readonly snapshotWindow?: string;
-  /** UTC `ddd:hh:mm-ddd:hh:mm`. @default "sun:05:00-sun:06:00" */
+  /** UTC `ddd:hh:mm-ddd:hh:mm`, 1 to 24 hours, apart from the snapshot window. @default "sun:05:00-sun:06:00" */
   readonly maintenanceWindow?: string;
   /**
    * Which keys the cache may drop when full. Sessions carry a TTL, so `volatile-lru` drops the least
@@ -103,17 +100,19 @@ export interface SessionStoreProps {
   /** Days to keep the slow log in CloudWatch Logs. @default 30 */
   readonly slowLogRetentionDays?: number;
   /**
-   * Adds `prevent_destroy`. Off by default: a session cache can be rebuilt, and a final snapshot is taken
-   * on deletion either way. Must be a literal.
+   * Lets `terraform destroy` (or a change that replaces the replication group, such as a new `name`)
+   * delete the store and every session in it. Without it the replication group carries
+   * `lifecycle.prevent_destroy`. A final snapshot is taken on deletion either way. Must be a literal:
+   * Terraform reads `prevent_destroy` before any variable.
    * @default false
    */
-  readonly preventDestroy?: boolean;
+  readonly allowDestroy?: boolean;
   /** @default - the defaults of `CacheAlarmOptions` */
   readonly alarms?: CacheAlarmOptions;
   /**
    * The replication group id and the prefix of every name: 1 to 36 lowercase letters, digits or hyphens,
    * starting with a letter.
-   * @default - the construct id
+   * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
   /** @default - none */
@@ -155,11 +154,10 @@ export class SessionStore extends Construct {
   public readonly user?: ElasticacheUser;
   private readonly auth: SessionAuth;
   private readonly ingress: GroupIngress;
-  private grants = 0;
 
   constructor(scope: Construct, id: string, props: SessionStoreProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    this.name = props.name ?? scopedName(this);
     this.engine = props.engine ?? "valkey";
     this.port = props.port ?? 6379;
     this.auth = props.auth ?? { mode: "iam" };
@@ -228,7 +226,7 @@ export class SessionStore extends Construct {
       userGroupIds: authentication.userGroupIds,
       authToken: authentication.authToken,
       lifecycle: {
-        preventDestroy: props.preventDestroy === true,
+        preventDestroy: props.allowDestroy !== true,
         // Keeps the name chosen at creation (timestamp() is new at every plan), for the deletion to use.
         ignoreChanges: ["final_snapshot_identifier"],
       },
@@ -244,7 +242,23 @@ export class SessionStore extends Construct {
     });
   }
 
-  /** Opens the cache port to one security group, the tasks' own. */
+  /**
+   * Connects a service to the store in one call: opens the cache port from the service's group and out of
+   * it, lets the service sign in (`iam`: `elasticache:Connect` for its task role; `token`: its execution
+   * role reads the AUTH token, injected as `SESSION_STORE_AUTH_TOKEN`), and gives its container the
+   * `SESSION_STORE_*` environment. The service's first task waits for the rules and the grant.
+   */
+  connect(service: ContainerService): void {
+    this.allowFrom(service.securityGroupId, `Session store ${this.name} from ${service.name}`);
+    service.allowEgressTo({ securityGroupId: this.securityGroup.id }, this.port, `To session store ${this.name}`);
+    const grant =
+      this.auth.mode === "iam" ? this.grantConnect(service.taskRole) : this.grantTokenRead(service.executionRole);
+    service.addEnvironment(this.environment());
+    service.addSecrets(this.secrets());
+    service.waitFor((consumer) => this.prerequisites(consumer, grant));
+  }
+
+  /** Opens the cache port to one security group. Low level: `connect()` does it. */
   allowFrom(securityGroupId: string, description?: string): void {
     this.ingress.allow(
       securityGroupId,
@@ -254,47 +268,51 @@ export class SessionStore extends Construct {
 
   /**
    * `iam` mode: lets a task role connect as the application user (`elasticache:Connect` on the replication
-   * group and the user, nothing else). Give the task role: the application signs in with it.
+   * group and the user, nothing else). Low level: `connect()` does it.
    */
-  grantConnect(taskRole: RoleRef): void {
-    if (this.auth.mode !== "iam" || !this.user) {
-      throw propError(
-        this,
-        "grantConnect() is for auth mode 'iam'; in 'token' mode use secrets() and grantTokenRead()",
-      );
-    }
-    if (isExecutionRole(taskRole)) {
-      throw propError(this, "grantConnect() was given an execution role; the application connects with the task role");
-    }
+  grantConnect(taskRole: RoleRef): IamRolePolicy {
     const user = this.user;
-    new IamRolePolicy(this, `connect-${this.grants++}`, {
-      role: taskRole.name,
-      name: `${this.name}-cache-connect`,
-      policy: lazyPolicyJson(() => [
+    if (this.auth.mode !== "iam" || !user) {
+      throw propError(this, "grantConnect() is for auth mode 'iam'; in 'token' mode use connect() or grantTokenRead()");
+    }
+    return grantToRole(this, {
+      role: taskRole,
+      roleKind: "task",
+      policyName: `${this.name}-cache-connect`,
+      purpose: "grantConnect()",
+      statements: () => [
         {
           Sid: "ConnectAsTheApplicationUser",
           Effect: "Allow",
           Action: "elasticache:Connect",
           Resource: [this.replicationGroup.arn, user.arn],
         },
-      ]),
+      ],
     });
   }
 
   /**
    * `token` mode: lets the execution role read the AUTH token secret, which ECS injects as
-   * `SESSION_STORE_AUTH_TOKEN` (see `secrets()`).
+   * `SESSION_STORE_AUTH_TOKEN` (see `secrets()`). Low level: `connect()` does it.
    */
-  grantTokenRead(executionRole: RoleRef): void {
+  grantTokenRead(executionRole: RoleRef): IamRolePolicy {
     if (this.auth.mode !== "token") throw propError(this, "grantTokenRead() is for auth mode 'token'");
     const secretArn = this.auth.authTokenSecretArn;
-    new IamRolePolicy(this, `token-read-${this.grants++}`, {
-      role: executionRole.name,
-      name: `${this.name}-cache-token`,
-      policy: lazyPolicyJson(() => [
+    return grantToRole(this, {
+      role: executionRole,
+      roleKind: "execution",
+      policyName: `${this.name}-cache-token`,
+      purpose: "grantTokenRead()",
+      statements: () => [
         { Sid: "ReadAuthToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
-      ]),
+      ],
     });
+  }
+
+  /** What a connected service waits for: its rule into the store, and its grant. */
+  private prerequisites(consumer: Consumer, grant: IamRolePolicy) {
+    const rule = this.ingress.ruleFrom(consumer.securityGroupId);
+    return rule ? [rule, grant] : [grant];
   }
 
   /** The container environment a client needs: where the store is, that TLS is on, and how to sign in. */
@@ -388,13 +406,6 @@ export class SessionStore extends Construct {
     }
     checkInteger(this, "numCacheClusters", numCacheClusters, 2, 6);
     checkInteger(this, "port", props.port, 1024, 65535);
-    if (props.transitEncryption === false) {
-      const why =
-        this.auth.mode === "iam"
-          ? "IAM authentication needs TLS"
-          : "an AUTH token needs TLS (it would cross the network in clear)";
-      throw propError(this, `transitEncryption false is not allowed: ${why}`);
-    }
     if (this.auth.mode === "iam") {
       const [major, minor] = engineVersion.split(".").map(Number);
       const [sinceMajor, sinceMinor] = IAM_SINCE[this.engine];
@@ -426,23 +437,23 @@ export class SessionStore extends Construct {
     }
     checkKmsKeyArn(this, "kmsKeyArn", props.kmsKeyArn);
     checkInteger(this, "snapshotRetentionDays", props.snapshotRetentionDays, 0, 35);
-    checkPattern(
-      this,
-      "snapshotWindow",
-      props.snapshotWindow,
-      /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
-      "a UTC window such as '03:00-04:00'",
-    );
+    const snapshotWindow = props.snapshotWindow ?? "03:00-04:00";
+    const maintenanceWindow = props.maintenanceWindow ?? "sun:05:00-sun:06:00";
+    checkPattern(this, "snapshotWindow", snapshotWindow, SNAPSHOT_WINDOW, "a UTC window such as '03:00-04:00'");
     checkPattern(
       this,
       "maintenanceWindow",
-      props.maintenanceWindow,
-      /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
+      maintenanceWindow,
+      MAINTENANCE_WINDOW,
       "a UTC window such as 'sun:05:00-sun:06:00'",
     );
+    if (isKnown(snapshotWindow) && isKnown(maintenanceWindow)) {
+      const problem = windowsProblem(snapshotWindow, maintenanceWindow);
+      if (problem) throw propError(this, problem);
+    }
     checkOneOf(this, "maxmemoryPolicy", props.maxmemoryPolicy, MAXMEMORY_POLICIES);
     checkOneOfNumbers(this, "slowLogRetentionDays", props.slowLogRetentionDays, LOG_RETENTION_DAYS);
-    checkLiteral(this, "preventDestroy", props.preventDestroy, "it sets lifecycle.prevent_destroy");
+    checkLiteral(this, "allowDestroy", props.allowDestroy, "it sets lifecycle.prevent_destroy");
     validateCacheAlarmOptions(this, props.alarms ?? {});
   }
 }

@@ -7,6 +7,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import {
+  Consumer,
   checkInteger,
   checkIpv4Cidr,
   checkLiteral,
@@ -16,9 +17,10 @@ import {
   expressionOf,
   isKnown,
   propError,
+  scopedName,
   withTags,
 } from "../core";
-import { LoadBalancerTarget } from "../ecs";
+import { ContainerService, LoadBalancerTarget } from "../ecs";
 import { NetworkRef, checkTwoZones, validateNetworkRef } from "../network";
 
 /**
@@ -73,11 +75,12 @@ export interface StickyAlbProps {
    */
   readonly deregistrationDelaySeconds?: number;
   /**
-   * Turns off deletion protection, so `terraform destroy` can delete the load balancer. For examples.
-   * Must be a literal.
+   * Lets `terraform destroy` (or a change that replaces it, such as a new `name`) delete the load balancer,
+   * and with it its DNS name, which clients and DNS records point at: turns off its deletion protection.
+   * For examples. Must be a literal, so a reviewer sees it in the code.
    * @default false
    */
-  readonly disableDeletionProtection?: boolean;
+  readonly allowDestroy?: boolean;
   /**
    * An S3 bucket for access logs (its policy must let the region's ELB account write).
    * @default - no access logs
@@ -86,7 +89,7 @@ export interface StickyAlbProps {
   /**
    * The load balancer's name, and the prefix of its target group's and security group's: 1 to 28 letters,
    * digits or hyphens (the target group adds `-tg`).
-   * @default - the construct id
+   * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
   /** @default - none */
@@ -121,7 +124,7 @@ export class StickyAlb extends Construct {
 
   constructor(scope: Construct, id: string, props: StickyAlbProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    this.name = props.name ?? scopedName(this);
     this.targetPort = props.targetPort;
     const stickiness = props.stickiness ?? { type: "lb_cookie", durationSeconds: 3600 };
     const healthCheck = props.healthCheck ?? {};
@@ -155,7 +158,7 @@ export class StickyAlb extends Construct {
       subnets: props.network.publicSubnetIds,
       securityGroups: [this.securityGroup.id],
       dropInvalidHeaderFields: true,
-      enableDeletionProtection: props.disableDeletionProtection !== true,
+      enableDeletionProtection: props.allowDestroy !== true,
       accessLogs: props.accessLogsBucket
         ? { bucket: props.accessLogsBucket, prefix: this.name, enabled: true }
         : undefined,
@@ -215,15 +218,42 @@ export class StickyAlb extends Construct {
     }
   }
 
-  /** What an ECS service needs to register its tasks here, and what it must wait for. */
+  /**
+   * Routes the load balancer's traffic to a service in one call: registers its tasks in the target group
+   * and opens the target port out of the load balancer's group and into the service's. `port` is the port
+   * the container listens on; it must be the target group's `targetPort`. The service's first task waits
+   * for the listener and these rules.
+   */
+  route(service: ContainerService, options: { readonly port?: number } = {}): void {
+    const port = options.port ?? service.containerPort;
+    checkInteger(this, "route() port", port, 1, 65535);
+    if (port !== undefined && isKnown(port) && isKnown(this.targetPort) && port !== this.targetPort) {
+      throw propError(
+        this,
+        `route() port ${port} of ${service.consumer.description} is not targetPort ${this.targetPort}: the target group would send traffic and health checks to a port the container does not listen on; make them equal`,
+      );
+    }
+    this.allowTo(service.securityGroupId);
+    service.addLoadBalancerTarget(this.target);
+  }
+
+  /** What an ECS service needs to register its tasks here, and what it must wait for. Low level: use `route()`. */
   get target(): LoadBalancerTarget {
     return {
       targetGroupArn: this.targetGroup.arn,
-      prerequisites: (consumer) => [
-        this.listener,
-        ...(this.targetRules.get(String(expressionOf(this, consumer.securityGroupId))) ?? []),
-      ],
+      port: this.targetPort,
+      prerequisites: (consumer) => [this.listener, ...(this.rulesTo(consumer) ?? [])],
+      check: (consumer) =>
+        this.rulesTo(consumer)
+          ? []
+          : [
+              `${consumer.description} registers in the target group of StickyAlb '${this.node.id}', but the load balancer may not reach its security group on port ${this.targetPort} (every health check fails); use alb.route(service)`,
+            ],
     };
+  }
+
+  private rulesTo(consumer: Consumer) {
+    return this.targetRules.get(String(expressionOf(this, consumer.securityGroupId)));
   }
 
   get dnsName(): string {
@@ -240,7 +270,7 @@ export class StickyAlb extends Construct {
 
   /**
    * Opens the target port from the load balancer to the tasks' security group: out of the load balancer's
-   * group, and into the tasks' group from it, nothing wider.
+   * group, and into the tasks' group from it, nothing wider. Low level: `route()` does it.
    */
   allowTo(taskSecurityGroupId: string): void {
     checkSecurityGroupId(this, "allowTo taskSecurityGroupId", taskSecurityGroupId);
@@ -291,12 +321,7 @@ export class StickyAlb extends Construct {
       ingressCidrs.forEach((cidr, index) => checkIpv4Cidr(this, `ingressCidrs[${index}]`, cidr));
     }
     checkInteger(this, "deregistrationDelaySeconds", props.deregistrationDelaySeconds, 0, 3600);
-    checkLiteral(
-      this,
-      "disableDeletionProtection",
-      props.disableDeletionProtection,
-      "a reviewer must see it in the code",
-    );
+    checkLiteral(this, "allowDestroy", props.allowDestroy, "a reviewer must see it in the code");
     checkPattern(
       this,
       "accessLogsBucket",
