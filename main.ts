@@ -1,4 +1,4 @@
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { EbsPinnedDbStack } from "./stacks/ebs-pinned-db";
 import { EfsFargateStack } from "./stacks/efs-fargate";
 import { ExampleNetworkStack } from "./stacks/example-network";
@@ -7,16 +7,24 @@ import { StickySessionsStack } from "./stacks/sticky-sessions";
 /** Where the example stacks deploy. Change both together: the zones must belong to the region. */
 const target = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
 
+/** Every example stack: its default id, and how to make it under any id (a dev and a prod copy). */
+export const EXAMPLE_STACKS: ReadonlyArray<{ readonly id: string; create(app: App, id: string): TerraformStack }> = [
+  { id: "example-network", create: (app, id) => new ExampleNetworkStack(app, id, target) },
+  { id: "efs-fargate", create: (app, id) => new EfsFargateStack(app, id, target) },
+  { id: "ebs-pinned-db", create: (app, id) => new EbsPinnedDbStack(app, id, { ...target, recovery: "self-healing" }) },
+  {
+    id: "ebs-pinned-db-instance",
+    create: (app, id) => new EbsPinnedDbStack(app, id, { ...target, recovery: "instance" }),
+  },
+  { id: "sticky-sessions", create: (app, id) => new StickySessionsStack(app, id, target) },
+];
+
 /**
  * Every example stack, added to `app`. The test suite synthesizes this same App and runs Terraform on each
  * of its stacks, so a stack added here is validated, planned and mock-applied without new test code.
  */
 export function addExampleStacks(app: App): App {
-  new ExampleNetworkStack(app, "example-network", target);
-  new EfsFargateStack(app, "efs-fargate", target);
-  new EbsPinnedDbStack(app, "ebs-pinned-db", { ...target, recovery: "self-healing" });
-  new EbsPinnedDbStack(app, "ebs-pinned-db-instance", { ...target, recovery: "instance" });
-  new StickySessionsStack(app, "sticky-sessions", target);
+  for (const stack of EXAMPLE_STACKS) stack.create(app, stack.id);
   return app;
 }
 

@@ -144,6 +144,12 @@ describe("EfsStorage.addAccessPoint rejects bad options", () => {
     ["a name with a space", "my app", {}, "access point name 'my app' must be 1 to 64 letters, digits, '_' or '-'"],
     ["a relative path", "app", { path: "app" }, "accessPoints.app.path 'app' must be absolute (start with '/')"],
     [
+      "the file system's root",
+      "app",
+      { path: "/" },
+      "accessPoints.app.path '/' is the root of the file system: its clients would reach every other access point's files, so it confines nothing; give it a directory of its own such as '/app'",
+    ],
+    [
       "a path with '..'",
       "app",
       { path: "/app/../etc" },

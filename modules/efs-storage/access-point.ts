@@ -5,8 +5,8 @@ import { checkInteger, checkPattern, isKnown, propError, withTags } from "../cor
 /** What an access point enforces: every NFS operation through it runs as this POSIX user, in this directory. */
 export interface AccessPointOptions {
   /**
-   * The directory the access point exposes as the client's root: absolute, at most 4 levels and 100
-   * characters, no `..`. Created on first use with `uid`/`gid` as owner and `permissions`.
+   * The directory the access point exposes as the client's root: absolute, not `/` itself (that would
+   * confine nothing), at most 4 levels and 100 characters, no `..`. Created on first use with `uid`/`gid` as owner and `permissions`.
    */
   readonly path: string;
   /** The POSIX user id every operation runs as, 0 to 4294967295. */
@@ -99,10 +99,16 @@ export function validateAccessPoint(owner: Construct, name: string, options: Acc
   if (isKnown(path)) {
     const segments = path.split("/").slice(1);
     if (!path.startsWith("/")) throw propError(owner, `${prop("path")} '${path}' must be absolute (start with '/')`);
+    if (path === "/") {
+      throw propError(
+        owner,
+        `${prop("path")} '/' is the root of the file system: its clients would reach every other access point's files, so it confines nothing; give it a directory of its own such as '/${name}'`,
+      );
+    }
     if (segments.includes("..") || segments.includes(".")) {
       throw propError(owner, `${prop("path")} '${path}' must not contain '.' or '..' segments`);
     }
-    if (path.length > MAX_PATH_LENGTH || (path !== "/" && segments.length > MAX_PATH_DEPTH)) {
+    if (path.length > MAX_PATH_LENGTH || segments.length > MAX_PATH_DEPTH) {
       throw propError(
         owner,
         `${prop("path")} '${path}' is too long; allowed: at most ${MAX_PATH_DEPTH} levels and ${MAX_PATH_LENGTH} characters`,
@@ -112,7 +118,7 @@ export function validateAccessPoint(owner: Construct, name: string, options: Acc
       owner,
       prop("path"),
       path,
-      /^(\/|(\/[^/$#<>;`|&?{}^*\\\s]+)+)$/,
+      /^(\/[^/$#<>;`|&?{}^*\\\s]+)+$/,
       "a path of directory names without shell characters",
     );
   }
