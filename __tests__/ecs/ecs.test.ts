@@ -20,9 +20,9 @@ import {
   TaskRoles,
   TaskVolume,
   VolumeGuard,
-  fargateSizeProblem,
 } from "../../modules/ecs";
-import { expressionOf } from "../../modules/core";
+import { fargateSizeProblem } from "../../modules/ecs/fargate-service";
+import { expressionOf } from "../../modules/core/tokens";
 import { existingNetwork, onlyResource, resources, serviceBasics, synthConfig, testStack } from "../support/fixtures";
 
 const hostVolume: TaskVolume = {

@@ -9,7 +9,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { expressionOf } from "../../modules/core";
+import { expressionOf } from "../../modules/core/tokens";
 import { FargateService, TaskRoles } from "../../modules/ecs";
 import { EfsStorage, EfsStorageProps } from "../../modules/efs-storage";
 import {

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BootstrapInput, bootstrapScript } from "../../modules/pinned-capacity";
+import { BootstrapInput, bootstrapScript } from "../../modules/pinned-capacity/bootstrap-script";
 import { linkTools } from "../support/stand-ins";
 
 /**

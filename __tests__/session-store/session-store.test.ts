@@ -5,16 +5,15 @@ import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-p
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { expressionOf } from "../../modules/core";
+import { expressionOf } from "../../modules/core/tokens";
 import { FargateService, TaskRoles } from "../../modules/ecs";
 import {
   DynamoSessionTable,
   DynamoSessionTableProps,
   SessionStore,
   SessionStoreProps,
-  accessStringProblem,
-  parameterGroupFamily,
 } from "../../modules/session-store";
+import { accessStringProblem, parameterGroupFamily } from "../../modules/session-store/session-store";
 import {
   existingNetwork,
   onlyResource,

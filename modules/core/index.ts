@@ -1,11 +1,2 @@
-export * from "./aws-context";
-export * from "./connectable";
-export * from "./dependencies";
-export * from "./errors";
-export * from "./grants";
-export * from "./group-ingress";
-export * from "./iam";
-export * from "./names";
-export * from "./tags";
-export * from "./tokens";
-export * from "./validate";
+export type { Connectable, Consumer, EgressDestination, Prerequisites, WiringCheck } from "./connectable";
+export type { PolicyDocument, PolicyStatement, RoleKind, RoleRef } from "./iam";

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { EcsCluster as EcsClusterResource } from "@cdktf/provider-aws/lib/ecs-cluster";
-import { checkOneOf, checkPattern, scopedName } from "../core";
+import { scopedName } from "../core/names";
+import { checkOneOf, checkPattern } from "../core/validate";
 
 /**
  * How services and container instances find their cluster, the same everywhere: by name (ECS takes the

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { LOG_RETENTION_DAYS, awsContext, checkKmsKeyArn, checkOneOfNumbers, checkPattern, scopedName } from "../core";
+import { awsContext } from "../core/aws-context";
+import { scopedName } from "../core/names";
+import { LOG_RETENTION_DAYS, checkKmsKeyArn, checkOneOfNumbers, checkPattern } from "../core/validate";
 
 export interface ContainerLogsProps {
   /**

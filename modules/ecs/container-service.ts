@@ -3,26 +3,16 @@ import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition, EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import {
-  Connectable,
-  Consumer,
-  EgressDestination,
-  Prerequisites,
-  RoleRef,
-  WiringCheck,
-  checkDerivedLength,
-  checkInteger,
-  checkIpv4Cidr,
-  checkPattern,
-  checkRuleDescription,
-  dependOn,
-  expressionOf,
-  isKnown,
-  propError,
-  scopedName,
-  withTags,
-} from "../core";
-import { NetworkRef, validateNetworkRef } from "../network";
+import { Connectable, Consumer, EgressDestination, Prerequisites, WiringCheck } from "../core/connectable";
+import { dependOn } from "../core/dependencies";
+import { propError } from "../core/errors";
+import { RoleRef } from "../core/iam";
+import { scopedName } from "../core/names";
+import { withTags } from "../core/tags";
+import { expressionOf, isKnown } from "../core/tokens";
+import { checkDerivedLength, checkInteger, checkIpv4Cidr, checkPattern, checkRuleDescription } from "../core/validate";
+import { NetworkRef } from "../network/network-ref";
+import { validateNetworkRef } from "../network/validate-network-ref";
 import { ClusterRef } from "./cluster";
 import { ContainerLogs } from "./container-logs";
 import { checkContainerPath, checkEnvironmentNames, checkSecretReferences, validateContainer } from "./container-spec";

@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
-import { checkInteger, checkPattern, isKnown, propError } from "../core";
+import { propError } from "../core/errors";
+import { isKnown } from "../core/tokens";
+import { checkInteger, checkPattern } from "../core/validate";
 import type { ContainerSpec } from "./container-service";
 
 /**

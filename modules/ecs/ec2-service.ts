@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
-import { checkInteger, isKnown, propError } from "../core";
+import { propError } from "../core/errors";
+import { isKnown } from "../core/tokens";
+import { checkInteger } from "../core/validate";
 import {
   ContainerService,
   ContainerServiceProps,

@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
-import { checkOneOf, isKnown, propError } from "../core";
+import { propError } from "../core/errors";
+import { isKnown } from "../core/tokens";
+import { checkOneOf } from "../core/validate";
 import { ContainerService, ContainerServiceProps, LaunchSettings } from "./container-service";
 import { TaskVolume } from "./task-volume";
 

@@ -3,7 +3,10 @@ import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { RoleRef, checkInteger, checkKmsKeyArn, checkPattern, grantToRole, scopedName } from "../core";
+import { grantToRole } from "../core/grants";
+import { RoleRef } from "../core/iam";
+import { scopedName } from "../core/names";
+import { checkInteger, checkKmsKeyArn, checkPattern } from "../core/validate";
 import { ContainerService } from "./container-service";
 
 export interface GeneratedSecretProps {

@@ -1,8 +1,22 @@
-export * from "./cluster";
-export * from "./container-logs";
-export * from "./container-service";
-export * from "./ec2-service";
-export * from "./fargate-service";
-export * from "./generated-secret";
-export * from "./task-roles";
-export * from "./task-volume";
+export { EcsCluster } from "./cluster";
+export type { ClusterRef, ContainerInsights, EcsClusterProps } from "./cluster";
+export { ContainerLogs } from "./container-logs";
+export type { ContainerLogsProps } from "./container-logs";
+export { ContainerService } from "./container-service";
+export type {
+  ContainerServiceProps,
+  ContainerSpec,
+  DeploymentSettings,
+  LaunchSettings,
+  LoadBalancerTarget,
+  PlacementConstraint,
+} from "./container-service";
+export { Ec2Service } from "./ec2-service";
+export type { Ec2ServiceProps } from "./ec2-service";
+export { FargateService } from "./fargate-service";
+export type { FargateServiceProps } from "./fargate-service";
+export { GeneratedSecret } from "./generated-secret";
+export type { GeneratedSecretProps } from "./generated-secret";
+export { TaskRoles } from "./task-roles";
+export type { TaskRolesProps } from "./task-roles";
+export type { ContainerMountPoint, TaskVolume, VolumeGuard, VolumePlacement } from "./task-volume";

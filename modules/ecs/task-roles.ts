@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { assumedBy, awsContext, checkPattern, markRole, scopedName } from "../core";
+import { awsContext } from "../core/aws-context";
+import { assumedBy, markRole } from "../core/iam";
+import { scopedName } from "../core/names";
+import { checkPattern } from "../core/validate";
 
 export interface TaskRolesProps {
   /**

@@ -1,5 +1,5 @@
 import { EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
-import { Prerequisites, WiringCheck } from "../core";
+import { Prerequisites, WiringCheck } from "../core/connectable";
 
 /** A container definition's `mountPoints` entry. */
 export interface ContainerMountPoint {

@@ -1,6 +1,9 @@
 import { Construct } from "constructs";
 import { EfsAccessPoint as EfsAccessPointResource } from "@cdktf/provider-aws/lib/efs-access-point";
-import { checkInteger, checkPattern, isKnown, propError, withTags } from "../core";
+import { propError } from "../core/errors";
+import { withTags } from "../core/tags";
+import { isKnown } from "../core/tokens";
+import { checkInteger, checkPattern } from "../core/validate";
 
 /** What an access point enforces: every NFS operation through it runs as this POSIX user, in this directory. */
 export interface AccessPointOptions {

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { checkInteger, checkSnsTopics, countWhen, isKnown, propError } from "../core";
+import { propError } from "../core/errors";
+import { countWhen, isKnown } from "../core/tokens";
+import { checkInteger, checkSnsTopics } from "../core/validate";
 
 export interface EfsAlarmOptions {
   /**

@@ -6,27 +6,19 @@ import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import {
-  Consumer,
-  GroupIngress,
-  RoleRef,
-  checkKmsKeyArn,
-  checkLiteral,
-  checkOneOf,
-  checkPattern,
-  checkRange,
-  countOf,
-  expressionOf,
-  firstRepeated,
-  grantToRole,
-  isKnown,
-  lazyPolicyJson,
-  propError,
-  scopedName,
-  withTags,
-} from "../core";
-import { ContainerService, TaskVolume } from "../ecs";
-import { NetworkRef, validateNetworkRef } from "../network";
+import { Consumer } from "../core/connectable";
+import { propError } from "../core/errors";
+import { grantToRole } from "../core/grants";
+import { GroupIngress } from "../core/group-ingress";
+import { RoleRef, lazyPolicyJson } from "../core/iam";
+import { scopedName } from "../core/names";
+import { withTags } from "../core/tags";
+import { countOf, expressionOf, firstRepeated, isKnown } from "../core/tokens";
+import { checkKmsKeyArn, checkLiteral, checkOneOf, checkPattern, checkRange } from "../core/validate";
+import { ContainerService } from "../ecs/container-service";
+import { TaskVolume } from "../ecs/task-volume";
+import { NetworkRef } from "../network/network-ref";
+import { validateNetworkRef } from "../network/validate-network-ref";
 import { AccessPointOptions, EfsAccessPoint, validateAccessPoint } from "./access-point";
 import { EfsAlarmOptions, createEfsAlarms, validateAlarmOptions } from "./alarms";
 import { EfsGrant, GrantOptions, accessPointStatement, fileSystemPolicyStatements } from "./policy";

@@ -1,4 +1,13 @@
-export * from "./access-point";
-export * from "./alarms";
-export * from "./efs-storage";
+export { EfsAccessPoint } from "./access-point";
+export type { AccessPointOptions } from "./access-point";
+export type { EfsAlarmOptions } from "./alarms";
+export { EfsStorage } from "./efs-storage";
+export type {
+  EfsLifecycle,
+  EfsStorageProps,
+  MountOptions,
+  PerformanceMode,
+  ThroughputMode,
+  TransitionAge,
+} from "./efs-storage";
 export type { GrantOptions } from "./policy";

@@ -1,4 +1,4 @@
-import { PolicyStatement } from "../core";
+import { PolicyStatement } from "../core/iam";
 
 /**
  * The IAM statements of EFS storage. The `elasticfilesystem:Client*` actions authorize against the file

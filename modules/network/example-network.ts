@@ -9,16 +9,10 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import {
-  checkIpv4Cidr,
-  checkOneOf,
-  checkZonesInRegion,
-  countOf,
-  firstRepeated,
-  isKnown,
-  propError,
-  scopedName,
-} from "../core";
+import { propError } from "../core/errors";
+import { scopedName } from "../core/names";
+import { countOf, firstRepeated, isKnown } from "../core/tokens";
+import { checkIpv4Cidr, checkOneOf, checkZonesInRegion } from "../core/validate";
 import { NetworkRef } from "./network-ref";
 
 /** How many NAT gateways carry the private subnets' outbound traffic. */

@@ -1,3 +1,3 @@
-export * from "./network-ref";
-export * from "./example-network";
-export * from "./validate-network-ref";
+export { ExampleNetwork } from "./example-network";
+export type { ExampleNetworkProps, NatGatewayMode } from "./example-network";
+export type { NetworkRef } from "./network-ref";

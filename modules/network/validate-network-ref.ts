@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
-import { checkPattern, checkZonesInRegion, firstRepeated, isKnown, propError } from "../core";
+import { propError } from "../core/errors";
+import { firstRepeated, isKnown } from "../core/tokens";
+import { checkPattern, checkZonesInRegion } from "../core/validate";
 import { NetworkRef } from "./network-ref";
 
 type SubnetTier = "private" | "public";

@@ -1,5 +1,5 @@
 import { Fn, Token } from "cdktf";
-import { isKnown } from "../core";
+import { isKnown } from "../core/tokens";
 
 /**
  * The ECS-optimized Amazon Linux 2023 AMI for an instance type, as a `resolve:ssm:` parameter that EC2

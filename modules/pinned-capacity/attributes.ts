@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { isKnown, propError } from "../core";
+import { propError } from "../core/errors";
+import { isKnown } from "../core/tokens";
 
 /**
  * ECS custom attributes: a name of up to 128 letters, digits, hyphens, underscores, slashes, backslashes or

@@ -1,4 +1,11 @@
-export * from "./attributes";
-export * from "./bootstrap-script";
-export * from "./pinned-ebs-capacity";
-export * from "./snapshots";
+export { PinnedEbsCapacity } from "./pinned-ebs-capacity";
+export type {
+  PinnedEbsCapacityProps,
+  PinnedVolumeOptions,
+  RecoveryMode,
+  RunOptions,
+  SingleWriterLockOptions,
+  VolumeFileSystem,
+} from "./pinned-ebs-capacity";
+export { VolumeSnapshots } from "./snapshots";
+export type { SnapshotOptions, VolumeSnapshotsProps } from "./snapshots";

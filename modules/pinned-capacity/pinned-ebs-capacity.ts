@@ -12,24 +12,20 @@ import { LaunchTemplate, LaunchTemplateMetadataOptions } from "@cdktf/provider-a
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import {
-  AwsContext,
-  assumedBy,
-  awsContext,
-  checkInteger,
-  checkKmsKeyArn,
-  checkLiteral,
-  checkOneOf,
-  checkPattern,
-  dependOn,
-  isKnown,
-  lazyPolicyJson,
-  propError,
-  scopedName,
-  withTags,
-} from "../core";
-import { ClusterRef, DeploymentSettings, Ec2Service, PlacementConstraint, TaskVolume, VolumeGuard } from "../ecs";
-import { NetworkRef, validateNetworkRef } from "../network";
+import { AwsContext, awsContext } from "../core/aws-context";
+import { dependOn } from "../core/dependencies";
+import { propError } from "../core/errors";
+import { assumedBy, lazyPolicyJson } from "../core/iam";
+import { scopedName } from "../core/names";
+import { withTags } from "../core/tags";
+import { isKnown } from "../core/tokens";
+import { checkInteger, checkKmsKeyArn, checkLiteral, checkOneOf, checkPattern } from "../core/validate";
+import { ClusterRef } from "../ecs/cluster";
+import { DeploymentSettings, PlacementConstraint } from "../ecs/container-service";
+import { Ec2Service } from "../ecs/ec2-service";
+import { TaskVolume, VolumeGuard } from "../ecs/task-volume";
+import { NetworkRef } from "../network/network-ref";
+import { validateNetworkRef } from "../network/validate-network-ref";
 import { instanceAttributesJson, memberOfExpression, validateAttributes } from "./attributes";
 import { ecsOptimizedAmi } from "./ami";
 import { bootstrapScript } from "./bootstrap-script";

@@ -2,7 +2,9 @@ import { Construct } from "constructs";
 import { DlmLifecyclePolicy } from "@cdktf/provider-aws/lib/dlm-lifecycle-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { assumedBy, awsContext, checkInteger, checkOneOfNumbers, checkPattern } from "../core";
+import { awsContext } from "../core/aws-context";
+import { assumedBy } from "../core/iam";
+import { checkInteger, checkOneOfNumbers, checkPattern } from "../core/validate";
 
 export interface SnapshotOptions {
   /**

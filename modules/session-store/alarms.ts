@@ -1,7 +1,7 @@
 import { Fn, Op, TerraformCount } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { checkInteger, checkSnsTopics } from "../core";
+import { checkInteger, checkSnsTopics } from "../core/validate";
 
 export interface CacheAlarmOptions {
   /** Alarm when a node's average engine CPU stays at or above this percentage for 15 minutes. @default 80 */

@@ -1,8 +1,12 @@
 import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { RoleRef, checkKmsKeyArn, checkLiteral, checkPattern, grantToRole, propError, scopedName } from "../core";
-import { ContainerService } from "../ecs";
+import { propError } from "../core/errors";
+import { grantToRole } from "../core/grants";
+import { RoleRef } from "../core/iam";
+import { scopedName } from "../core/names";
+import { checkKmsKeyArn, checkLiteral, checkPattern } from "../core/validate";
+import { ContainerService } from "../ecs/container-service";
 
 export interface DynamoSessionTableProps {
   /** @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`) */

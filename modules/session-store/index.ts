@@ -1,3 +1,5 @@
-export * from "./alarms";
-export * from "./dynamo-session-table";
-export * from "./session-store";
+export type { CacheAlarmOptions } from "./alarms";
+export { DynamoSessionTable } from "./dynamo-session-table";
+export type { DynamoSessionTableProps } from "./dynamo-session-table";
+export { SessionStore } from "./session-store";
+export type { CacheEngine, MaxmemoryPolicy, SessionAuth, SessionStoreProps } from "./session-store";

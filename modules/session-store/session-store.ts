@@ -9,26 +9,27 @@ import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { awsContext } from "../core/aws-context";
+import { Consumer } from "../core/connectable";
+import { propError } from "../core/errors";
+import { grantToRole } from "../core/grants";
+import { GroupIngress } from "../core/group-ingress";
+import { RoleRef } from "../core/iam";
+import { scopedName } from "../core/names";
+import { withTags } from "../core/tags";
+import { isKnown } from "../core/tokens";
 import {
-  Consumer,
-  GroupIngress,
   LOG_RETENTION_DAYS,
-  RoleRef,
-  awsContext,
   checkInteger,
   checkKmsKeyArn,
   checkLiteral,
   checkOneOf,
   checkOneOfNumbers,
   checkPattern,
-  grantToRole,
-  isKnown,
-  propError,
-  scopedName,
-  withTags,
-} from "../core";
-import { ContainerService } from "../ecs";
-import { NetworkRef, checkTwoZones, validateNetworkRef } from "../network";
+} from "../core/validate";
+import { ContainerService } from "../ecs/container-service";
+import { NetworkRef } from "../network/network-ref";
+import { checkTwoZones, validateNetworkRef } from "../network/validate-network-ref";
 import { CacheAlarmOptions, createCacheAlarms, validateCacheAlarmOptions } from "./alarms";
 import { MAINTENANCE_WINDOW, SNAPSHOT_WINDOW, windowsProblem } from "./windows";
 

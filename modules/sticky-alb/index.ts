@@ -1,1 +1,2 @@
-export * from "./sticky-alb";
+export { StickyAlb } from "./sticky-alb";
+export type { HealthCheckOptions, Stickiness, StickyAlbProps } from "./sticky-alb";

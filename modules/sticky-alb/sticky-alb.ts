@@ -6,22 +6,15 @@ import { LbTargetGroup, LbTargetGroupStickiness } from "@cdktf/provider-aws/lib/
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import {
-  Consumer,
-  checkInteger,
-  checkIpv4Cidr,
-  checkLiteral,
-  checkPattern,
-  checkSecurityGroupId,
-  countOf,
-  expressionOf,
-  isKnown,
-  propError,
-  scopedName,
-  withTags,
-} from "../core";
-import { ContainerService, LoadBalancerTarget } from "../ecs";
-import { NetworkRef, checkTwoZones, validateNetworkRef } from "../network";
+import { Consumer } from "../core/connectable";
+import { propError } from "../core/errors";
+import { scopedName } from "../core/names";
+import { withTags } from "../core/tags";
+import { countOf, expressionOf, isKnown } from "../core/tokens";
+import { checkInteger, checkIpv4Cidr, checkLiteral, checkPattern, checkSecurityGroupId } from "../core/validate";
+import { ContainerService, LoadBalancerTarget } from "../ecs/container-service";
+import { NetworkRef } from "../network/network-ref";
+import { checkTwoZones, validateNetworkRef } from "../network/validate-network-ref";
 
 /**
  * Stickiness keeps a client on one task, which makes caches warm; it is never where session state lives.
