@@ -1,0 +1,128 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { describeWithTerraform, validate } from "../support/harness";
+
+/**
+ * The library as others install it: `npm pack`, then the tarball installed into a copy of
+ * `examples/cdktf-app` outside the repo, offline. npm installs the tarball itself; the peer dependencies
+ * (cdktf, constructs and the 362 MB AWS provider bindings) are linked from this repo's node_modules instead
+ * of being unpacked again, which would cost half a minute per run and prove nothing more. The app is
+ * type-checked against the package's declarations with `node16` resolution (which honours `exports`),
+ * run, and its stack judged by `terraform validate`.
+ */
+const run = promisify(execFile);
+const repo = path.resolve(__dirname, "../..");
+const MODULES = ["core", "network", "ecs", "efs-storage", "pinned-capacity", "session-store", "sticky-alb"];
+const PEERS = ["cdktf", "constructs", "@cdktf/provider-aws"];
+
+interface Packed {
+  readonly files: string[];
+  readonly app: string;
+  readonly stackDir: string;
+}
+
+let packed: Promise<Packed> | undefined;
+
+/** Packs, installs into a fresh app and synthesizes it, once per test file. */
+function packAndInstall(): Promise<Packed> {
+  packed ??= (async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-package-"));
+    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: repo });
+    const [tarball] = JSON.parse(stdout.slice(stdout.indexOf("[")));
+    const app = path.join(work, "app");
+    fs.cpSync(path.join(repo, "examples", "cdktf-app"), app, { recursive: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8"));
+    manifest.dependencies = { "stateful-ecs": `file:${path.join(work, tarball.filename)}` };
+    delete manifest.devDependencies;
+    fs.writeFileSync(path.join(app, "package.json"), JSON.stringify(manifest, null, 2));
+    await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps"], {
+      cwd: app,
+    });
+    for (const peer of PEERS) {
+      fs.mkdirSync(path.dirname(path.join(app, "node_modules", peer)), { recursive: true });
+      fs.symlinkSync(path.join(repo, "node_modules", peer), path.join(app, "node_modules", peer), "dir");
+    }
+    await run(process.execPath, [path.join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", app], { cwd: app });
+    await run(process.execPath, [path.join(app, "dist", "main.js")], { cwd: app });
+    return {
+      files: tarball.files.map((file: { path: string }) => file.path),
+      app,
+      stackDir: path.join(app, "cdktf.out", "stacks", "stateful-app"),
+    };
+  })();
+  return packed;
+}
+
+/** What `require(specifier)` gives in the installed app, as the names it exports. */
+async function exportsOf(app: string, specifier: string): Promise<string[]> {
+  const script = `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(specifier)})).sort()))`;
+  const { stdout } = await run(process.execPath, ["-e", script], { cwd: app });
+  return JSON.parse(stdout);
+}
+
+describe("the npm package", () => {
+  jest.setTimeout(120_000);
+
+  it("ships compiled JavaScript and type declarations of every module, the README and nothing else", async () => {
+    const { files } = await packAndInstall();
+    const strays = files.filter(
+      (file) => !/^dist\/.+\.(js|d\.ts)$/.test(file) && !["README.md", "package.json"].includes(file),
+    );
+    expect(strays).toEqual([]);
+    for (const module of MODULES) {
+      expect(files).toEqual(expect.arrayContaining([`dist/${module}/index.js`, `dist/${module}/index.d.ts`]));
+    }
+    expect(files.filter((file) => /test|fixture|__tests__/.test(file))).toEqual([]);
+  });
+
+  it("declares cdktf, constructs and the AWS provider as peer dependencies, and nothing as a dependency", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual([...PEERS].sort());
+    expect(manifest.dependencies).toBeUndefined();
+    expect(Object.keys(manifest.exports).sort()).toEqual(
+      [...MODULES.map((module) => `./${module}`), "./package.json"].sort(),
+    );
+  });
+
+  it("exports the constructs by module, and keeps helpers and internal files out of reach", async () => {
+    const { app } = await packAndInstall();
+    expect(await exportsOf(app, "stateful-ecs/ecs")).toEqual([
+      "ContainerLogs",
+      "ContainerService",
+      "Ec2Service",
+      "EcsCluster",
+      "FargateService",
+      "GeneratedSecret",
+      "TaskRoles",
+    ]);
+    expect(await exportsOf(app, "stateful-ecs/efs-storage")).toEqual(["EfsAccessPoint", "EfsStorage"]);
+    expect(await exportsOf(app, "stateful-ecs/core")).toEqual([]);
+    await expect(exportsOf(app, "stateful-ecs/dist/core/validate")).rejects.toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+  });
+
+  it("type-checks and synthesizes an app that uses every module through the package's entry points", async () => {
+    const { stackDir } = await packAndInstall();
+    const config = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+    expect(Object.keys(config.resource)).toEqual(
+      expect.arrayContaining([
+        "aws_efs_file_system",
+        "aws_ebs_volume",
+        "aws_elasticache_replication_group",
+        "aws_dynamodb_table",
+        "aws_lb",
+        "aws_ecs_service",
+      ]),
+    );
+  });
+});
+
+describeWithTerraform("the npm package, judged by Terraform", () => {
+  it("synthesizes a stack that passes terraform validate", async () => {
+    const result = await validate((await packAndInstall()).stackDir);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+});
