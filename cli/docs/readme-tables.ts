@@ -1,0 +1,165 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as ts from "typescript";
+
+/**
+ * The props and attributes tables of the module READMEs, generated from the TypeScript declarations (doc
+ * comments and `@default` tags), so they never drift from the code. A README asks for a table with a pair
+ * of markers, `<!-- table:EfsStorageProps -->` ... `<!-- /table:EfsStorageProps -->`: an interface gives
+ * its props (inherited ones included), a class its public attributes and methods. `npm run docs` rewrites
+ * the tables; `--check` (run by a test) lists READMEs that differ from what this generates.
+ */
+
+const ROOT = path.resolve(__dirname, "..", "..");
+export const MODULES = ["core", "network", "ecs", "efs-storage", "pinned-capacity", "session-store", "sticky-alb"];
+const MARKER = /<!-- table:(\w+) -->[\s\S]*?<!-- \/table:\1 -->/g;
+
+export function readmePath(module: string): string {
+  return path.join(ROOT, "modules", module, "README.md");
+}
+
+/** The program over every module's public entry point, and its exported declarations by name. */
+function loadDeclarations(): { checker: ts.TypeChecker; declarations: Map<string, ts.Declaration> } {
+  const entries = MODULES.map((module) => path.join(ROOT, "modules", module, "index.ts"));
+  const program = ts.createProgram(entries, { strict: true, skipLibCheck: true, noEmit: true, types: [] });
+  const checker = program.getTypeChecker();
+  const declarations = new Map<string, ts.Declaration>();
+  for (const entry of entries) {
+    const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+    for (const exported of checker.getExportsOfModule(module)) {
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      const declaration = symbol.declarations?.[0];
+      if (declaration) declarations.set(exported.name, declaration);
+    }
+  }
+  return { checker, declarations };
+}
+
+const cell = (text: string) => text.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
+const code = (text: string) => `\`${cell(text)}\``;
+
+function docOf(symbol: ts.Symbol, checker: ts.TypeChecker): { text: string; defaultValue?: string } {
+  const text = ts.displayPartsToString(symbol.getDocumentationComment(checker));
+  const tag = symbol.getJsDocTags(checker).find((candidate) => candidate.name === "default");
+  const defaultText = tag ? ts.displayPartsToString(tag.text) : undefined;
+  return { text, defaultValue: defaultText?.replace(/^- /, "") };
+}
+
+function typeText(declaration: ts.Declaration | undefined, symbol: ts.Symbol, checker: ts.TypeChecker): string {
+  if (
+    declaration &&
+    (ts.isPropertySignature(declaration) || ts.isPropertyDeclaration(declaration)) &&
+    declaration.type
+  ) {
+    return declaration.type.getText();
+  }
+  if (declaration && ts.isGetAccessorDeclaration(declaration) && declaration.type) return declaration.type.getText();
+  return checker.typeToString(checker.getTypeOfSymbol(symbol));
+}
+
+function propsTable(declaration: ts.InterfaceDeclaration, checker: ts.TypeChecker): string {
+  const type = checker.getTypeAtLocation(declaration);
+  const rows = checker.getPropertiesOfType(type).map((property) => {
+    const member = property.declarations?.[0];
+    const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
+    const { text, defaultValue } = docOf(property, checker);
+    const shown = optional ? (defaultValue ?? "none") : "required";
+    const plain = ["required", "none"].includes(shown) || / /.test(shown);
+    const defaultCell = plain ? cell(shown) : code(shown);
+    return `| \`${property.name}\` | ${code(typeText(member, property, checker))} | ${defaultCell} | ${cell(text)} |`;
+  });
+  return ["| Prop | Type | Default | Description |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+function isPublic(declaration: ts.Declaration): boolean {
+  const flags = ts.getCombinedModifierFlags(declaration);
+  const name = ts.getNameOfDeclaration(declaration);
+  return (
+    (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) === 0 && !(name && ts.isPrivateIdentifier(name))
+  );
+}
+
+function classTable(declaration: ts.ClassDeclaration, checker: ts.TypeChecker): string {
+  const instance = checker.getDeclaredTypeOfSymbol(checker.getSymbolAtLocation(declaration.name!)!);
+  const constructBase = new Set(["node"]);
+  const rows: string[] = [];
+  const statics = declaration.members.filter(
+    (member) =>
+      ts.isPropertyDeclaration(member) && (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) !== 0,
+  );
+  for (const member of statics) {
+    const symbol = checker.getSymbolAtLocation(member.name!)!;
+    rows.push(
+      `| \`${declaration.name!.text}.${symbol.name}\` (static) | ${code(typeText(member, symbol, checker))} | ${cell(docOf(symbol, checker).text)} |`,
+    );
+  }
+  for (const property of checker.getPropertiesOfType(instance)) {
+    const member = property.declarations?.[0];
+    if (!member || !isPublic(member) || constructBase.has(property.name)) continue;
+    if (member.getSourceFile().fileName.includes("node_modules")) continue;
+    const { text } = docOf(property, checker);
+    if (ts.isMethodDeclaration(member)) {
+      const signature = member.parameters.map((parameter) => parameter.name.getText()).join(", ");
+      rows.push(`| \`${property.name}(${signature})\` | method | ${cell(text)} |`);
+    } else {
+      rows.push(`| \`${property.name}\` | ${code(typeText(member, property, checker))} | ${cell(text)} |`);
+    }
+  }
+  return ["| Attribute or method | Type | Description |", "| --- | --- | --- |", ...rows].join("\n");
+}
+
+/** The generated table for an exported interface (props) or class (attributes and methods). */
+function tableFor(name: string, declarations: Map<string, ts.Declaration>, checker: ts.TypeChecker): string {
+  const declaration = declarations.get(name);
+  if (declaration && ts.isInterfaceDeclaration(declaration)) return propsTable(declaration, checker);
+  if (declaration && ts.isClassDeclaration(declaration)) return classTable(declaration, checker);
+  throw new Error(`README table '${name}': no exported interface or class of that name in modules/*/index.ts`);
+}
+
+/** Every module README with its tables regenerated and formatted as `npm run format` would, by path. */
+export async function generatedReadmes(): Promise<Map<string, string>> {
+  // Loaded here, not at the top: prettier loads its plugins with dynamic import(), which Jest cannot run.
+  const prettier = await import("prettier");
+  const { checker, declarations } = loadDeclarations();
+  const readmes = new Map<string, string>();
+  for (const module of MODULES) {
+    const file = readmePath(module);
+    const text = fs.readFileSync(file, "utf8");
+    const generated = text.replace(MARKER, (_whole, name: string) => {
+      const table = tableFor(name, declarations, checker);
+      return `<!-- table:${name} -->\n\n${table}\n\n<!-- /table:${name} -->`;
+    });
+    const options = (await prettier.resolveConfig(file)) ?? {};
+    readmes.set(file, await prettier.format(generated, { ...options, filepath: file }));
+  }
+  return readmes;
+}
+
+/** The names each README has a table for. */
+export function tablesIn(text: string): string[] {
+  return [...text.matchAll(MARKER)].map((match) => match[1]);
+}
+
+/** The READMEs whose tables differ from what the declarations give, relative to the repo. */
+export async function staleReadmes(): Promise<string[]> {
+  const readmes = await generatedReadmes();
+  return [...readmes]
+    .filter(([file, text]) => fs.readFileSync(file, "utf8") !== text)
+    .map(([file]) => path.relative(ROOT, file));
+}
+
+// `npm run docs` rewrites the tables; with `--check` it only lists stale READMEs and exits 1 if there are any.
+if (require.main === module) {
+  (process.argv.includes("--check")
+    ? staleReadmes().then((stale) => {
+        for (const file of stale) console.log(`${file}: tables are stale; run npm run docs`);
+        process.exitCode = stale.length > 0 ? 1 : 0;
+      })
+    : generatedReadmes().then((readmes) => {
+        for (const [file, text] of readmes) fs.writeFileSync(file, text);
+      })
+  ).catch((error) => {
+    console.error(error);
+    process.exitCode = 2;
+  });
+}
