@@ -127,7 +127,7 @@ describe("PinnedEbsCapacity, self-healing (default)", () => {
       expect.stringMatching(/^aws_vpc_security_group_egress_rule\.db_https-out_\w+$/),
       expect.stringMatching(/^aws_iam_role_policy_attachment\.db_managed-policy-0_\w+$/),
       expect.stringMatching(/^aws_iam_role_policy_attachment\.db_managed-policy-1_\w+$/),
-      expect.stringMatching(/^aws_iam_role_policy\.db_attach-volume_\w+$/),
+      expect.stringMatching(/^aws_iam_role_policy\.db_grant-0_\w+$/),
     ]);
   });
 

@@ -24,9 +24,10 @@ export interface GrantRequest {
 const WHY: Record<RoleKind, string> = {
   task: "the application and data-plane authorization (EFS, ElastiCache, DynamoDB) use the task role",
   execution: "ECS reads what it injects at task start (secrets) with the execution role",
+  instance: "a container instance's host acts with its instance role",
 };
 
-const A: Record<RoleKind, string> = { task: "a task", execution: "an execution" };
+const A: Record<RoleKind, string> = { task: "a task", execution: "an execution", instance: "an instance" };
 
 interface RecordedPolicy {
   readonly policy: IamRolePolicy;
@@ -42,11 +43,11 @@ const granted = new WeakMap<Construct, Map<string, RecordedPolicy>>();
  * and returns the policy, which a consumer waits for before it starts.
  */
 export function grantToRole(owner: Construct, request: GrantRequest): IamRolePolicy {
-  const other: RoleKind = request.roleKind === "task" ? "execution" : "task";
-  if (roleKindOf(request.role) === other) {
+  const given = roleKindOf(request.role);
+  if (given !== undefined && given !== request.roleKind) {
     throw propError(
       owner,
-      `${request.purpose} needs ${A[request.roleKind]} role, but was given ${A[other]} role: ${WHY[request.roleKind]}`,
+      `${request.purpose} needs ${A[request.roleKind]} role, but was given ${A[given]} role: ${WHY[request.roleKind]}`,
     );
   }
   checkPolicyName(owner, "name", request.policyName);

@@ -42,11 +42,12 @@ export function assumedBy(service: string): string {
 }
 
 /**
- * The two roles of an ECS task. The **task** role is what the application, and data-plane authorization
+ * The roles modules grant to. The **task** role is what the application, and data-plane authorization
  * (EFS IAM, ElastiCache IAM, DynamoDB), see. The **execution** role is what the ECS agent uses before the
- * task starts: pulling the image, writing logs, reading the secrets it injects.
+ * task starts: pulling the image, writing logs, reading the secrets it injects. The **instance** role is a
+ * container instance's: what its host and ECS agent use (registering, attaching its data volume).
  */
-export type RoleKind = "task" | "execution";
+export type RoleKind = "task" | "execution" | "instance";
 
 const roleKinds = new WeakMap<object, RoleKind>();
 

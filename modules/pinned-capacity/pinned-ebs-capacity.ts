@@ -15,7 +15,8 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { AwsContext, awsContext } from "../core/aws-context";
 import { dependOn } from "../core/dependencies";
 import { propError } from "../core/errors";
-import { assumedBy, lazyPolicyJson } from "../core/iam";
+import { assumedBy, markRole } from "../core/iam";
+import { grantToRole } from "../core/grants";
 import { scopedName } from "../core/names";
 import { withTags } from "../core/tags";
 import { isKnown } from "../core/tokens";
@@ -296,6 +297,7 @@ export class PinnedEbsCapacity extends Construct {
       assumeRolePolicy: assumedBy("ec2.amazonaws.com"),
       tags: props.tags,
     });
+    markRole(this.instanceRole, "instance");
     const managedPolicies = ["service-role/AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore"];
     const policyAttachments = managedPolicies.map(
       (policy, index) =>
@@ -502,10 +504,12 @@ export class PinnedEbsCapacity extends Construct {
    */
   private grantAttachToGroup(groupName: string, context: AwsContext, kmsKeyArn?: string): IamRolePolicy {
     const inGroup = { StringEquals: { "ec2:ResourceTag/aws:autoscaling:groupName": groupName } };
-    return new IamRolePolicy(this, "attach-volume", {
-      role: this.instanceRole.name,
-      name: `${this.name}-attach-data-volume`,
-      policy: lazyPolicyJson(() => [
+    return grantToRole(this, {
+      role: this.instanceRole,
+      roleKind: "instance",
+      policyName: `${this.name}-attach-data-volume`,
+      purpose: "attaching the data volume",
+      statements: () => [
         { Sid: "DescribeVolumes", Effect: "Allow", Action: "ec2:DescribeVolumes", Resource: "*" },
         { Sid: "AttachThisVolume", Effect: "Allow", Action: "ec2:AttachVolume", Resource: this.volume.arn },
         {
@@ -535,7 +539,7 @@ export class PinnedEbsCapacity extends Construct {
                 },
               },
             ]),
-      ]),
+      ],
     });
   }
 
