@@ -61,7 +61,7 @@ const image = given(
   oneOf("", "nginx latest", "x".repeat(256)),
 );
 const user = mix(oneOf("1000", "1000:1000", "app", "app:staff"), oneOf("1000:", ":1000", "app user", "root;rm"));
-const port = mix(int(1, 65535), oneOf(0, 65536, 1.5, -1));
+const port = mix(int(1, 65535), oneOf(0, 65536, 1.5, -1, Number.NaN));
 const secretArn = oneOf(
   "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
   "arn:aws:ssm:eu-west-1:123456789012:parameter/app/token",
@@ -77,19 +77,25 @@ const container = fc.record({
   readonlyRootFilesystem: fc.option(fc.boolean(), { nil: undefined }),
 });
 
-/** A generated case: how to build the construct from props, and the prop names its errors may name. */
+/** A construct class, as the cases build it from generated props. */
+type ConstructClass = new (scope: Construct, id: string, props: never) => Construct;
+
+/** A generated case: the construct, its generated props, and the prop names its errors may name. */
 export interface PropertyCase {
-  /** The construct's class, as its errors name it. */
-  readonly construct: string;
+  /** The construct's class; its name is what errors start with. */
+  readonly type: ConstructClass;
   readonly props: fc.Arbitrary<Record<string, unknown>>;
-  /** Builds the construct (and what it needs) in `scope` under `id`. */
-  build(scope: Construct, id: string, props: Record<string, unknown>): void;
+  /**
+   * Builds the construct (and what it needs) in `scope` under `id`.
+   * @default - `new type(scope, id, props)`
+   */
+  build?(scope: Construct, id: string, props: Record<string, unknown>): void;
   /** Names an error may start with besides the props' own: methods' arguments. */
   readonly extraProps?: string[];
 }
 
 const efsStorage: PropertyCase = {
-  construct: "EfsStorage",
+  type: EfsStorage,
   props: fc.record({
     network,
     name: mix(lowerName, badText),
@@ -122,7 +128,7 @@ const efsStorage: PropertyCase = {
         fc.stringMatching(/^(\/[a-z0-9_-]{1,12}){1,3}$/),
         oneOf("/", "relative", "/a/../b", "/a b", "/a/b/c/d/e"),
       ),
-      uid: given(int(0, 4294967295), oneOf(-1, 4294967296)),
+      uid: given(int(0, 4294967295), oneOf(-1, 4294967296, 1.5, Number.NaN)),
       gid: given(int(0, 65535), oneOf(-5)),
       permissions: mix(oneOf("750", "0755", "700"), oneOf("999", "rwx")),
     }),
@@ -135,7 +141,7 @@ const efsStorage: PropertyCase = {
 };
 
 const pinnedEbsCapacity: PropertyCase = {
-  construct: "PinnedEbsCapacity",
+  type: PinnedEbsCapacity,
   props: fc.record({
     network,
     cluster: given(oneOf({ name: "main" }), oneOf({ name: "my cluster" })),
@@ -146,7 +152,7 @@ const pinnedEbsCapacity: PropertyCase = {
     subnetIndex: mix(int(0, 1), oneOf(2, -1)),
     recovery: mix(oneOf("self-healing", "instance"), oneOf("manual")),
     instanceType: mix(oneOf("t3.medium", "m7g.large", "r6i.xlarge"), oneOf("large", "T3.medium")),
-    rootVolumeSizeGib: mix(int(30, 200), oneOf(8, 20000)),
+    rootVolumeSizeGib: mix(int(30, 200), oneOf(8, 20000, 31.5)),
     mountPath: mix(oneOf("/mnt/data", "/srv/db", "/data"), oneOf("/", "/var/lib/db", "relative", "/mnt/../etc")),
     volume: mix(
       fc.record({
@@ -165,20 +171,17 @@ const pinnedEbsCapacity: PropertyCase = {
     singleWriterLock: mix(fc.record({ waitSeconds: int(0, 240) }), oneOf({ waitSeconds: 241 }, { image: "a b" })),
     name: mix(lowerName, badText),
   }),
-  build: (scope, id, props) => {
-    new PinnedEbsCapacity(scope, id, props as never);
-  },
 };
 
 const sessionStore: PropertyCase = {
-  construct: "SessionStore",
+  type: SessionStore,
   props: fc.record({
     network,
     name: mix(lowerName, oneOf("Sessions", "a--b", "x".repeat(37), "1abc")),
     engine: mix(oneOf("valkey", "redis"), oneOf("memcached")),
     engineVersion: mix(oneOf("7.2", "8.0", "7.1"), oneOf("6.0", "8", "latest")),
     nodeType: mix(oneOf("cache.t4g.small", "cache.r7g.large"), oneOf("t4g.small")),
-    numCacheClusters: mix(int(2, 6), oneOf(1, 7)),
+    numCacheClusters: mix(int(2, 6), oneOf(1, 7, 2.5, Number.NaN)),
     port: mix(int(1024, 65535), oneOf(80, 70000)),
     auth: mix(
       oneOf(
@@ -200,13 +203,10 @@ const sessionStore: PropertyCase = {
     allowDestroy: fc.option(fc.boolean(), { nil: undefined }),
     alarms: mix(fc.record({ cpuPercent: int(1, 100), actions: topics }), oneOf({ evictions: 0 })),
   }),
-  build: (scope, id, props) => {
-    new SessionStore(scope, id, props as never);
-  },
 };
 
 const stickyAlb: PropertyCase = {
-  construct: "StickyAlb",
+  type: StickyAlb,
   props: fc.record({
     network,
     targetPort: given(int(1, 65535), oneOf(0, 70000)),
@@ -233,17 +233,14 @@ const stickyAlb: PropertyCase = {
       }),
       oneOf({ path: "health" }, { timeoutSeconds: 20, intervalSeconds: 10 }, { matcher: "ok" }),
     ),
-    deregistrationDelaySeconds: mix(int(0, 3600), oneOf(3601)),
+    deregistrationDelaySeconds: mix(int(0, 3600), oneOf(3601, 1.5, -1)),
     allowDestroy: fc.option(fc.boolean(), { nil: undefined }),
     accessLogsBucket: mix(oneOf("my-alb-logs"), oneOf("My_Bucket")),
   }),
-  build: (scope, id, props) => {
-    new StickyAlb(scope, id, props as never);
-  },
 };
 
 const dynamoSessionTable: PropertyCase = {
-  construct: "DynamoSessionTable",
+  type: DynamoSessionTable,
   props: fc.record({
     tableName: mix(fc.stringMatching(/^[A-Za-z0-9_.-]{3,30}$/), oneOf("ab", "has space")),
     partitionKey: mix(oneOf("id", "session_id"), oneOf("has space", "")),
@@ -251,9 +248,6 @@ const dynamoSessionTable: PropertyCase = {
     kmsKeyArn: mix(kmsKey, badKmsKey),
     allowDestroy: fc.option(fc.boolean(), { nil: undefined }),
   }),
-  build: (scope, id, props) => {
-    new DynamoSessionTable(scope, id, props as never);
-  },
 };
 
 /** What every service needs besides its own props, made in `scope`. */
@@ -266,14 +260,14 @@ function serviceNeeds(scope: Construct) {
 }
 
 const fargateService: PropertyCase = {
-  construct: "FargateService",
+  type: FargateService,
   props: fc.record({
     network,
     container,
     cpu: mix(oneOf(256, 512, 1024), oneOf(300)),
     memory: mix(oneOf(512, 1024, 2048), oneOf(100, 3000)),
     platformVersion: mix(oneOf("1.4.0", "LATEST"), oneOf("1.3.0")),
-    desiredCount: mix(int(0, 10), oneOf(-1, 1001)),
+    desiredCount: mix(int(0, 10), oneOf(-1, 1001, 0.5)),
     name: mix(lowerName, badText),
   }),
   build: (scope, id, props) => {
@@ -282,7 +276,7 @@ const fargateService: PropertyCase = {
 };
 
 const ec2Service: PropertyCase = {
-  construct: "Ec2Service",
+  type: Ec2Service,
   props: fc.record({
     network,
     container,
@@ -297,50 +291,38 @@ const ec2Service: PropertyCase = {
 };
 
 const containerLogs: PropertyCase = {
-  construct: "ContainerLogs",
+  type: ContainerLogs,
   props: fc.record({
     logGroupName: mix(fc.stringMatching(/^\/[a-z0-9/_-]{1,40}$/), oneOf("my logs", "")),
     retentionInDays: mix(oneOf(1, 7, 30, 365, 3653), oneOf(0, 10, 10000)),
     kmsKeyArn: mix(kmsKey, badKmsKey),
   }),
-  build: (scope, id, props) => {
-    new ContainerLogs(scope, id, props as never);
-  },
 };
 
 const generatedSecret: PropertyCase = {
-  construct: "GeneratedSecret",
+  type: GeneratedSecret,
   props: fc.record({
     name: mix(fc.stringMatching(/^[a-z][a-z0-9/_+=.@-]{0,30}$/), oneOf("my secret", "")),
     recoveryWindowInDays: mix(int(7, 30), oneOf(0, 6, 31)),
     kmsKeyArn: mix(kmsKey, badKmsKey),
   }),
-  build: (scope, id, props) => {
-    new GeneratedSecret(scope, id, props as never);
-  },
 };
 
 const ecsCluster: PropertyCase = {
-  construct: "EcsCluster",
+  type: EcsCluster,
   props: fc.record({
     name: mix(lowerName, badText),
     containerInsights: mix(oneOf("enabled", "enhanced", "disabled"), oneOf("on")),
   }),
-  build: (scope, id, props) => {
-    new EcsCluster(scope, id, props as never);
-  },
 };
 
 const taskRoles: PropertyCase = {
-  construct: "TaskRoles",
+  type: TaskRoles,
   props: fc.record({ name: mix(fc.stringMatching(/^[\w+=,.@-]{1,40}$/), oneOf("a b", "x".repeat(55), "")) }),
-  build: (scope, id, props) => {
-    new TaskRoles(scope, id, props as never);
-  },
 };
 
 const exampleNetwork: PropertyCase = {
-  construct: "ExampleNetwork",
+  type: ExampleNetwork,
   props: fc.record({
     availabilityZones: given(
       oneOf(["eu-west-1a", "eu-west-1b"], ["eu-west-1a", "eu-west-1b", "eu-west-1c"]),
@@ -353,9 +335,6 @@ const exampleNetwork: PropertyCase = {
     natGateways: mix(oneOf("single", "per-az"), oneOf("none")),
     name: mix(lowerName, badText),
   }),
-  build: (scope, id, props) => {
-    new ExampleNetwork(scope, id, props as never);
-  },
 };
 
 export const PROPERTY_CASES: PropertyCase[] = [
