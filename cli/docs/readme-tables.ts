@@ -7,7 +7,8 @@ import * as ts from "typescript";
  * comments and `@default` tags), so they never drift from the code. A README asks for a table with a pair
  * of markers, `<!-- table:EfsStorageProps -->` ... `<!-- /table:EfsStorageProps -->`: an interface gives
  * its props (inherited ones included), a class its public attributes and methods. `npm run docs` rewrites
- * the tables; `--check` (run by a test) lists READMEs that differ from what this generates.
+ * the tables; `--check` (run by a test) lists READMEs that differ from what this generates. A member without
+ * a doc comment, or an optional prop without `@default`, is an error: the tables are how users read the API.
  */
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -57,13 +58,24 @@ function typeText(declaration: ts.Declaration | undefined, symbol: ts.Symbol, ch
   return checker.typeToString(checker.getTypeOfSymbol(symbol));
 }
 
+/** What the declarations lack: every member needs a doc comment, every optional prop a `@default`. */
+const missing: string[] = [];
+
+function requireDoc(owner: string, member: string, text: string): void {
+  if (text.trim() === "") missing.push(`${owner}.${member} has no doc comment`);
+}
+
 function propsTable(declaration: ts.InterfaceDeclaration, checker: ts.TypeChecker): string {
   const type = checker.getTypeAtLocation(declaration);
   const rows = checker.getPropertiesOfType(type).map((property) => {
     const member = property.declarations?.[0];
     const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
     const { text, defaultValue } = docOf(property, checker);
-    const shown = optional ? (defaultValue ?? "none") : "required";
+    requireDoc(declaration.name.text, property.name, text);
+    if (optional && defaultValue === undefined) {
+      missing.push(`${declaration.name.text}.${property.name} is optional but has no @default tag`);
+    }
+    const shown = optional ? (defaultValue ?? "") : "required";
     const plain = ["required", "none"].includes(shown) || / /.test(shown);
     const defaultCell = plain ? cell(shown) : code(shown);
     return `| \`${property.name}\` | ${code(typeText(member, property, checker))} | ${defaultCell} | ${cell(text)} |`;
@@ -98,6 +110,7 @@ function classTable(declaration: ts.ClassDeclaration, checker: ts.TypeChecker): 
     if (!member || !isPublic(member) || constructBase.has(property.name)) continue;
     if (member.getSourceFile().fileName.includes("node_modules")) continue;
     const { text } = docOf(property, checker);
+    requireDoc(declaration.name!.text, property.name, text);
     if (ts.isMethodDeclaration(member)) {
       const signature = member.parameters.map((parameter) => parameter.name.getText()).join(", ");
       rows.push(`| \`${property.name}(${signature})\` | method | ${cell(text)} |`);
@@ -132,6 +145,7 @@ export async function generatedReadmes(): Promise<Map<string, string>> {
     const options = (await prettier.resolveConfig(file)) ?? {};
     readmes.set(file, await prettier.format(generated, { ...options, filepath: file }));
   }
+  if (missing.length > 0) throw new Error(`README tables need:\n${missing.splice(0).join("\n")}`);
   return readmes;
 }
 

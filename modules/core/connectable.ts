@@ -9,6 +9,7 @@ export type EgressDestination = { readonly securityGroupId: string } | { readonl
  * `Connections`: the store opens its port to the group, and asks the group to open egress to it.
  */
 export interface Connectable {
+  /** The security group whose egress the connections open. */
   readonly securityGroupId: string;
   /**
    * Lets the group open TCP connections on `port` to `destination`; asking twice for the same destination
@@ -24,7 +25,9 @@ export interface Connectable {
 export interface Consumer {
   /** Names the service in errors: `FargateService 'web'`. */
   readonly description: string;
+  /** The tasks' security group, which rules into a store are made from. */
   readonly securityGroupId: string;
+  /** The tasks' role ARN, which grants are made to. */
   readonly taskRoleArn: string;
   /** Whether the tasks may already open TCP connections on `port` to the security group `securityGroupId`. */
   allowsEgressTo(securityGroupId: string, port: number): boolean;

@@ -8,13 +8,17 @@ import { checkOneOf, checkPattern } from "../core/validate";
  * name wherever it takes the ARN). `EcsCluster` is one; `{ name: "existing" }` is an existing cluster.
  */
 export interface ClusterRef {
+  /** The cluster's name, as services and container instances refer to it. */
   readonly name: string;
 }
 
 export type ContainerInsights = "enabled" | "enhanced" | "disabled";
 
 export interface EcsClusterProps {
-  /** @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`) */
+  /**
+   * The cluster's name, 1 to 255 letters, digits, `_` or `-`.
+   * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
+   */
   readonly name?: string;
   /**
    * CloudWatch Container Insights: per-task CPU, memory, storage and network metrics, which stateful
@@ -22,12 +26,16 @@ export interface EcsClusterProps {
    * @default "enabled"
    */
   readonly containerInsights?: ContainerInsights;
-  /** @default - none */
+  /**
+   * Tags for the cluster.
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
 }
 
 /** An ECS cluster with Container Insights on. */
 export class EcsCluster extends Construct implements ClusterRef {
+  /** The `aws_ecs_cluster` resource. */
   public readonly resource: EcsClusterResource;
 
   constructor(scope: Construct, id: string, props: EcsClusterProps = {}) {
@@ -43,10 +51,12 @@ export class EcsCluster extends Construct implements ClusterRef {
     });
   }
 
+  /** The cluster's ARN. */
   get arn(): string {
     return this.resource.arn;
   }
 
+  /** The cluster's name. */
   get name(): string {
     return this.resource.name;
   }

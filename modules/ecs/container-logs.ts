@@ -20,12 +20,16 @@ export interface ContainerLogsProps {
    * @default - CloudWatch Logs' own encryption
    */
   readonly kmsKeyArn?: string;
-  /** @default - none */
+  /**
+   * Tags for the log group.
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
 }
 
 /** A CloudWatch log group with a retention period, and the `awslogs` configuration containers use with it. */
 export class ContainerLogs extends Construct {
+  /** The `aws_cloudwatch_log_group` resource. */
   public readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: ContainerLogsProps = {}) {

@@ -26,6 +26,7 @@ export interface ContainerSpec {
   /** The image, pinned to a tag or digest: up to 255 letters, digits and `._:/#@-`. */
   readonly image: string;
   /**
+   * The command the container runs.
    * @default - the image's command
    */
   readonly command?: string[];
@@ -59,6 +60,7 @@ export interface ContainerSpec {
 
 /** A load balancer target group the service registers its tasks in (by IP), for example `StickyAlb.target`. */
 export interface LoadBalancerTarget {
+  /** The target group's ARN. */
   readonly targetGroupArn: string;
   /** The port the target group sends traffic to; the container must listen on it. */
   readonly port: number;
@@ -81,8 +83,11 @@ export interface ContainerServiceProps {
   readonly cluster: ClusterRef;
   /** Tasks run in the private subnets (`awsvpc` networking, one network interface per task). */
   readonly network: NetworkRef;
+  /** The execution and task roles of the tasks. */
   readonly roles: TaskRoles;
+  /** Where the containers log. */
   readonly logs: ContainerLogs;
+  /** The container the task runs. */
   readonly container: ContainerSpec;
   /**
    * Number of tasks, 0 to 1000.
@@ -94,7 +99,10 @@ export interface ContainerServiceProps {
    * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
-  /** @default - none */
+  /**
+   * Tags for the service, its task definition and its security group.
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -150,9 +158,13 @@ const MAX_TARGETS = 5;
  * this service) fails synth, naming the service and the store.
  */
 export abstract class ContainerService extends Construct implements Connectable {
+  /** The service's name, also its task definition family. */
   public readonly name: string;
+  /** The tasks' security group: HTTPS out, and what connections open. */
   public readonly securityGroup: SecurityGroup;
+  /** The `aws_ecs_task_definition` resource. */
   public readonly taskDefinition: EcsTaskDefinition;
+  /** The `aws_ecs_service` resource. */
   public readonly service: EcsService;
   /** The port the container listens on, if any. */
   public readonly containerPort?: number;

@@ -27,7 +27,10 @@ export interface GeneratedSecretProps {
    * @default - the AWS managed key `aws/secretsmanager`
    */
   readonly kmsKeyArn?: string;
-  /** @default - none */
+  /**
+   * Tags for the secret.
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -38,6 +41,7 @@ export interface GeneratedSecretProps {
  * changes it afterwards, so a rotation with `aws secretsmanager put-secret-value` sticks.
  */
 export class GeneratedSecret extends Construct {
+  /** The `aws_secretsmanager_secret` resource. */
   public readonly secret: SecretsmanagerSecret;
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps = {}) {
@@ -64,6 +68,7 @@ export class GeneratedSecret extends Construct {
     });
   }
 
+  /** The secret's ARN, as `ContainerSpec.secrets` takes it. */
   get arn(): string {
     return this.secret.arn;
   }

@@ -26,7 +26,9 @@ export interface TaskRolesProps {
  * permissions: modules' `grant()` methods add exactly what they need.
  */
 export class TaskRoles extends Construct {
+  /** What the ECS agent uses to start the task: pull the image, write logs, read injected secrets. */
   public readonly executionRole: IamRole;
+  /** What the application and data-plane authorization see; starts with no permissions. */
   public readonly taskRole: IamRole;
 
   constructor(scope: Construct, id: string, props: TaskRolesProps = {}) {

@@ -50,6 +50,7 @@ export class EfsAccessPoint extends Construct {
   public readonly name: string;
   /** The root directory path, as given. */
   public readonly path: string;
+  /** The `aws_efs_access_point` resource. */
   public readonly resource: EfsAccessPointResource;
 
   /** @internal use `EfsStorage.addAccessPoint` */

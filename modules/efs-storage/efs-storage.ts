@@ -172,12 +172,15 @@ export class EfsStorage extends Construct {
   /** NFS: the TCP port of the mount targets. */
   static readonly NFS_PORT = 2049;
 
+  /** The `Name` tag of the file system and the prefix of its other names. */
   public readonly name: string;
+  /** The `aws_efs_file_system` resource (with `prevent_destroy` unless `allowDestroy`). */
   public readonly fileSystem: EfsFileSystem;
   /** The security group of the mount targets: NFS from the groups given to `allowFrom()`, nothing else. */
   public readonly securityGroup: SecurityGroup;
   /** One mount target per private subnet (a counted resource). */
   public readonly mountTargets: EfsMountTarget;
+  /** The file system policy: TLS and access points required, grants allowed. */
   public readonly fileSystemPolicy: EfsFileSystemPolicy;
 
   private readonly tags?: Record<string, string>;

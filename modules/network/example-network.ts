@@ -67,6 +67,7 @@ const MAX_PREFIX = 23;
 export class ExampleNetwork extends Construct {
   /** What the stateful-ecs modules take. */
   public readonly ref: NetworkRef;
+  /** The `aws_vpc` resource. */
   public readonly vpc: Vpc;
   /** One subnet per zone (a counted resource). */
   public readonly publicSubnets: Subnet;

@@ -111,11 +111,20 @@ export interface PinnedEbsCapacityProps {
    * @default "/mnt/data"
    */
   readonly mountPath?: string;
-  /** @default - the defaults of `PinnedVolumeOptions` */
+  /**
+   * The data volume.
+   * @default - the defaults of `PinnedVolumeOptions`
+   */
   readonly volume?: PinnedVolumeOptions;
-  /** @default - the defaults of `SnapshotOptions`: daily, 7 kept */
+  /**
+   * The data volume's snapshot schedule.
+   * @default - the defaults of `SnapshotOptions`: daily, 7 kept
+   */
   readonly snapshots?: SnapshotOptions;
-  /** @default - the defaults of `SingleWriterLockOptions` */
+  /**
+   * The lock every task that mounts the volume holds.
+   * @default - the defaults of `SingleWriterLockOptions`
+   */
   readonly singleWriterLock?: SingleWriterLockOptions;
   /**
    * Lets `terraform destroy` (or a replacement) delete the data volume. A final snapshot is taken either way.
@@ -128,7 +137,10 @@ export interface PinnedEbsCapacityProps {
    * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
-  /** @default - none */
+  /**
+   * Tags for every resource, the instances and volumes the group launches included.
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -141,7 +153,10 @@ export interface RunOptions {
    * @default - the whole volume
    */
   readonly subPath?: string;
-  /** @default false */
+  /**
+   * Mount read-only.
+   * @default false
+   */
   readonly readOnly?: boolean;
   /**
    * The task definition volume's name.
@@ -218,18 +233,27 @@ const GP3 = {
  * `pinnedServiceSettings` so two tasks never write the volume at once.
  */
 export class PinnedEbsCapacity extends Construct {
+  /** The prefix of the resources' names. */
   public readonly name: string;
+  /** How the host recovers: `self-healing` or `instance`. */
   public readonly recovery: RecoveryMode;
+  /** Where the data volume is mounted on the host. */
   public readonly mountPath: string;
+  /** The ECS attributes the instance sets at first registration. */
   public readonly attributes: Record<string, string>;
+  /** The `aws_ebs_volume` holding the data (with `prevent_destroy` unless `allowDestroy`). */
   public readonly volume: EbsVolume;
+  /** The instance's security group: HTTPS out, nothing in. */
   public readonly securityGroup: SecurityGroup;
+  /** The instance role: ECS, SSM, and attaching its data volume. */
   public readonly instanceRole: IamRole;
+  /** The launch template of the instance (both recovery modes). */
   public readonly launchTemplate: LaunchTemplate;
   /** The instance (`instance` recovery) or undefined. */
   public readonly instance?: Instance;
   /** The Auto Scaling group (`self-healing` recovery) or undefined. */
   public readonly autoScalingGroup?: AutoscalingGroup;
+  /** The volume's snapshot schedule (Data Lifecycle Manager). */
   public readonly snapshots: VolumeSnapshots;
   /** The first-boot script (a Terraform local, readable in `terraform console`). */
   public readonly bootstrapScript: TerraformLocal;

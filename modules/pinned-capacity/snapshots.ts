@@ -39,10 +39,16 @@ export function validateSnapshotOptions(owner: Construct, options: SnapshotOptio
 }
 
 export interface VolumeSnapshotsProps {
+  /** The prefix of the policy's and role's names. */
   readonly name: string;
   /** The value of `TARGET_TAG` on the volumes to snapshot. */
   readonly targetTagValue: string;
+  /** The schedule. */
   readonly options: SnapshotOptions;
+  /**
+   * Tags for the policy and its role.
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -53,6 +59,7 @@ export interface VolumeSnapshotsProps {
 export class VolumeSnapshots extends Construct {
   /** The tag the snapshot policy selects volumes by. */
   static readonly TARGET_TAG = "stateful-ecs:snapshots";
+  /** The `aws_dlm_lifecycle_policy` resource. */
   public readonly policy: DlmLifecyclePolicy;
 
   constructor(scope: Construct, id: string, props: VolumeSnapshotsProps) {

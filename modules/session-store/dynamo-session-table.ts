@@ -9,7 +9,10 @@ import { checkKmsKeyArn, checkLiteral, checkPattern } from "../core/validate";
 import { ContainerService } from "../ecs/container-service";
 
 export interface DynamoSessionTableProps {
-  /** @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`) */
+  /**
+   * The table's name: 3 to 255 letters, digits, `_`, `-` or `.`.
+   * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
+   */
   readonly tableName?: string;
   /** The partition key (a string): the session id. @default "id" */
   readonly partitionKey?: string;
@@ -28,7 +31,10 @@ export interface DynamoSessionTableProps {
    * @default false
    */
   readonly allowDestroy?: boolean;
-  /** @default - none */
+  /**
+   * Tags for the table.
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -50,6 +56,7 @@ const READ_WRITE_ACTIONS = [
  * this table's items.
  */
 export class DynamoSessionTable extends Construct {
+  /** The `aws_dynamodb_table` resource (with `prevent_destroy` unless `allowDestroy`). */
   public readonly table: DynamodbTable;
 
   constructor(scope: Construct, id: string, props: DynamoSessionTableProps = {}) {

@@ -60,23 +60,35 @@ export type MaxmemoryPolicy =
 export interface SessionStoreProps {
   /** The cache goes into the private subnets (one node per zone, round robin). */
   readonly network: NetworkRef;
-  /** @default "valkey" */
+  /**
+   * The engine: `valkey` or `redis` (Redis OSS).
+   * @default "valkey"
+   */
   readonly engine?: CacheEngine;
   /**
    * `major.minor`; IAM authentication needs Valkey 7.2+ or Redis OSS 7.0+.
    * @default "8.0" for Valkey, "7.1" for Redis OSS
    */
   readonly engineVersion?: string;
-  /** @default "cache.t4g.small" */
+  /**
+   * The node type, such as `cache.t4g.small`.
+   * @default "cache.t4g.small"
+   */
   readonly nodeType?: string;
   /**
    * Nodes (a primary and replicas), 2 to 6: automatic failover and Multi-AZ need at least 2.
    * @default 2
    */
   readonly numCacheClusters?: number;
-  /** @default 6379 */
+  /**
+   * The port clients connect to, 1024 to 65535.
+   * @default 6379
+   */
   readonly port?: number;
-  /** @default { mode: "iam" } */
+  /**
+   * How clients authenticate: `iam` or `token`.
+   * @default { mode: "iam" }
+   */
   readonly auth?: SessionAuth;
   /**
    * A customer managed KMS key for encryption at rest (always on).
@@ -108,7 +120,10 @@ export interface SessionStoreProps {
    * @default false
    */
   readonly allowDestroy?: boolean;
-  /** @default - the defaults of `CacheAlarmOptions` */
+  /**
+   * Thresholds and notification targets of the CloudWatch alarms.
+   * @default - the defaults of `CacheAlarmOptions`
+   */
   readonly alarms?: CacheAlarmOptions;
   /**
    * The replication group id and the prefix of every name: 1 to 36 lowercase letters, digits or hyphens,
@@ -116,7 +131,10 @@ export interface SessionStoreProps {
    * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
-  /** @default - none */
+  /**
+   * Tags for every resource the construct creates.
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -146,10 +164,15 @@ const DEFAULT_ACCESS_STRING = "on ~* -@all +@read +@write +@keyspace +@connectio
  * groups allowed in, snapshots, the slow log in CloudWatch Logs, and alarms on CPU, memory and evictions.
  */
 export class SessionStore extends Construct {
+  /** The replication group id, and the prefix of every name. */
   public readonly name: string;
+  /** The engine. */
   public readonly engine: CacheEngine;
+  /** The port clients connect to. */
   public readonly port: number;
+  /** The `aws_elasticache_replication_group` resource. */
   public readonly replicationGroup: ElasticacheReplicationGroup;
+  /** The store's security group: its port from the connected services only. */
   public readonly securityGroup: SecurityGroup;
   /** The IAM application user (`iam` mode only). */
   public readonly user?: ElasticacheUser;

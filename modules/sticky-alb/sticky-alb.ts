@@ -26,9 +26,15 @@ export type Stickiness =
   | { readonly type: "app_cookie"; readonly cookieName: string; readonly durationSeconds?: number };
 
 export interface HealthCheckOptions {
-  /** @default "/" */
+  /**
+   * The path health checks request.
+   * @default "/"
+   */
   readonly path?: string;
-  /** @default "traffic-port" (the target port) */
+  /**
+   * The port health checks go to.
+   * @default "traffic-port" (the target port)
+   */
   readonly port?: string;
   /** Successes in a row before a target is healthy, 2 to 10. @default 2 */
   readonly healthyThreshold?: number;
@@ -58,9 +64,15 @@ export interface StickyAlbProps {
    * @default ["0.0.0.0/0"] (the internet)
    */
   readonly ingressCidrs?: string[];
-  /** @default { type: "lb_cookie", durationSeconds: 3600 } */
+  /**
+   * How clients stick to a task.
+   * @default { type: "lb_cookie", durationSeconds: 3600 }
+   */
   readonly stickiness?: Stickiness;
-  /** @default - the defaults of `HealthCheckOptions` */
+  /**
+   * How the target group checks the tasks' health.
+   * @default - the defaults of `HealthCheckOptions`
+   */
   readonly healthCheck?: HealthCheckOptions;
   /**
    * Seconds a deregistering task keeps its in-flight requests, 0 to 3600.
@@ -85,7 +97,10 @@ export interface StickyAlbProps {
    * @default - `<stack id>-<construct path>`, unique per stack (see `scopedName`)
    */
   readonly name?: string;
-  /** @default - none */
+  /**
+   * Tags for every resource the construct creates.
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -102,9 +117,13 @@ const MAX_COOKIE_SECONDS = 604800;
  * IP target group with health checks and stickiness. Pair it with a `SessionStore`.
  */
 export class StickyAlb extends Construct {
+  /** The load balancer's name, and the prefix of its target group's and security group's. */
   public readonly name: string;
+  /** The `aws_lb` resource. */
   public readonly loadBalancer: Lb;
+  /** The load balancer's security group: in from `ingressCidrs`, out to routed services only. */
   public readonly securityGroup: SecurityGroup;
+  /** The `aws_lb_target_group` resource. */
   public readonly targetGroup: LbTargetGroup;
   /** The listener that forwards to the target group (HTTPS with a certificate, else HTTP). */
   public readonly listener: LbListener;
@@ -249,14 +268,17 @@ export class StickyAlb extends Construct {
     return this.targetRules.get(String(expressionOf(this, consumer.securityGroupId)));
   }
 
+  /** The load balancer's DNS name, where clients connect. */
   get dnsName(): string {
     return this.loadBalancer.dnsName;
   }
 
+  /** The load balancer's security group id. */
   get securityGroupId(): string {
     return this.securityGroup.id;
   }
 
+  /** The target group's ARN. */
   get targetGroupArn(): string {
     return this.targetGroup.arn;
   }
