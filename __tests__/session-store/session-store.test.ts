@@ -267,6 +267,22 @@ describe("SessionStore options", () => {
     });
   });
 
+  it("connects a token-mode service: its execution role reads the token, its container gets it as a secret", () => {
+    const synthesized = synthConfig((scope) =>
+      storeIn(scope, { auth: { mode: "token", authTokenSecretArn: tokenSecret } }).connect(webIn(scope)),
+    );
+    const grant = onlyResource(synthesized, "aws_iam_role_policy");
+    expect(grant.role).toMatch(/aws_iam_role\.roles_execution-role_\w+\.name/);
+    expect(parsePolicy(grant.policy).Statement).toEqual([
+      { Sid: "ReadAuthToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenSecret },
+    ]);
+    const [container] = JSON.parse(onlyResource(synthesized, "aws_ecs_task_definition").container_definitions);
+    expect(container.secrets).toEqual([{ name: "SESSION_STORE_AUTH_TOKEN", valueFrom: tokenSecret }]);
+    expect(container.environment.map((variable: { name: string }) => variable.name)).not.toContain(
+      "SESSION_STORE_AUTH_TOKEN",
+    );
+  });
+
   it("hands token-mode clients the token as a container secret, not in the environment", () => {
     const store = storeIn(testStack(), { auth: { mode: "token", authTokenSecretArn: tokenSecret } });
     expect(store.secrets()).toEqual({ SESSION_STORE_AUTH_TOKEN: tokenSecret });
