@@ -2,9 +2,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describeWithTerraform, isCi, mockApply, plan, validate } from "./harness";
-import { stackMockApply, stackPlan, stackValidateResult } from "./stack-results";
-import { parseTestOutput, terraformEnv } from "./terraform";
-import { WorkspaceStack, assertOffline, childModule, mockApplyTestFile, rootModule } from "./workspace-files";
+import { stackMockApply, stackPlan, stackValidateResult } from "../../cli/terraform/stack-results";
+import { parseTestOutput, terraformEnv } from "../../cli/terraform/terraform";
+import {
+  WorkspaceStack,
+  assertOffline,
+  childModule,
+  mockApplyTestFile,
+  rootModule,
+} from "../../cli/terraform/workspace-files";
 
 const offline = {
   skip_credentials_validation: true,

@@ -4,9 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PlanJson } from "../../analysis/plan-json";
 import { sharedResult } from "./shared-result";
-import { MockApplyResult, stackMockApply, stackPlan, stackValidateResult } from "./stack-results";
-import { COMMAND_TIMEOUT_MS, TerraformWorkspace, ValidateResult } from "./terraform";
-import { AWS_PROVIDER_VERSION, Toolchain, toolchainStatus } from "./toolchain";
+import { MockApplyResult, stackMockApply, stackPlan, stackValidateResult } from "../../cli/terraform/stack-results";
+import { COMMAND_TIMEOUT_MS, TerraformWorkspace, ValidateResult } from "../../cli/terraform/terraform";
+import { AWS_PROVIDER_VERSION, Toolchain, toolchainStatus } from "../../cli/terraform/toolchain";
 
 /**
  * The Terraform harness every stack test uses: `validate`, `plan` and `mockApply` take a synthesized stack
@@ -16,7 +16,7 @@ import { AWS_PROVIDER_VERSION, Toolchain, toolchainStatus } from "./toolchain";
  */
 
 export type Plan = PlanJson;
-export type { MockApplyResult } from "./stack-results";
+export type { MockApplyResult } from "../../cli/terraform/stack-results";
 
 /** The stacks synthesized with `stackDir`, by name. */
 function stackGroup(stackDir: string): Record<string, string> {

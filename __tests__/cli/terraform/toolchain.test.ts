@@ -10,8 +10,8 @@ import {
   mirrorCliConfig,
   terraformPlatform,
   toolchainStatus,
-} from "./toolchain";
-import { isCi } from "./harness";
+} from "../../../cli/terraform/toolchain";
+import { isCi } from "../../support/harness";
 
 /** Makes `<root>/<relative>/registry.terraform.io/hashicorp/aws/<version>/<platform>` and returns the mirror. */
 function fakeMirror(root: string, relative: string, version = AWS_PROVIDER_VERSION): string {
