@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -7,6 +8,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import { Ec2Service } from "../../modules/ecs";
 import { PinnedEbsCapacity, PinnedEbsCapacityProps } from "../../modules/pinned-capacity";
 import {
   SynthesizedConfig,
@@ -14,6 +16,7 @@ import {
   onlyResource,
   parsePolicy,
   resources,
+  serviceBasics,
   synthConfig,
   testStack,
   variables,
@@ -387,6 +390,35 @@ describe("PinnedEbsCapacity for tasks", () => {
 
   it("deploys a single writer: the old task stops before the new one starts", () => {
     expect(capacity.pinnedServiceSettings).toEqual({ minimumHealthyPercent: 0, maximumPercent: 100 });
+  });
+});
+
+describe("PinnedEbsCapacity with an attributes map known only at plan time", () => {
+  const synthesized = synthConfig((scope) => {
+    const attributes = Token.asStringMap(variables(scope).variable("attributes", "map(string)").value);
+    const capacity = new PinnedEbsCapacity(scope, "db", {
+      network: existingNetwork,
+      cluster: { name: "main" },
+      attributes,
+    });
+    const postgres = new Ec2Service(scope, "postgres", {
+      ...serviceBasics(scope),
+      container: { name: "postgres", image: "postgres:16" },
+    });
+    capacity.run(postgres, { containerPath: "/var/lib/postgresql/data" });
+  });
+
+  it("sets the attributes at boot as jsonencode() of the map", () => {
+    expect(scriptOf(synthesized)).toContain("ECS_INSTANCE_ATTRIBUTES=${jsonencode(var.attributes)}");
+  });
+
+  it("pins the service with a memberOf expression Terraform builds from the same map, and synthesizes", () => {
+    expect(onlyResource(synthesized, "aws_ecs_task_definition").placement_constraints).toEqual([
+      {
+        type: "memberOf",
+        expression: '${join(" and ", formatlist("attribute:%s == %s", keys(var.attributes), values(var.attributes)))}',
+      },
+    ]);
   });
 });
 

@@ -157,11 +157,6 @@ describe("PinnedEbsCapacity rejects bad props", () => {
       (variable) => ({ allowDestroy: variable.booleanValue as unknown as boolean }),
       "allowDestroy must be a literal value, not a Terraform expression: it sets lifecycle.prevent_destroy",
     ],
-    [
-      "attributes",
-      (variable) => ({ attributes: variable.value }),
-      "attributes must be a literal map (its values may be Terraform expressions)",
-    ],
   ])("a Terraform expression for %s", (_prop, propsOf, message) => {
     const stack = testStack();
     const variable = new TerraformVariable(stack, "input", {});

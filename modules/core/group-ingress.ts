@@ -1,3 +1,4 @@
+import { TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { expressionOf } from "./tokens";
@@ -19,6 +20,7 @@ export interface GroupIngressProps {
 export class GroupIngress {
   /** The rule of each source group, by the group id's Terraform expression. */
   private readonly bySource = new Map<string, VpcSecurityGroupIngressRule>();
+  private eachCount = 0;
 
   constructor(
     private readonly owner: Construct,
@@ -33,6 +35,25 @@ export class GroupIngress {
   /** The rule that lets `sourceGroupId` in, if any: what a client in that group waits for before connecting. */
   ruleFrom(sourceGroupId: string): VpcSecurityGroupIngressRule | undefined {
     return this.bySource.get(String(expressionOf(this.owner, sourceGroupId)));
+  }
+
+  /**
+   * Opens the port to every group of a list known only at plan time (a Terraform variable): one rule
+   * resource with `for_each` over the ids, so adding or removing one group never replaces another's rule.
+   */
+  allowEach(sourceGroupIds: string[], description: string): void {
+    checkRuleDescription(this.owner, "allowFromEach description", description);
+    const each = TerraformIterator.fromList(sourceGroupIds);
+    new VpcSecurityGroupIngressRule(this.owner, `${this.props.idPrefix}-each-${this.eachCount++}`, {
+      forEach: each,
+      securityGroupId: this.props.securityGroupId,
+      referencedSecurityGroupId: each.value,
+      ipProtocol: "tcp",
+      fromPort: this.props.port,
+      toPort: this.props.port,
+      description,
+      tags: this.props.tags,
+    });
   }
 
   /** Opens the port to a source group, once: allowing the same group again changes nothing. */

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { propError } from "../core/errors";
-import { isKnown } from "../core/tokens";
+import { expressionOf, isKnown } from "../core/tokens";
 import { checkInteger } from "../core/validate";
 import {
   ContainerService,
@@ -85,7 +85,9 @@ export class Ec2Service extends ContainerService {
    * placed there, run at most one task, and stop the old task before a deployment starts the new one.
    */
   protected override launchProblems(): string[] {
-    const expressions = this.placementConstraints.map((constraint) => constraint.expression);
+    // Compared as Terraform renders them: two expressions built the same way are distinct tokens.
+    const rendered = (expression: string) => String(expressionOf(this, expression));
+    const expressions = this.placementConstraints.map((constraint) => rendered(constraint.expression));
     const { minimumHealthyPercent, maximumPercent } = this.deployment;
     const me = `Ec2Service '${this.node.id}'`;
     return this.mounts.flatMap(({ volume }) => {
@@ -93,7 +95,7 @@ export class Ec2Service extends ContainerService {
       if (!placement) return [];
       const uses = `it mounts host volume '${volume.volume.name}' of ${placement.owner}`;
       const problems: string[] = [];
-      if (!placement.memberOf.some((expression) => expressions.includes(expression))) {
+      if (!placement.memberOf.some((expression) => expressions.includes(rendered(expression)))) {
         problems.push(
           `${me}: no placement constraint puts it on the host of ${placement.owner}, but ${uses}: its tasks could start on another instance, on its root disk; ${placement.remedy}`,
         );

@@ -308,6 +308,17 @@ export class EfsStorage extends Construct {
     return volume;
   }
 
+  /**
+   * Opens the port to every security group of a list that may be known only at plan time (a Terraform
+   * variable), one rule per group. For services of this stack, `mount()` does it.
+   */
+  allowFromEach(securityGroupIds: string[], description?: string): void {
+    this.nfsIngress.allowEach(
+      securityGroupIds,
+      description ?? `NFS to ${this.name} from an allowed client security group`,
+    );
+  }
+
   /** Opens NFS (TCP 2049) to the mount targets from one security group. Low level: `mount()` does it. */
   allowFrom(securityGroupId: string, description?: string): void {
     this.nfsIngress.allow(securityGroupId, description ?? `NFS to ${this.name} from an allowed task security group`);

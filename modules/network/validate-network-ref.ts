@@ -15,6 +15,8 @@ export function checkTwoZones(construct: Construct, network: NetworkRef, tier: S
     tier === "private"
       ? [network.privateSubnetIds, network.privateSubnetAvailabilityZones]
       : [network.publicSubnetIds, network.publicSubnetAvailabilityZones];
+  // Zones describe the subnets in order: with the subnets unknown until plan, neither can be judged here.
+  if (!isKnown(ids)) return;
   const why = `${needs} needs subnets in at least 2 zones`;
   if (isKnown(ids) && ids.length < 2) {
     throw propError(construct, `network.${tier}SubnetIds has ${ids.length} subnet(s); ${why}`);

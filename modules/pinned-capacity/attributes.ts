@@ -1,3 +1,4 @@
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { propError } from "../core/errors";
 import { isKnown } from "../core/tokens";
@@ -11,13 +12,12 @@ import { isKnown } from "../core/tokens";
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_./\\-]{1,128}$/;
 const ATTRIBUTE_VALUE = /^[A-Za-z0-9_.@/\\:-]{1,128}$/;
 
+/**
+ * Checks the names and values known at synth time. A map known only at plan time (a Terraform variable of
+ * a vendored module) is checked by Terraform's validation of that variable instead.
+ */
 export function validateAttributes(owner: Construct, attributes: Record<string, string>): void {
-  if (!isKnown(attributes)) {
-    throw propError(
-      owner,
-      "attributes must be a literal map (its values may be Terraform expressions): the placement constraint is built from its names",
-    );
-  }
+  if (!isKnown(attributes)) return;
   const entries = Object.entries(attributes);
   if (entries.length === 0)
     throw propError(owner, "attributes is empty; give at least one, such as { role: 'db-primary' }");
@@ -37,13 +37,19 @@ export function validateAttributes(owner: Construct, attributes: Record<string, 
   }
 }
 
-/** The `ECS_INSTANCE_ATTRIBUTES` value: the attributes as one line of JSON. */
+/** The `ECS_INSTANCE_ATTRIBUTES` value: the attributes as one line of JSON (`jsonencode()` for a map token). */
 export function instanceAttributesJson(attributes: Record<string, string>): string {
-  return JSON.stringify(attributes);
+  return isKnown(attributes) ? JSON.stringify(attributes) : Fn.jsonencode(attributes);
 }
 
-/** A cluster query expression that matches instances carrying every given attribute. */
+/**
+ * A cluster query expression that matches instances carrying every given attribute; for a map token, the
+ * same expression built by Terraform (`keys()` and `values()` list a map in the same order).
+ */
 export function memberOfExpression(attributes: Record<string, string>): string {
+  if (!isKnown(attributes)) {
+    return Fn.join(" and ", Fn.formatlist("attribute:%s == %s", [Fn.keys(attributes), Fn.values(attributes)]));
+  }
   return Object.entries(attributes)
     .map(([name, value]) => `attribute:${name} == ${value}`)
     .join(" and ");

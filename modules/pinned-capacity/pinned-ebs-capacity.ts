@@ -457,6 +457,12 @@ export class PinnedEbsCapacity extends Construct {
   /** A `memberOf` constraint that pins tasks to this instance: all attributes, or the one named. */
   placementConstraint(attributeName?: string): PlacementConstraint {
     if (attributeName === undefined) return { type: "memberOf", expression: memberOfExpression(this.attributes) };
+    if (!isKnown(this.attributes)) {
+      return {
+        type: "memberOf",
+        expression: `attribute:${attributeName} == ${Fn.lookup(this.attributes, attributeName)}`,
+      };
+    }
     if (!(attributeName in this.attributes)) {
       throw propError(
         this,
@@ -509,6 +515,7 @@ export class PinnedEbsCapacity extends Construct {
 
   /** Every expression `placementConstraint()` gives: all attributes, or any one of them. */
   private placementExpressions(): string[] {
+    if (!isKnown(this.attributes)) return [this.placementConstraint().expression];
     const one = Object.keys(this.attributes).map((name) => this.placementConstraint(name).expression);
     return [this.placementConstraint().expression, ...one];
   }

@@ -282,6 +282,17 @@ export class SessionStore extends Construct {
     service.waitFor((consumer) => this.prerequisites(consumer, grant));
   }
 
+  /**
+   * Opens the port to every security group of a list that may be known only at plan time (a Terraform
+   * variable), one rule per group. For services of this stack, `connect()` does it.
+   */
+  allowFromEach(securityGroupIds: string[], description?: string): void {
+    this.ingress.allowEach(
+      securityGroupIds,
+      description ?? `Session store ${this.name} from an allowed client security group`,
+    );
+  }
+
   /** Opens the cache port to one security group. Low level: `connect()` does it. */
   allowFrom(securityGroupId: string, description?: string): void {
     this.ingress.allow(
