@@ -69,13 +69,17 @@ describe("the npm package", () => {
   it("ships compiled JavaScript and type declarations of every module, the README and nothing else", async () => {
     const { files } = await packAndInstall();
     const strays = files.filter(
-      (file) => !/^dist\/.+\.(js|d\.ts)$/.test(file) && !["README.md", "package.json"].includes(file),
+      (file) =>
+        !/^dist\/.+\.(js|d\.ts)$/.test(file) &&
+        !["README.md", "package.json", "cli/bin/stateful-ecs.js"].includes(file),
     );
     expect(strays).toEqual([]);
     for (const module of MODULES) {
-      expect(files).toEqual(expect.arrayContaining([`dist/${module}/index.js`, `dist/${module}/index.d.ts`]));
+      expect(files).toEqual(
+        expect.arrayContaining([`dist/modules/${module}/index.js`, `dist/modules/${module}/index.d.ts`]),
+      );
     }
-    expect(files.filter((file) => /test|fixture|__tests__/.test(file))).toEqual([]);
+    expect(files.filter((file) => /__tests__|\.test\.|fixtures|support\//.test(file))).toEqual([]);
   });
 
   it("declares cdktf, constructs and the AWS provider as peer dependencies, and nothing as a dependency", () => {
@@ -100,7 +104,19 @@ describe("the npm package", () => {
     ]);
     expect(await exportsOf(app, "stateful-ecs/efs-storage")).toEqual(["EfsAccessPoint", "EfsStorage"]);
     expect(await exportsOf(app, "stateful-ecs/core")).toEqual([]);
-    await expect(exportsOf(app, "stateful-ecs/dist/core/validate")).rejects.toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+    await expect(exportsOf(app, "stateful-ecs/dist/modules/core/validate")).rejects.toThrow(
+      /ERR_PACKAGE_PATH_NOT_EXPORTED/,
+    );
+  });
+
+  it("installs the stateful-ecs command, which runs from the compiled package", async () => {
+    const { app } = await packAndInstall();
+    const bin = path.join(app, "node_modules", ".bin", "stateful-ecs");
+    const { stdout } = await run(bin, ["vendor", "vendored", "--module", "sticky-alb"], { cwd: app });
+    expect(stdout).toContain("wrote vendored/sticky-alb");
+    expect(fs.readFileSync(path.join(app, "vendored", "sticky-alb", "main.tf.json"), "utf8")).toBe(
+      fs.readFileSync(path.join(repo, "terraform", "sticky-alb", "main.tf.json"), "utf8"),
+    );
   });
 
   it("type-checks and synthesizes an app that uses every module through the package's entry points", async () => {

@@ -1,0 +1,108 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { run } from "../../cli/main";
+import { MARKER_FILE, VENDORED_MODULES, moduleFiles } from "../../cli/vendor/vendor";
+
+const repo = path.resolve(__dirname, "../..");
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-vendor-"));
+
+/** Every file under `dir`, relative, with its text. */
+function filesUnder(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    files.set(path.relative(dir, file), fs.readFileSync(file, "utf8"));
+  }
+  return files;
+}
+
+describe("stateful-ecs vendor", () => {
+  it("writes every module, and writes them byte for byte the same when run again", () => {
+    const [first, second] = [tmp(), tmp()];
+    expect(run(["vendor", first])).toMatchObject({ code: 0 });
+    expect(run(["vendor", second])).toMatchObject({ code: 0 });
+    expect(fs.readdirSync(first).sort()).toEqual(VENDORED_MODULES.map((module) => module.name).sort());
+    expect(filesUnder(first)).toEqual(filesUnder(second));
+    for (const module of VENDORED_MODULES) {
+      expect([...filesUnder(path.join(first, module.name)).keys()].sort()).toEqual(
+        ["README.md", "main.tf.json", MARKER_FILE, `tests/${module.name}.tftest.hcl`].sort(),
+      );
+    }
+    // Over its own output it needs no --force.
+    expect(run(["vendor", first])).toMatchObject({ code: 0 });
+  });
+
+  it("writes only the modules asked for", () => {
+    const dir = tmp();
+    expect(run(["vendor", dir, "--module", "sticky-alb"])).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("sticky-alb"),
+    });
+    expect(fs.readdirSync(dir)).toEqual(["sticky-alb"]);
+  });
+
+  it("refuses a directory holding files it did not write, unless --force", () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, "main.tf"), "# mine\n");
+    const refused = run(["vendor", dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      "holds files stateful-ecs vendor did not write (main.tf); choose an empty directory or pass --force",
+    );
+    expect(fs.readdirSync(dir)).toEqual(["main.tf"]);
+    expect(run(["vendor", dir, "--force"])).toMatchObject({ code: 0 });
+    expect(fs.readFileSync(path.join(dir, "main.tf"), "utf8")).toBe("# mine\n");
+  });
+
+  it.each([
+    [["vendor"], "missing <outdir>"],
+    [["vendor", "x", "--frobnicate"], "unknown option '--frobnicate'"],
+    [["vendor", "x", "--module", "nope"], "unknown module 'nope'"],
+    [["vendor", "x", "--module"], "--module needs a module name"],
+    [["vendor", "x", "y"], "unexpected argument 'y'"],
+    [["frobnicate"], "unknown command 'frobnicate'"],
+    [[], "Usage: stateful-ecs <command>"],
+  ])("prints usage and exits 2 for %j", (args, message) => {
+    const result = run(args, tmp());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("Usage:");
+  });
+
+  it.each([[["--help"]], [["vendor", "--help"]]])("prints help for %j and exits 0", (args) => {
+    expect(run(args)).toMatchObject({ code: 0, stdout: expect.stringContaining("Usage: stateful-ecs") });
+  });
+});
+
+describe("the vendored modules committed in terraform/", () => {
+  it.each(VENDORED_MODULES.map((module) => [module.name, module] as const))(
+    "%s is what the code generates (else run `npm run vendor`)",
+    (name, module) => {
+      const committed = filesUnder(path.join(repo, "terraform", name));
+      expect(committed).toEqual(moduleFiles(module));
+    },
+  );
+
+  it.each(VENDORED_MODULES.map((module) => [module.name, module] as const))(
+    "%s: variables are typed and described, optional ones have defaults, and the README lists each",
+    (name) => {
+      const config = JSON.parse(fs.readFileSync(path.join(repo, "terraform", name, "main.tf.json"), "utf8"));
+      const readme = fs.readFileSync(path.join(repo, "terraform", name, "README.md"), "utf8");
+      expect(config.provider).toBeUndefined();
+      expect(config.terraform.backend).toBeUndefined();
+      expect(config.terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: ">= 5.100, < 6.0" });
+      for (const [variable, spec] of Object.entries<Record<string, unknown>>(config.variable)) {
+        expect(variable).toMatch(/^[a-z][a-z0-9_]*$/);
+        expect(spec).toEqual(expect.objectContaining({ type: expect.any(String), description: expect.any(String) }));
+        const required = spec.default === undefined ? "yes" : "no";
+        expect(readme).toMatch(new RegExp(`^\\| \`${variable}\` \\|.*\\| ${required} \\|$`, "m"));
+      }
+      for (const output of Object.keys(config.output)) {
+        expect(output).toMatch(/^[a-z][a-z0-9_]*$/);
+        expect(readme).toMatch(new RegExp(`^\\| \`${output}\` \\|`, "m"));
+      }
+    },
+  );
+});
