@@ -189,6 +189,33 @@ function mockDefaults(resourceType: string, region: string, arnResourceTypes: Re
 }
 
 /**
+ * A `mock_provider "aws"` block whose data sources the modules read look real (the partition and region
+ * feed ARNs the provider validates), with `resources` giving each resource type's mocked defaults
+ * (`name = value` pairs; types without any are left out).
+ */
+export function awsMockProvider(options: {
+  readonly alias?: string;
+  readonly region: string;
+  readonly resources?: Record<string, string[]>;
+}): string {
+  const block = (kind: string, type: string, defaults: string) => [
+    `  ${kind} ${JSON.stringify(type)} {`,
+    `    defaults = { ${defaults} }`,
+    `  }`,
+  ];
+  return [
+    `mock_provider "aws" {`,
+    ...(options.alias === undefined ? [] : [`  alias = ${JSON.stringify(options.alias)}`]),
+    ...block("mock_data", "aws_partition", `partition = "aws", dns_suffix = "amazonaws.com"`),
+    ...block("mock_data", "aws_region", `name = ${JSON.stringify(options.region)}`),
+    ...Object.entries(options.resources ?? {}).flatMap(([type, defaults]) =>
+      defaults.length > 0 ? block("mock_resource", type, defaults.join(", ")) : [],
+    ),
+    `}`,
+  ].join("\n");
+}
+
+/**
  * A `terraform test` file that applies every stack against a mocked AWS provider, one `mock_provider` per
  * root alias. The mock still runs the provider's validation on known values, so mocked values that other
  * resources consume must look real: the partition and region data sources, the `arn` of every resource
@@ -200,22 +227,8 @@ export function mockApplyTestFile(stacks: WorkspaceStack[], arnResourceTypes: Re
     .filter(({ type }) => type === "aws")
     .map(({ stack, config }) => {
       const region = config.region && !config.region.includes("${") ? config.region : "us-east-1";
-      const block = (kind: string, type: string, defaults: string) => [
-        `  ${kind} ${JSON.stringify(type)} {`,
-        `    defaults = { ${defaults} }`,
-        `  }`,
-      ];
-      return [
-        `mock_provider "aws" {`,
-        `  alias = ${JSON.stringify(rootAlias(stack, config.alias))}`,
-        ...block("mock_data", "aws_partition", `partition = "aws", dns_suffix = "amazonaws.com"`),
-        ...block("mock_data", "aws_region", `name = ${JSON.stringify(region)}`),
-        ...usedTypes.flatMap((type) => {
-          const defaults = mockDefaults(type, region, arnResourceTypes);
-          return defaults.length > 0 ? block("mock_resource", type, defaults.join(", ")) : [];
-        }),
-        `}`,
-      ].join("\n");
+      const resources = Object.fromEntries(usedTypes.map((type) => [type, mockDefaults(type, region, arnResourceTypes)]));
+      return awsMockProvider({ alias: rootAlias(stack, config.alias), region, resources });
     });
   return `${[...mocks, `run "mock_apply" {\n  command = apply\n}`].join("\n\n")}\n`;
 }

@@ -50,10 +50,12 @@ export class ModuleStack extends TerraformStack {
     const variable = new TerraformVariable(this, `variable-${name}`, {
       type: spec.type,
       description: spec.description,
-      default: spec.default,
+      // cdktf cannot render a null default; it is set by an override below.
+      default: spec.default === null ? undefined : spec.default,
       nullable: spec.nullable ?? false,
       validation: spec.validation,
     });
+    if (spec.default === null) variable.addOverride("default", null);
     variable.overrideLogicalId(name);
     return variable;
   }
