@@ -27,6 +27,8 @@ export interface BenchResults {
   readonly scaling: ScalingRow[];
   readonly scalingRatio100To10: number;
   readonly validate100Seconds: Sample;
+  /** `stateful-ecs vendor` of every module into an empty directory. */
+  readonly vendor: { readonly modules: string[]; readonly wallSeconds: Sample };
   readonly test: { readonly wallSeconds: Sample; readonly slowest: SlowTest[] };
   readonly budgets: BudgetResult[];
 }
@@ -63,6 +65,11 @@ export function summaryTable(results: BenchResults): string {
       "≤ 400 MB",
     ],
     ["synth time(100) / time(10)", results.scalingRatio100To10.toFixed(2), "≤ 10"],
+    [
+      `\`stateful-ecs vendor\` (${results.vendor.modules.length} modules)`,
+      describeSample(results.vendor.wallSeconds, seconds),
+      "≤ 10 s",
+    ],
     ["100-service stack: `terraform validate`", describeSample(results.validate100Seconds, seconds), ""],
     ["`npm test`", describeSample(results.test.wallSeconds, seconds), "≤ 120 s"],
   ];

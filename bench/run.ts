@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as prettier from "prettier";
 import { TerraformWorkspace, terraformEnv } from "../cli/terraform/terraform";
 import { Toolchain, toolchainStatus } from "../cli/terraform/toolchain";
+import { VENDORED_MODULES } from "../cli/vendor/vendor";
 import { measure, measureSequence, Command } from "./measure";
 import { BenchResults, ScalingRow, SlowTest, benchReadme, withPerformanceSection } from "./report";
 import { Budget, Sample, checkBudgets } from "./stats";
@@ -125,6 +126,17 @@ async function main(): Promise<void> {
   const validate100Seconds = await measureValidate(toolchain, [hundred.dir]);
   // Each scaling row's dir is <outdir>/stacks/scaling.
   scaling.forEach((row) => fs.rmSync(path.resolve(row.dir, "..", ".."), { recursive: true, force: true }));
+  log("stateful-ecs vendor of every module");
+  const vendorDir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-bench-vendor-"));
+  const vendor = measure(
+    {
+      command: process.execPath,
+      args: [path.join(ROOT, "cli", "bin", "stateful-ecs.js"), "vendor", vendorDir, "--force"],
+      cwd: ROOT,
+    },
+    RUNS,
+  );
+  fs.rmSync(vendorDir, { recursive: true, force: true });
   const test = measureTests();
 
   const synthToValidate = synth.wallSeconds.median / validateSeconds.median;
@@ -134,6 +146,7 @@ async function main(): Promise<void> {
     { name: "100 services: synth", value: hundred.synthSeconds.median, limit: 5, unit: "s" },
     { name: "100 services: peak RSS", value: hundred.peakRssMb.median, limit: 400, unit: "MB" },
     { name: "synth time(100) / time(10)", value: scalingRatio100To10, limit: 10, unit: "" },
+    { name: "stateful-ecs vendor", value: vendor.wallSeconds.median, limit: 10, unit: "s" },
     { name: "npm test", value: test.wallSeconds.median, limit: 120, unit: "s" },
   ];
   const results: BenchResults = {
@@ -157,6 +170,7 @@ async function main(): Promise<void> {
     scaling: scaling.map(({ dir: _dir, ...row }) => row),
     scalingRatio100To10,
     validate100Seconds,
+    vendor: { modules: VENDORED_MODULES.map((module) => module.name), wallSeconds: vendor.wallSeconds },
     test,
     budgets: checkBudgets(budgets),
   };

@@ -41,6 +41,7 @@ const results: BenchResults = {
   })),
   scalingRatio100To10: 1,
   validate100Seconds: one,
+  vendor: { modules: ["efs-storage", "sticky-alb"], wallSeconds: sample([1.5]) },
   test: { wallSeconds: sample([60]), slowest: [{ file: "__tests__/x.test.ts", name: "slow one", seconds: 9 }] },
   budgets: checkBudgets([{ name: "npm test", value: 130, limit: 120, unit: "s" }]),
 };
@@ -50,6 +51,7 @@ describe("bench report", () => {
     const table = summaryTable(results);
     expect(table).toContain("| `npm run synth` (2 stacks): wall time | 0.50 s (0.50 s–0.50 s, 1 runs) |  |");
     expect(table).toContain("| synth / validate | 0.100 | ≤ 0.25 |");
+    expect(table).toContain("| `stateful-ecs vendor` (2 modules) | 1.50 s (1.50 s–1.50 s, 1 runs) | ≤ 10 s |");
     expect(table).toContain("| `npm test` | 60.00 s (60.00 s–60.00 s, 1 runs) | ≤ 120 s |");
   });
 
