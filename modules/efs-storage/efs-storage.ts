@@ -176,7 +176,7 @@ export class EfsStorage extends Construct {
   public readonly name: string;
   /** The `aws_efs_file_system` resource (with `prevent_destroy` unless `allowDestroy`). */
   public readonly fileSystem: EfsFileSystem;
-  /** The security group of the mount targets: NFS from the groups given to `allowFrom()`, nothing else. */
+  /** The security group of the mount targets: NFS from the mounting services' groups, nothing else. */
   public readonly securityGroup: SecurityGroup;
   /** One mount target per private subnet (a counted resource). */
   public readonly mountTargets: EfsMountTarget;

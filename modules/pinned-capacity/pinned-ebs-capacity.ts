@@ -78,7 +78,7 @@ export interface PinnedEbsCapacityProps {
   readonly cluster: ClusterRef;
   /**
    * Custom ECS attributes set at first registration, such as `{ role: "db-primary" }`; tasks are pinned
-   * with `placementConstraint()`. Names must be literal; values may be Terraform expressions.
+   * with `run()` (or `placementConstraint()`). A map known only at plan time (a Terraform variable) works too.
    */
   readonly attributes: Record<string, string>;
   /**
