@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { VENDORED_MODULES, refusal, vendor } from "./vendor/vendor";
+import { VENDORED_MODULES, vendor } from "./vendor/vendor";
 
 /**
  * The `stateful-ecs` command: argument parsing and printing only, over the vendoring code (and, in later
@@ -69,9 +69,12 @@ function vendorCommand(args: string[], cwd: string): CliResult {
   if (unknown.length > 0) return usageError(`unknown module '${unknown[0]}'`);
   const target = path.resolve(cwd, outdir);
   const options = { force, modules: modules.length > 0 ? modules : undefined };
-  const problem = refusal(target, options);
-  if (problem) return { code: 1, stdout: "", stderr: `stateful-ecs vendor: ${problem}` };
-  const written = vendor(target, options);
+  let written: string[];
+  try {
+    written = vendor(target, options);
+  } catch (error) {
+    return { code: 1, stdout: "", stderr: `stateful-ecs vendor: ${(error as Error).message}` };
+  }
   return { code: 0, stdout: written.map((dir) => `wrote ${path.relative(cwd, dir) || dir}`).join("\n"), stderr: "" };
 }
 

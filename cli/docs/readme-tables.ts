@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { cell, code } from "../markdown";
 
 /**
  * The props and attributes tables of the module READMEs, generated from the TypeScript declarations (doc
@@ -35,9 +36,6 @@ function loadDeclarations(): { checker: ts.TypeChecker; declarations: Map<string
   }
   return { checker, declarations };
 }
-
-const cell = (text: string) => text.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
-const code = (text: string) => `\`${cell(text)}\``;
 
 function docOf(symbol: ts.Symbol, checker: ts.TypeChecker): { text: string; defaultValue?: string } {
   const text = ts.displayPartsToString(symbol.getDocumentationComment(checker));

@@ -1,8 +1,6 @@
 import { ModuleStack, REQUIRED_PROVIDERS, REQUIRED_VERSION } from "./module-stack";
 import { VendoredModule } from "./vendored-module";
-
-const cell = (text: string) => text.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
-const code = (text: string) => `\`${cell(text)}\``;
+import { cell, code } from "../markdown";
 
 /** The module's README in terraform-docs style, from its variables and outputs. */
 export function moduleReadme(module: VendoredModule, stack: ModuleStack): string {

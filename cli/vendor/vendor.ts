@@ -43,7 +43,7 @@ export interface VendorOptions {
 }
 
 /** Why `vendor` refuses `outdir`, or undefined when it may write there. */
-export function refusal(outdir: string, options: VendorOptions = {}): string | undefined {
+function refusal(outdir: string, options: VendorOptions = {}): string | undefined {
   const unknown = (options.modules ?? []).filter((name) => !VENDORED_MODULES.some((module) => module.name === name));
   if (unknown.length > 0) {
     return `unknown module(s): ${unknown.join(", ")}; the modules are: ${VENDORED_MODULES.map((m) => m.name).join(", ")}`;

@@ -27,11 +27,6 @@ export class GroupIngress {
     private readonly props: GroupIngressProps,
   ) {}
 
-  /** How many source groups are allowed in. */
-  get size(): number {
-    return this.bySource.size;
-  }
-
   /** The rule that lets `sourceGroupId` in, if any: what a client in that group waits for before connecting. */
   ruleFrom(sourceGroupId: string): VpcSecurityGroupIngressRule | undefined {
     return this.bySource.get(String(expressionOf(this.owner, sourceGroupId)));
@@ -45,14 +40,8 @@ export class GroupIngress {
     checkRuleDescription(this.owner, "allowFromEach description", description);
     const each = TerraformIterator.fromList(sourceGroupIds);
     new VpcSecurityGroupIngressRule(this.owner, `${this.props.idPrefix}-each-${this.eachCount++}`, {
+      ...this.ruleProps(each.value, description),
       forEach: each,
-      securityGroupId: this.props.securityGroupId,
-      referencedSecurityGroupId: each.value,
-      ipProtocol: "tcp",
-      fromPort: this.props.port,
-      toPort: this.props.port,
-      description,
-      tags: this.props.tags,
     });
   }
 
@@ -62,7 +51,17 @@ export class GroupIngress {
     checkRuleDescription(this.owner, "allowFrom description", description);
     const source = String(expressionOf(this.owner, sourceGroupId));
     if (this.bySource.has(source)) return;
-    const rule = new VpcSecurityGroupIngressRule(this.owner, `${this.props.idPrefix}-${this.bySource.size}`, {
+    const rule = new VpcSecurityGroupIngressRule(
+      this.owner,
+      `${this.props.idPrefix}-${this.bySource.size}`,
+      this.ruleProps(sourceGroupId, description),
+    );
+    this.bySource.set(source, rule);
+  }
+
+  /** A rule of this group's port from `sourceGroupId` (a group id or a `for_each` value). */
+  private ruleProps(sourceGroupId: string, description: string) {
+    return {
       securityGroupId: this.props.securityGroupId,
       referencedSecurityGroupId: sourceGroupId,
       ipProtocol: "tcp",
@@ -70,7 +69,6 @@ export class GroupIngress {
       toPort: this.props.port,
       description,
       tags: this.props.tags,
-    });
-    this.bySource.set(source, rule);
+    };
   }
 }
