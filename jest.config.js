@@ -15,6 +15,7 @@ module.exports = {
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
+  testSequencer: "<rootDir>/__tests__/support/sequencer.js",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
   // Two workers: the Terraform suites spend most of their time waiting on terraform child processes.
   maxWorkers: 2,
