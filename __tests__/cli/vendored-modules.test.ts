@@ -27,11 +27,21 @@ async function ownTests(toolchain: Toolchain, name: string): Promise<string> {
   return runTerraform(toolchain, dir, ["test", "-no-color"]);
 }
 
-/** What `terraform validate` says about a call of the module without any input. */
+/**
+ * What `terraform validate` says about a call of the module without any input. Whether an input is required
+ * depends on its variable block alone, so the call goes to a copy of the module that holds only its
+ * variables: no resource, so validate loads no provider schema (0.3 s instead of 4 s of CPU). Terraform
+ * stops at the first module call with errors, so each module gets a validate of its own.
+ */
 async function validateWithoutInputs(toolchain: Toolchain, name: string): Promise<string[]> {
-  const root = copyModules();
-  const call = { module: { subject: { source: `./modules/${name}` } } };
-  fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify(call));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-vendored-inputs-"));
+  const { variable } = JSON.parse(fs.readFileSync(path.join(repo, "terraform", name, "main.tf.json"), "utf8"));
+  fs.mkdirSync(path.join(root, "variables-only"));
+  fs.writeFileSync(path.join(root, "variables-only", "variables.tf.json"), JSON.stringify({ variable }));
+  fs.writeFileSync(
+    path.join(root, "main.tf.json"),
+    JSON.stringify({ module: { subject: { source: "./variables-only" } } }),
+  );
   await runTerraform(toolchain, root, ["init", "-input=false", "-no-color"]);
   const result = JSON.parse(await runTerraform(toolchain, root, ["validate", "-json", "-no-color"], [0, 1]));
   return result.diagnostics.map(

@@ -1,11 +1,11 @@
-import { Testing } from "cdktf";
 import { exampleStacks, protectedResources, resourceAddresses } from "../support/example-app";
-import { describeWithTerraform, mockApply, plan, validate } from "../support/harness";
+import { describeWithTerraform, initAsWritten, mockApply, plan, validate } from "../support/harness";
 
 /**
- * Terraform judges every stack of the App in `main.ts`: cdktf's `toBeValidTerraform()`, then `terraform
- * validate`, an offline `terraform plan` and a mock apply through the harness. A stack added to `main.ts`
- * is covered here without new code.
+ * Terraform judges every stack of the App in `main.ts`: `terraform init` of the stack as synthesized, then
+ * `terraform validate`, an offline `terraform plan` and a mock apply through the harness. A stack added to
+ * `main.ts` is covered here without new code. (cdktf's `toBeValidTerraform()` ran init and the same
+ * validate per stack: about 5 s of CPU each, the most expensive duplicate of the suite.)
  */
 const stacks = exampleStacks();
 
@@ -23,8 +23,8 @@ describeWithTerraform("Terraform checks of every stack in main.ts", () => {
   });
 
   describe.each(stacks.map((stack) => [stack.name, stack] as const))("stack %s", (_name, stack) => {
-    it("is valid Terraform by cdktf's toBeValidTerraform()", () => {
-      expect(Testing.fullSynth(stack.stack)).toBeValidTerraform();
+    it("initialises as synthesized, with its own backend and providers", async () => {
+      expect(await initAsWritten(stack.dir)).toMatch(/Terraform has been successfully initialized!/);
     });
 
     it("passes terraform validate with no errors or warnings", async () => {

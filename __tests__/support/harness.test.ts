@@ -39,23 +39,36 @@ const plain: WorkspaceStack = {
 };
 
 describe("workspace files", () => {
-  it("moves every stack's providers to the root under the stack's alias, offline, and calls each stack", () => {
-    expect(rootModule([withAlias, plain])).toEqual({
+  it("moves the stacks' providers to the root, one offline configuration per distinct one, and calls each stack", () => {
+    const tagged = (name: string, stack: string) => ({
+      name,
+      config: {
+        ...plain.config,
+        provider: { aws: [{ region: "eu-west-1", default_tags: [{ tags: { Stack: stack, Project: "p" } }] }] },
+      },
+    });
+    expect(rootModule([withAlias, plain, tagged("db", "db"), tagged("web", "web")])).toEqual({
       terraform: {
         required_providers: { aws: { source: "aws", version: "5.100.0" } },
         backend: { local: { path: "terraform.tfstate" } },
       },
       provider: {
         aws: [
-          { region: "eu-west-1", ...offline, alias: "app" },
-          { region: "us-east-1", ...offline, alias: "app_use1" },
-          { region: "eu-west-1", default_tags: [{ tags: { Stack: "net" } }], ...offline, alias: "net" },
+          // Equal but for default tags: shared, keeping the tags all of its stacks set (here none).
+          { region: "eu-west-1", ...offline, alias: "aws_0" },
+          { region: "us-east-1", ...offline, alias: "aws_1" },
         ],
       },
       module: {
-        app: { source: "./app", providers: { aws: "aws.app", "aws.use1": "aws.app_use1" } },
-        net: { source: "./net", providers: { aws: "aws.net" } },
+        app: { source: "./app", providers: { aws: "aws.aws_0", "aws.use1": "aws.aws_1" } },
+        net: { source: "./net", providers: { aws: "aws.aws_0" } },
+        db: { source: "./db", providers: { aws: "aws.aws_0" } },
+        web: { source: "./web", providers: { aws: "aws.aws_0" } },
       },
+    });
+    const provider = (rootModule([tagged("db", "db"), tagged("web", "web")]) as { provider: object }).provider;
+    expect(provider).toEqual({
+      aws: [{ region: "eu-west-1", default_tags: [{ tags: { Project: "p" } }], ...offline, alias: "aws_0" }],
     });
   });
 
@@ -84,7 +97,7 @@ describe("workspace files", () => {
     );
   });
 
-  it("mocks every AWS provider of the root, with a real-looking partition, region and ARN for each used type that has one", () => {
+  it("mocks every AWS provider configuration of the root, with a real-looking partition, region and ARN for each used type that has one", () => {
     const mockOf = (alias: string, region: string) =>
       [
         `mock_provider "aws" {`,
@@ -104,7 +117,7 @@ describe("workspace files", () => {
         `}`,
       ].join("\n");
     expect(mockApplyTestFile([withAlias, plain], new Set(["aws_iam_role"]))).toBe(
-      `${mockOf("app", "eu-west-1")}\n\n${mockOf("app_use1", "us-east-1")}\n\n${mockOf("net", "eu-west-1")}\n\n` +
+      `${mockOf("aws_0", "eu-west-1")}\n\n${mockOf("aws_1", "us-east-1")}\n\n` +
         `run "mock_apply" {\n  command = apply\n}\n`,
     );
   });

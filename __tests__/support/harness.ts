@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { PlanJson } from "../../analysis/plan-json";
 import { sharedResult } from "./shared-result";
 import { MockApplyResult, stackMockApply, stackPlan, stackValidateResult } from "../../cli/terraform/stack-results";
-import { COMMAND_TIMEOUT_MS, TerraformWorkspace, ValidateResult } from "../../cli/terraform/terraform";
+import { COMMAND_TIMEOUT_MS, TerraformWorkspace, ValidateResult, runTerraform } from "../../cli/terraform/terraform";
 import { AWS_PROVIDER_VERSION, Toolchain, toolchainStatus } from "../../cli/terraform/toolchain";
 
 /**
@@ -78,6 +78,23 @@ async function groupCheck<T>(
     TERRAFORM_TIMEOUT_MS,
   );
   return { result, stacks: Object.keys(group), stack };
+}
+
+/**
+ * `terraform init` of a copy of the stack exactly as synthesized, its backend and provider blocks
+ * included (the workspace checks replace them): what cdktf's `toBeValidTerraform()` adds to our
+ * `validate`, without that matcher's second schema load per stack. Resolves to init's output.
+ */
+export async function initAsWritten(stackDir: string): Promise<string> {
+  const status = toolchainStatus();
+  if (!status.ok) throw new Error(`Terraform checks cannot run: ${status.reason}`);
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-as-written-"));
+  fs.copyFileSync(path.join(stackDir, "cdk.tf.json"), path.join(copy, "cdk.tf.json"));
+  try {
+    return await runTerraform(status.toolchain, copy, ["init", "-input=false", "-no-color"]);
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
 }
 
 export async function validate(stackDir: string): Promise<ValidateResult> {

@@ -168,8 +168,8 @@ let cached: ToolchainStatus | undefined;
 
 /**
  * The toolchain, found once per test file (Jest loads modules afresh for each). When a mirror is used,
- * `TF_CLI_CONFIG_FILE` is set in this process's environment as well, so cdktf's own `toBeValidTerraform()`
- * matcher installs from it too.
+ * `TF_CLI_CONFIG_FILE` is set in this process's environment as well, so a terraform started without
+ * `terraformEnv` (cdktf's own matchers, a child process of a test) installs from it too.
  */
 export function toolchainStatus(): ToolchainStatus {
   if (cached) return cached;

@@ -4,9 +4,13 @@
  * terraform process spends about 3 s loading the AWS provider's schema; once per check instead of once per
  * stack and check is what keeps the suite within its time budget). Pure functions: no I/O.
  *
- * Each stack's provider configurations move, as written, to the root with an alias named after the stack
- * (and passed to the child through `providers`); the AWS ones also get the settings that keep the
- * provider from calling AWS. The stack's own backend is dropped: the root has a local one.
+ * Provider configurations move to the root, where stacks share them: configurations that are equal once
+ * `alias` and `default_tags` are left out become one root configuration (the AWS ones with the settings
+ * that keep the provider from calling AWS), passed to each child through `providers`. Every root
+ * configuration starts a provider process of its own (about 700 MB and 3 s of CPU each) at plan and test
+ * time, so one per stack would cost more than the rest of the check; stacks of one app differ only in the
+ * default tags that name the stack, and the shared configuration keeps the default tags they all agree on.
+ * The stack's own backend is dropped: the root has a local one.
  */
 
 /** The parts of a synthesized Terraform JSON config the workspace reads and rewrites. */
@@ -69,27 +73,73 @@ export function assertOffline(config: TerraformJson): void {
   }
 }
 
-/** The root's alias of a stack's provider configuration. */
-export function rootAlias(stack: string, alias?: string): string {
-  return alias ? `${stack}_${alias}` : stack;
-}
-
-/** A provider configuration of the root module: the stack's, as written, under its root alias. */
+/** One provider configuration of the root, shared by the stack configurations equal to it. */
 interface RootProvider {
   readonly type: string;
-  readonly stack: string;
+  /** Its alias in the root: `<type>_<n>`, numbered per type in the order first met. */
+  readonly alias: string;
   readonly config: ProviderConfig;
+  /** The stack configurations it stands for: stack name and the alias in that stack (undefined: default). */
+  readonly users: Array<{ readonly stack: string; readonly alias?: string }>;
 }
 
-function rootProviders(stacks: WorkspaceStack[]): RootProvider[] {
-  return stacks.flatMap((stack) =>
-    Object.entries(stack.config.provider ?? {}).flatMap(([type, configs]) =>
-      configs.map((config) => ({ type, stack: stack.name, config })),
-    ),
+/** A configuration without what stacks may differ in and still share it, as a key. */
+function sharingKey(config: ProviderConfig): string {
+  const { alias: _alias, default_tags: _tags, ...rest } = config;
+  return stableJson(rest);
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${stableJson(inner)}`).join(",")}}`;
+}
+
+/** The default tags (key and value) that every one of `configs` sets, as a `default_tags` block. */
+function commonDefaultTags(configs: ProviderConfig[]): Record<string, unknown> {
+  const tagsOf = (config: ProviderConfig) =>
+    ((config.default_tags as Array<{ tags?: Record<string, string> }> | undefined)?.[0]?.tags ?? {}) as Record<
+      string,
+      string
+    >;
+  const [first, ...others] = configs.map(tagsOf);
+  const common = Object.fromEntries(
+    Object.entries(first).filter(([key, value]) => others.every((tags) => tags[key] === value)),
   );
+  return Object.keys(common).length > 0 ? { default_tags: [{ tags: common }] } : {};
 }
 
-/** The root module: the providers of every stack, and one module call per stack. */
+/** The root's provider configurations, each shared by every stack configuration equal to it. */
+function rootProviders(stacks: WorkspaceStack[]): RootProvider[] {
+  const byKey = new Map<string, { type: string; configs: ProviderConfig[]; users: RootProvider["users"] }>();
+  for (const stack of stacks) {
+    for (const [type, configs] of Object.entries(stack.config.provider ?? {})) {
+      for (const config of configs) {
+        const key = `${type}\n${sharingKey(config)}`;
+        const entry = byKey.get(key) ?? { type, configs: [], users: [] };
+        byKey.set(key, entry);
+        entry.configs.push(config);
+        entry.users.push({ stack: stack.name, ...(config.alias ? { alias: config.alias } : {}) });
+      }
+    }
+  }
+  const perType = new Map<string, number>();
+  return [...byKey.values()].map(({ type, configs, users }) => {
+    const index = perType.get(type) ?? 0;
+    perType.set(type, index + 1);
+    const { alias: _alias, default_tags: _tags, ...shared } = configs[0];
+    const offline = type === "aws" ? OFFLINE_PROVIDER : {};
+    return {
+      type,
+      alias: `${type}_${index}`,
+      config: { ...shared, ...commonDefaultTags(configs), ...offline },
+      users,
+    };
+  });
+}
+
+/** The root module: the shared providers, and one module call per stack passing it its providers. */
 export function rootModule(stacks: WorkspaceStack[]): object {
   checkNames(stacks);
   const requiredProviders: Record<string, RequiredProvider> = {};
@@ -105,19 +155,16 @@ export function rootModule(stacks: WorkspaceStack[]): object {
       requiredProviders[type] = { source: required.source, version: required.version };
     }
   }
+  const roots = rootProviders(stacks);
   const provider: Record<string, object[]> = {};
-  for (const { type, stack, config } of rootProviders(stacks)) {
-    const offline = type === "aws" ? OFFLINE_PROVIDER : {};
-    (provider[type] ??= []).push({ ...config, ...offline, alias: rootAlias(stack, config.alias) });
-  }
+  for (const { type, alias, config } of roots) (provider[type] ??= []).push({ ...config, alias });
   const module = Object.fromEntries(
     stacks.map((stack) => {
       const providers = Object.fromEntries(
-        Object.entries(stack.config.provider ?? {}).flatMap(([type, configs]) =>
-          configs.map((config) => [
-            config.alias ? `${type}.${config.alias}` : type,
-            `${type}.${rootAlias(stack.name, config.alias)}`,
-          ]),
+        roots.flatMap(({ type, alias, users }) =>
+          users
+            .filter((user) => user.stack === stack.name)
+            .map((user) => [user.alias ? `${type}.${user.alias}` : type, `${type}.${alias}`]),
         ),
       );
       return [stack.name, { source: `./${stack.name}`, providers }];
@@ -225,10 +272,10 @@ export function mockApplyTestFile(stacks: WorkspaceStack[], arnResourceTypes: Re
   const usedTypes = [...new Set(stacks.flatMap((stack) => Object.keys(stack.config.resource ?? {})))].sort();
   const mocks = rootProviders(stacks)
     .filter(({ type }) => type === "aws")
-    .map(({ stack, config }) => {
-      const region = config.region && !config.region.includes("${") ? config.region : "us-east-1";
+    .map(({ alias, config }) => {
+      const region = typeof config.region === "string" && !config.region.includes("${") ? config.region : "us-east-1";
       const resources = Object.fromEntries(usedTypes.map((type) => [type, mockDefaults(type, region, arnResourceTypes)]));
-      return awsMockProvider({ alias: rootAlias(stack, config.alias), region, resources });
+      return awsMockProvider({ alias, region, resources });
     });
   return `${[...mocks, `run "mock_apply" {\n  command = apply\n}`].join("\n\n")}\n`;
 }
