@@ -5,7 +5,13 @@ import * as path from "node:path";
 import { PlanJson } from "../../analysis/plan-json";
 import { sharedResult } from "./shared-result";
 import { MockApplyResult, stackMockApply, stackPlan, stackValidateResult } from "../../cli/terraform/stack-results";
-import { COMMAND_TIMEOUT_MS, TerraformWorkspace, ValidateResult, runTerraform } from "../../cli/terraform/terraform";
+import {
+  COMMAND_TIMEOUT_MS,
+  TerraformWorkspace,
+  ValidateResult,
+  arnResourceTypes,
+  runTerraform,
+} from "../../cli/terraform/terraform";
 import { AWS_PROVIDER_VERSION, Toolchain, toolchainStatus } from "../../cli/terraform/toolchain";
 
 /**
@@ -47,10 +53,13 @@ function resultsDir(): string {
   return fallbackResultsDir;
 }
 
-/** The AWS provider's resource types with a computed `arn`: read from its schema once per run. */
-function arnResourceTypes(workspace: TerraformWorkspace, toolchain: Toolchain): Promise<string[]> {
+/**
+ * The AWS provider's resource types with a computed `arn`, which mocked resources need: read from its schema
+ * (in any directory initialised with the provider) once per run, whichever test asks first.
+ */
+export function awsArnResourceTypes(initializedDir: string, toolchain: Toolchain): Promise<string[]> {
   const key = `arn-types-${toolchain.terraformVersion}-${AWS_PROVIDER_VERSION}`;
-  return sharedResult(resultsDir(), key, () => workspace.arnResourceTypes(), TERRAFORM_TIMEOUT_MS);
+  return sharedResult(resultsDir(), key, () => arnResourceTypes(toolchain, initializedDir), TERRAFORM_TIMEOUT_MS);
 }
 
 /** One check of the workspace of `stackDir`'s group, computed once per run, with the group's stack names. */
@@ -109,7 +118,7 @@ export async function plan(stackDir: string): Promise<Plan> {
 
 export async function mockApply(stackDir: string): Promise<MockApplyResult> {
   const { result, stacks, stack } = await groupCheck(stackDir, "mock-apply", async (workspace, toolchain) =>
-    workspace.mockApply(new Set(await arnResourceTypes(workspace, toolchain))),
+    workspace.mockApply(new Set(await awsArnResourceTypes(workspace.dir, toolchain))),
   );
   return stackMockApply(result, stacks, stack);
 }

@@ -8,6 +8,7 @@ const TERRAFORM_HEAVY = [
   "properties/props.property.test.ts",
   "stacks/terraform.test.ts",
   "support/harness.test.ts",
+  "examples/terraform-consumer.test.ts",
   "cli/vendored-modules.test.ts",
   "package/package.test.ts",
 ];

@@ -180,19 +180,20 @@ export class TerraformWorkspace {
     if (process.env.STATEFUL_ECS_KEEP_WORKDIRS !== "1") fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Resource types of the installed AWS provider that have a computed `arn`, from its schema. */
-  async arnResourceTypes(): Promise<string[]> {
-    const schemas = JSON.parse(await this.terraform(["providers", "schema", "-json"])).provider_schemas;
-    const aws = Object.entries(schemas).find(([address]) => address.endsWith("/hashicorp/aws"))?.[1] as
-      | { resource_schemas: Record<string, { block: { attributes?: Record<string, { computed?: boolean }> } }> }
-      | undefined;
-    const types = Object.entries(aws?.resource_schemas ?? {});
-    return types.filter(([, schema]) => schema.block.attributes?.arn?.computed).map(([type]) => type);
-  }
-
   private terraform(args: string[], okExitCodes?: number[]): Promise<string> {
     return runTerraform(this.toolchain, this.dir, args, okExitCodes);
   }
+}
+
+/** Resource types of the AWS provider installed in `initializedDir` that have a computed `arn`, from its schema. */
+export async function arnResourceTypes(toolchain: Toolchain, initializedDir: string): Promise<string[]> {
+  const output = await runTerraform(toolchain, initializedDir, ["providers", "schema", "-json"]);
+  const schemas = JSON.parse(output).provider_schemas;
+  const aws = Object.entries(schemas).find(([address]) => address.endsWith("/hashicorp/aws"))?.[1] as
+    | { resource_schemas: Record<string, { block: { attributes?: Record<string, { computed?: boolean }> } }> }
+    | undefined;
+  const types = Object.entries(aws?.resource_schemas ?? {});
+  return types.filter(([, schema]) => schema.block.attributes?.arn?.computed).map(([type]) => type);
 }
 
 /** Reads `terraform test -json` lines: the run's status, and every diagnostic with its phase. */

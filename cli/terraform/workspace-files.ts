@@ -235,6 +235,15 @@ function mockDefaults(resourceType: string, region: string, arnResourceTypes: Re
   ];
 }
 
+/** The mocked defaults of each of `types` (see `mockDefaults`), for `awsMockProvider`'s `resources`. */
+export function mockedResources(
+  types: readonly string[],
+  region: string,
+  arnResourceTypes: ReadonlySet<string>,
+): Record<string, string[]> {
+  return Object.fromEntries(types.map((type) => [type, mockDefaults(type, region, arnResourceTypes)]));
+}
+
 /**
  * A `mock_provider "aws"` block whose data sources the modules read look real (the partition and region
  * feed ARNs the provider validates), with `resources` giving each resource type's mocked defaults
@@ -274,8 +283,7 @@ export function mockApplyTestFile(stacks: WorkspaceStack[], arnResourceTypes: Re
     .filter(({ type }) => type === "aws")
     .map(({ alias, config }) => {
       const region = typeof config.region === "string" && !config.region.includes("${") ? config.region : "us-east-1";
-      const resources = Object.fromEntries(usedTypes.map((type) => [type, mockDefaults(type, region, arnResourceTypes)]));
-      return awsMockProvider({ alias, region, resources });
+      return awsMockProvider({ alias, region, resources: mockedResources(usedTypes, region, arnResourceTypes) });
     });
   return `${[...mocks, `run "mock_apply" {\n  command = apply\n}`].join("\n\n")}\n`;
 }

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { ModuleStack } from "./module-stack";
+import { efsStorageModule } from "./modules/efs-storage";
 import { pinnedCapacityModule } from "./modules/pinned-capacity";
 import { sessionStoreModule } from "./modules/session-store";
 import { stickyAlbModule } from "./modules/sticky-alb";
@@ -10,7 +11,12 @@ import { moduleTests } from "./tftest";
 import { VendoredModule } from "./vendored-module";
 
 /** Every module `vendor` writes, in the order the README lists them. */
-export const VENDORED_MODULES: readonly VendoredModule[] = [pinnedCapacityModule, sessionStoreModule, stickyAlbModule];
+export const VENDORED_MODULES: readonly VendoredModule[] = [
+  efsStorageModule,
+  pinnedCapacityModule,
+  sessionStoreModule,
+  stickyAlbModule,
+];
 
 /** The file `vendor` leaves in each folder it writes, so it can tell its own output from a user's files. */
 export const MARKER_FILE = ".stateful-ecs-vendored";

@@ -1,7 +1,7 @@
-import { TerraformIterator } from "cdktf";
+import { Fn, TerraformCount } from "cdktf";
 import { Construct } from "constructs";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { expressionOf } from "./tokens";
+import { countOf, expressionOf } from "./tokens";
 import { checkRuleDescription, checkSecurityGroupId } from "./validate";
 
 export interface GroupIngressProps {
@@ -34,14 +34,17 @@ export class GroupIngress {
 
   /**
    * Opens the port to every group of a list known only at plan time (a Terraform variable): one rule
-   * resource with `for_each` over the ids, so adding or removing one group never replaces another's rule.
+   * resource counted over the list. Not `for_each` over the ids: a caller that creates its groups in the
+   * same run passes ids known only after apply, and `for_each` keys must be known at plan. The count only
+   * needs the list's length, so removing a group from the middle of the list replaces the rules after it
+   * (connections already open stay open: security groups track them).
    */
   allowEach(sourceGroupIds: string[], description: string): void {
     checkRuleDescription(this.owner, "allowFromEach description", description);
-    const each = TerraformIterator.fromList(sourceGroupIds);
+    const each = TerraformCount.of(countOf(sourceGroupIds));
     new VpcSecurityGroupIngressRule(this.owner, `${this.props.idPrefix}-each-${this.eachCount++}`, {
-      ...this.ruleProps(each.value, description),
-      forEach: each,
+      ...this.ruleProps(Fn.element(sourceGroupIds, each.index), description),
+      count: each,
     });
   }
 

@@ -1,4 +1,4 @@
-import { Fn, ITerraformDependable, TerraformCount, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, ITerraformDependable, Lazy, TerraformCount, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystem, EfsFileSystemLifecyclePolicy } from "@cdktf/provider-aws/lib/efs-file-system";
@@ -10,7 +10,7 @@ import { Consumer } from "../core/connectable";
 import { propError } from "../core/errors";
 import { grantToRole } from "../core/grants";
 import { GroupIngress } from "../core/group-ingress";
-import { RoleRef, lazyPolicyJson } from "../core/iam";
+import { PolicyDocument, RoleRef } from "../core/iam";
 import { scopedName } from "../core/names";
 import { withTags } from "../core/tags";
 import { countOf, expressionOf, firstRepeated, isKnown } from "../core/tokens";
@@ -20,6 +20,7 @@ import { TaskVolume } from "../ecs/task-volume";
 import { NetworkRef } from "../network/network-ref";
 import { validateNetworkRef } from "../network/validate-network-ref";
 import { AccessPointOptions, EfsAccessPoint, validateAccessPoint } from "./access-point";
+import { AccessPointMapEntry, EfsAccessPointMap } from "./access-point-map";
 import { EfsAlarmOptions, createEfsAlarms, validateAlarmOptions } from "./alarms";
 import { EfsGrant, GrantOptions, accessPointStatement, fileSystemPolicyStatements } from "./policy";
 
@@ -187,6 +188,7 @@ export class EfsStorage extends Construct {
   /** Whether clients may mount without an access point (`allowMountsWithoutAccessPoint`). */
   private readonly allowMountsWithoutAccessPoint: boolean;
   private readonly accessPointsByName = new Map<string, EfsAccessPoint>();
+  private readonly accessPointMaps: EfsAccessPointMap[] = [];
   private readonly grants = new Map<string, RecordedGrant>();
   private readonly nfsIngress: GroupIngress;
 
@@ -241,14 +243,7 @@ export class EfsStorage extends Construct {
 
     this.fileSystemPolicy = new EfsFileSystemPolicy(this, "file-system-policy", {
       fileSystemId: this.fileSystem.id,
-      policy: lazyPolicyJson(() =>
-        fileSystemPolicyStatements({
-          fileSystemArn: this.fileSystem.arn,
-          accessPointArns: this.accessPoints.map((accessPoint) => accessPoint.arn),
-          enforceAccessPoints: !this.allowMountsWithoutAccessPoint,
-          grants: [...this.grants.values()],
-        }),
-      ),
+      policy: Lazy.stringValue({ produce: () => this.fileSystemPolicyJson() }),
     });
 
     createEfsAlarms(this, {
@@ -259,6 +254,27 @@ export class EfsStorage extends Construct {
       options: props.alarms ?? {},
       tags: props.tags,
     });
+  }
+
+  /**
+   * The file system policy as JSON. With access point maps, the list of access point ARNs is known only at
+   * plan time, so Terraform renders the document (`jsonencode()`); otherwise it is a JSON string.
+   */
+  private fileSystemPolicyJson(): string {
+    const ownArns = this.accessPoints.map((accessPoint) => accessPoint.arn);
+    const document: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: fileSystemPolicyStatements({
+        fileSystemArn: this.fileSystem.arn,
+        accessPointArns:
+          this.accessPointMaps.length === 0
+            ? ownArns
+            : Token.asList(Fn.concat([ownArns, ...this.accessPointMaps.map((map) => map.arnList)])),
+        enforceAccessPoints: !this.allowMountsWithoutAccessPoint,
+        grants: [...this.grants.values()],
+      }),
+    };
+    return this.accessPointMaps.length === 0 ? JSON.stringify(document) : Fn.jsonencode(document);
   }
 
   /** Every access point, in the order added. */
@@ -280,6 +296,24 @@ export class EfsStorage extends Construct {
     const accessPoint = new EfsAccessPoint(this, name, this.fileSystem.id, options, this.tags);
     this.accessPointsByName.set(name, accessPoint);
     return accessPoint;
+  }
+
+  /**
+   * Adds access points from a map, one `for_each` instance per key, with grants to task roles by name:
+   * for a map known only at plan time (a Terraform variable) or a set of access points that is data.
+   * Adding or removing a key never replaces another key's access point or grant. Access points you mount
+   * with `mount()` come from `addAccessPoint`. A map token should hold at least one entry (the vendored
+   * module's validation requires one): the file system policy's access point condition lists its ARNs.
+   */
+  addAccessPointMap(id: string, entries: Record<string, AccessPointMapEntry>): EfsAccessPointMap {
+    const map = new EfsAccessPointMap(this, id, this, entries, {
+      name: this.name,
+      fileSystemId: this.fileSystem.id,
+      fileSystemArn: this.fileSystem.arn,
+      tags: this.tags,
+    });
+    this.accessPointMaps.push(map);
+    return map;
   }
 
   /** The TCP port of the mount targets (NFS, 2049). */

@@ -1,4 +1,4 @@
-import { Fn, Op, Token, ref } from "cdktf";
+import { DataResource, Fn, Op, Token, ref } from "cdktf";
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { PinnedEbsCapacity } from "../../../modules/pinned-capacity";
 import { ModuleStack } from "../module-stack";
@@ -67,7 +67,7 @@ export const pinnedCapacityModule: VendoredModule = {
     const vpcId = stack.variable("vpc_id", {
       type: "string",
       description:
-        "The VPC of `subnet_id`, for the instance's security group. Left out, it is read from the subnet, which needs AWS access to plan.",
+        "The VPC of `subnet_id`, for the instance's security group. Left out, it is read from the subnet: at apply time on the first run (so a first plan needs no AWS access), at plan time afterwards.",
       default: null,
       nullable: true,
       validation: [
@@ -96,9 +96,15 @@ export const pinnedCapacityModule: VendoredModule = {
       description: "Tags for every resource, the instance and volumes the group launches included.",
       default: {},
     });
+    // A data source that depends on a resource with pending changes is read at apply time. This one
+    // depends on a `terraform_data` without inputs, pending only while it is created: the first plan reads
+    // nothing from AWS (the security group's VPC is known after apply), and once created it never changes,
+    // so later plans read the subnet as usual and never see the VPC as unknown (which would replace the group).
+    const firstRun = new DataResource(stack, "subnet-lookup-after-first-apply", {});
     const subnetInfo = new DataAwsSubnet(stack, "subnet", {
       id: subnet.stringValue,
       count: Token.asNumber(Fn.conditional(Op.eq(vpcId.value, Token.nullValue()), 1, 0)),
+      dependsOn: [firstRun],
     });
     const capacity = new PinnedEbsCapacity(stack, "capacity", {
       network: {
@@ -175,5 +181,5 @@ export const pinnedCapacityModule: VendoredModule = {
     },
   ],
   notes:
-    "The data volume carries `prevent_destroy`: a Terraform module cannot make it a variable, so `terraform destroy`, or a change that replaces the volume (a new `availability_zone`), stops with an error instead of deleting the data. To really delete it, remove the `prevent_destroy` line from your vendored copy, on purpose; a final snapshot is taken either way. Give `vpc_id` to plan without AWS access. Run one task at a time on it: `desired_count = 1`, `deployment_minimum_healthy_percent = 0`, `deployment_maximum_percent = 100`, the placement constraint on the task definition, and a `host_path` volume below `mount_path`.",
+    "The data volume carries `prevent_destroy`: a Terraform module cannot make it a variable, so `terraform destroy`, or a change that replaces the volume (a new `availability_zone`), stops with an error instead of deleting the data. To really delete it, remove the `prevent_destroy` line from your vendored copy, on purpose; a final snapshot is taken either way. Without `vpc_id`, the VPC is read from the subnet: a first plan needs no AWS access (the read waits for apply), later plans read it from AWS. Run one task at a time on it: `desired_count = 1`, `deployment_minimum_healthy_percent = 0`, `deployment_maximum_percent = 100`, the placement constraint on the task definition, and a `host_path` volume below `mount_path`.",
 };

@@ -1,0 +1,127 @@
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { PlanJson } from "../../analysis/plan-json";
+import { TestRun, ValidateResult, parseTestOutput, runTerraform } from "../../cli/terraform/terraform";
+import { Toolchain, toolchainStatus } from "../../cli/terraform/toolchain";
+import { OFFLINE_PROVIDER, awsMockProvider, mockedResources } from "../../cli/terraform/workspace-files";
+import { VENDORED_MODULES } from "../../cli/vendor/vendor";
+import { awsArnResourceTypes, describeWithTerraform } from "../support/harness";
+
+/**
+ * The proof that a team without TypeScript can use the modules: `stateful-ecs vendor` writes them into a
+ * fresh directory laid out like this repository, and `examples/terraform-consumer`, an ordinary HCL root
+ * module written only against the modules' documented inputs and outputs, is judged there by Terraform:
+ * `init`, `validate`, an offline `plan` (dummy credentials, and the provider's skip flags in an override
+ * file, as the harness does) and a mock apply (`terraform test` with a mocked AWS provider).
+ */
+const repo = path.resolve(__dirname, "../..");
+const REGION = "eu-west-1";
+
+interface Judgement {
+  readonly vendored: string[];
+  readonly validation: ValidateResult;
+  readonly plan: PlanJson;
+  readonly mockApply: TestRun;
+}
+
+async function judgeConsumer(toolchain: Toolchain): Promise<Judgement> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-consumer-"));
+  await promisify(execFile)(process.execPath, [
+    path.join(repo, "cli", "bin", "stateful-ecs.js"),
+    "vendor",
+    path.join(root, "terraform"),
+  ]);
+  const dir = path.join(root, "examples", "terraform-consumer");
+  fs.cpSync(path.join(repo, "examples", "terraform-consumer"), dir, {
+    recursive: true,
+    filter: (source) => !/(^|[\\/])(\.terraform.*|.*\.tfstate.*|tfplan)$/.test(source),
+  });
+  fs.writeFileSync(
+    path.join(dir, "zz_offline_override.tf.json"),
+    JSON.stringify({ provider: { aws: OFFLINE_PROVIDER } }),
+  );
+  const terraform = (args: string[], ok?: number[]) => runTerraform(toolchain, dir, [...args, "-no-color"], ok);
+  await terraform(["init", "-input=false"]);
+  const validation: ValidateResult = JSON.parse(await terraform(["validate", "-json"], [0, 1]));
+  await terraform(["plan", "-refresh=false", "-input=false", "-lock=false", "-out=tfplan"]);
+  const plan: PlanJson = JSON.parse(await terraform(["show", "-json", "tfplan"]));
+  const types = [...new Set((plan.resource_changes ?? []).map((change) => change.type))].sort();
+  const arnTypes = new Set(await awsArnResourceTypes(dir, toolchain));
+  fs.mkdirSync(path.join(dir, "tests"));
+  fs.writeFileSync(
+    path.join(dir, "tests", "mock_apply.tftest.hcl"),
+    `${awsMockProvider({ region: REGION, resources: mockedResources(types, REGION, arnTypes) })}\n\nrun "mock_apply" {\n  command = apply\n}\n`,
+  );
+  const mockApply = parseTestOutput(await terraform(["test", "-json"], [0, 1]));
+  return { vendored: fs.readdirSync(path.join(root, "terraform")).sort(), validation, plan, mockApply };
+}
+
+describeWithTerraform("examples/terraform-consumer, a plain HCL repository using the vendored modules", () => {
+  let judgement: Promise<Judgement>;
+  beforeAll(() => {
+    const status = toolchainStatus();
+    if (!status.ok) throw new Error(status.reason);
+    judgement = judgeConsumer(status.toolchain);
+    judgement.catch(() => undefined);
+  });
+
+  const changes = async () => (await judgement).plan.resource_changes ?? [];
+
+  it("gets every module from `stateful-ecs vendor`", async () => {
+    expect((await judgement).vendored).toEqual(VENDORED_MODULES.map((module) => module.name).sort());
+  });
+
+  it("passes terraform validate with no errors or warnings", async () => {
+    const { validation } = await judgement;
+    expect(validation.diagnostics).toEqual([]);
+    expect(validation.valid).toBe(true);
+  });
+
+  it("plans offline: everything is created, in every module, and nothing else happens", async () => {
+    const all = await changes();
+    expect(all.filter((change) => change.change.actions.join() !== "create" && change.mode === "managed")).toEqual([]);
+    for (const module of ["files", "sessions", "web", "db"]) {
+      expect(all.some((change) => change.module_address === `module.${module}`)).toBe(true);
+    }
+  });
+
+  it("keys access points and their grants by the map's keys", async () => {
+    const addresses = (await changes()).map((change) => change.address);
+    const accessPoints = addresses.filter((address) => address.startsWith("module.files.aws_efs_access_point."));
+    expect(accessPoints.map((address) => address.replace(/^[^[]*/, "")).sort()).toEqual(['["reports"]', '["uploads"]']);
+    const grants = addresses.filter((address) => address.startsWith("module.files.aws_iam_role_policy."));
+    expect(grants.map((address) => address.replace(/^[^[]*/, "")).sort()).toEqual([
+      '["reports/consumer-app-task"]',
+      '["uploads/consumer-app-task"]',
+    ]);
+  });
+
+  it("mounts one EFS volume per access point from the module's output, with TLS and IAM authorization", async () => {
+    const app = (await changes()).find((change) => change.address === "aws_ecs_task_definition.app");
+    const volumes = (app?.change.after as { volume: Array<Record<string, unknown>> }).volume;
+    expect(volumes.map((volume) => volume.name).sort()).toEqual(["reports", "uploads"]);
+    for (const volume of volumes) {
+      expect(volume.efs_volume_configuration).toEqual([
+        expect.objectContaining({
+          transit_encryption: "ENABLED",
+          authorization_config: [expect.objectContaining({ iam: "ENABLED" })],
+        }),
+      ]);
+    }
+  });
+
+  it("passes a mock apply, and the teardown stops at exactly the resources that hold data", async () => {
+    const { mockApply } = await judgement;
+    expect(mockApply.diagnostics.filter((diagnostic) => diagnostic.phase === "apply")).toEqual([]);
+    expect(mockApply.runStatus).toBe("pass");
+    const refused = mockApply.diagnostics.flatMap((diagnostic) => (diagnostic.refused ? [diagnostic.refused] : []));
+    expect(refused.sort()).toEqual([
+      "module.db.aws_ebs_volume.capacity_volume",
+      "module.files.aws_efs_file_system.storage_file_system",
+      "module.sessions.aws_elasticache_replication_group.store_replication_group",
+    ]);
+  });
+});
