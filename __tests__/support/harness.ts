@@ -118,7 +118,9 @@ export async function plan(stackDir: string): Promise<Plan> {
 
 export async function mockApply(stackDir: string): Promise<MockApplyResult> {
   const { result, stacks, stack } = await groupCheck(stackDir, "mock-apply", async (workspace, toolchain) =>
-    workspace.mockApply(new Set(await awsArnResourceTypes(workspace.dir, toolchain))),
+    workspace.mockApply(
+      new Set(workspace.usesProvider("aws") ? await awsArnResourceTypes(workspace.dir, toolchain) : []),
+    ),
   );
   return stackMockApply(result, stacks, stack);
 }

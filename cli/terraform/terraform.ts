@@ -175,6 +175,11 @@ export class TerraformWorkspace {
     return parseTestOutput(await this.terraform(["test", "-json", "-no-color"], [0, 1]));
   }
 
+  /** Whether a stack of the workspace configures provider `type`. */
+  usesProvider(type: string): boolean {
+    return this.stacks.some((stack) => (stack.config.provider?.[type] ?? []).length > 0);
+  }
+
   /** Removes the copy (unless kept to debug). */
   remove(): void {
     if (process.env.STATEFUL_ECS_KEEP_WORKDIRS !== "1") fs.rmSync(this.dir, { recursive: true, force: true });
@@ -192,7 +197,8 @@ export async function arnResourceTypes(toolchain: Toolchain, initializedDir: str
   const aws = Object.entries(schemas).find(([address]) => address.endsWith("/hashicorp/aws"))?.[1] as
     | { resource_schemas: Record<string, { block: { attributes?: Record<string, { computed?: boolean }> } }> }
     | undefined;
-  const types = Object.entries(aws?.resource_schemas ?? {});
+  if (!aws) throw new Error(`${initializedDir} is not initialised with the AWS provider: its schema is not there`);
+  const types = Object.entries(aws.resource_schemas);
   return types.filter(([, schema]) => schema.block.attributes?.arn?.computed).map(([type]) => type);
 }
 
