@@ -102,7 +102,11 @@ describe("the npm package", () => {
       "GeneratedSecret",
       "TaskRoles",
     ]);
-    expect(await exportsOf(app, "stateful-ecs/efs-storage")).toEqual(["EfsAccessPoint", "EfsStorage"]);
+    expect(await exportsOf(app, "stateful-ecs/efs-storage")).toEqual([
+      "EfsAccessPoint",
+      "EfsAccessPointMap",
+      "EfsStorage",
+    ]);
     expect(await exportsOf(app, "stateful-ecs/core")).toEqual([]);
     await expect(exportsOf(app, "stateful-ecs/dist/modules/core/validate")).rejects.toThrow(
       /ERR_PACKAGE_PATH_NOT_EXPORTED/,
