@@ -64,8 +64,8 @@ resource "aws_vpc_security_group_ingress_rule" "app_from_alb" {
   security_group_id            = aws_security_group.app.id
   referenced_security_group_id = module.web.security_group_id
   ip_protocol                  = "tcp"
-  from_port                    = 80
-  to_port                      = 80
+  from_port                    = 8080
+  to_port                      = 8080
   description                  = "HTTP from the load balancer"
 }
 
@@ -73,8 +73,8 @@ resource "aws_vpc_security_group_egress_rule" "alb_to_app" {
   security_group_id            = module.web.security_group_id
   referenced_security_group_id = aws_security_group.app.id
   ip_protocol                  = "tcp"
-  from_port                    = 80
-  to_port                      = 80
+  from_port                    = 8080
+  to_port                      = 8080
   description                  = "HTTP to the web app's tasks"
 }
 
@@ -115,11 +115,11 @@ resource "aws_ecs_task_definition" "app" {
   execution_role_arn       = aws_iam_role.execution.arn
 
   container_definitions = jsonencode([{
-    name      = "app"
-    image     = "public.ecr.aws/nginx/nginx-unprivileged:1.27"
-    essential = true
-    user      = "1000:1000" # the access points' POSIX user
-    portMappings = [{ containerPort = 80, protocol = "tcp" }]
+    name         = "app"
+    image        = "public.ecr.aws/nginx/nginx-unprivileged:1.27"
+    essential    = true
+    user         = "1000:0" # the access points' POSIX uid; group 0 may write nginx's cache in this image
+    portMappings = [{ containerPort = 8080, protocol = "tcp" }]
     mountPoints = [
       for key, volume in module.files.efs_volume_configurations :
       { sourceVolume = key, containerPath = "/srv/${key}", readOnly = key == "reports" }
@@ -173,7 +173,7 @@ resource "aws_ecs_service" "app" {
   load_balancer {
     target_group_arn = module.web.target_group_arn
     container_name   = "app"
-    container_port   = 80
+    container_port   = 8080
   }
 
   # Tasks start only once the mount targets, grants and rules exist: else the first ones fail to mount.

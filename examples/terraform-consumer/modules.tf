@@ -30,6 +30,7 @@ module "web" {
   name              = "${var.name}-web"
   vpc_id            = aws_vpc.main.id
   public_subnet_ids = [for zone in var.availability_zones : aws_subnet.public[zone].id]
+  target_port       = 8080 # nginx-unprivileged's port (optional input; the default is 80)
 }
 
 module "db" {
