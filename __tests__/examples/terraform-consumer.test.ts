@@ -1,16 +1,14 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { TestRun, ValidateResult, parseTestOutput, runTerraform } from "../../cli/terraform/terraform";
 import { Toolchain, toolchainStatus } from "../../cli/terraform/toolchain";
 import { OFFLINE_PROVIDER, awsMockProvider, mockedResources } from "../../cli/terraform/workspace-files";
-import { VENDORED_MODULES } from "../../cli/vendor/vendor";
-import { awsArnResourceTypes, describeWithTerraform } from "../support/harness";
+import { VENDORED_MODULES, vendor } from "../../cli/vendor/vendor";
+import { describeWithTerraform } from "../support/harness";
 
 /**
- * The proof that a team without TypeScript can use the modules: `stateful-ecs vendor` writes them into a
+ * The proof that a team without TypeScript can use the modules: `vendor` (what `stateful-ecs vendor` runs) writes them into a
  * fresh directory laid out like this repository, and `examples/terraform-consumer`, an ordinary HCL root
  * module written only against the modules' documented inputs and outputs, is judged there by Terraform:
  * `init`, `validate`, an offline `plan` (dummy credentials, and the provider's skip flags in an override
@@ -59,11 +57,9 @@ const VOLUME_ASSERTIONS = `
 
 async function judgeConsumer(toolchain: Toolchain): Promise<Judgement> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-consumer-"));
-  await promisify(execFile)(process.execPath, [
-    path.join(repo, "cli", "bin", "stateful-ecs.js"),
-    "vendor",
-    path.join(root, "terraform"),
-  ]);
+  // What `stateful-ecs vendor <dir>` runs (the command is tested in cli/vendor.test.ts and, installed, in
+  // package.test.ts), called directly: a child process would load TypeScript and cdktf again.
+  vendor(path.join(root, "terraform"));
   const dir = path.join(root, "examples", "terraform-consumer");
   fs.cpSync(path.join(repo, "examples", "terraform-consumer"), dir, {
     recursive: true,
@@ -85,11 +81,10 @@ async function judgeConsumer(toolchain: Toolchain): Promise<Judgement> {
     .filter((message) => message.type === "planned_change" && !message.change.resource.resource.startsWith("data."))
     .map((message) => message.change);
   const types = [...new Set(plan.map((change) => change.resource.resource_type))].sort();
-  const arnTypes = new Set(await awsArnResourceTypes(dir, toolchain));
   fs.mkdirSync(path.join(dir, "tests"));
   fs.writeFileSync(
     path.join(dir, "tests", "mock_apply.tftest.hcl"),
-    `${awsMockProvider({ region: REGION, resources: mockedResources(types, REGION, arnTypes) })}\n\nrun "mock_apply" {\n  command = apply\n${VOLUME_ASSERTIONS}\n}\n`,
+    `${awsMockProvider({ region: REGION, resources: mockedResources(types, REGION) })}\n\nrun "mock_apply" {\n  command = apply\n${VOLUME_ASSERTIONS}\n}\n`,
   );
   const mockApply = parseTestOutput(await terraform(["test", "-json"], [0, 1]));
   return { vendored: fs.readdirSync(path.join(root, "terraform")).sort(), validation, plan, mockApply };
@@ -106,7 +101,7 @@ describeWithTerraform("examples/terraform-consumer, a plain HCL repository using
 
   const changes = async () => (await judgement).plan;
 
-  it("gets every module from `stateful-ecs vendor`", async () => {
+  it("gets every module from vendor", async () => {
     expect((await judgement).vendored).toEqual(VENDORED_MODULES.map((module) => module.name).sort());
   });
 

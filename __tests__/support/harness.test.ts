@@ -97,7 +97,7 @@ describe("workspace files", () => {
     );
   });
 
-  it("mocks every AWS provider configuration of the root, with a real-looking partition, region and ARN for each used type that has one", () => {
+  it("mocks every AWS provider configuration of the root, with a real-looking partition, region, and ARN for each used type", () => {
     const mockOf = (alias: string, region: string) =>
       [
         `mock_provider "aws" {`,
@@ -111,12 +111,15 @@ describe("workspace files", () => {
         `  mock_resource "aws_iam_role" {`,
         `    defaults = { arn = "arn:aws:iam:${region}:123456789012:aws_iam_role/mock" }`,
         `  }`,
+        `  mock_resource "aws_iam_role_policy" {`,
+        `    defaults = { arn = "arn:aws:iam:${region}:123456789012:aws_iam_role_policy/mock" }`,
+        `  }`,
         `  mock_resource "aws_vpc" {`,
-        `    defaults = { id = "vpc-0123456789abcdef0" }`,
+        `    defaults = { arn = "arn:aws:vpc:${region}:123456789012:aws_vpc/mock", id = "vpc-0123456789abcdef0" }`,
         `  }`,
         `}`,
       ].join("\n");
-    expect(mockApplyTestFile([withAlias, plain], new Set(["aws_iam_role"]))).toBe(
+    expect(mockApplyTestFile([withAlias, plain])).toBe(
       `${mockOf("aws_0", "eu-west-1")}\n\n${mockOf("aws_1", "us-east-1")}\n\n` +
         `run "mock_apply" {\n  command = apply\n}\n`,
     );

@@ -5,14 +5,8 @@ import * as path from "node:path";
 import { PlanJson } from "../../analysis/plan-json";
 import { sharedResult } from "./shared-result";
 import { MockApplyResult, stackMockApply, stackPlan, stackValidateResult } from "../../cli/terraform/stack-results";
-import {
-  COMMAND_TIMEOUT_MS,
-  TerraformWorkspace,
-  ValidateResult,
-  arnResourceTypes,
-  runTerraform,
-} from "../../cli/terraform/terraform";
-import { AWS_PROVIDER_VERSION, Toolchain, toolchainStatus } from "../../cli/terraform/toolchain";
+import { COMMAND_TIMEOUT_MS, TerraformWorkspace, ValidateResult, runTerraform } from "../../cli/terraform/terraform";
+import { Toolchain, toolchainStatus } from "../../cli/terraform/toolchain";
 
 /**
  * The Terraform harness every stack test uses: `validate`, `plan` and `mockApply` take a synthesized stack
@@ -51,15 +45,6 @@ function resultsDir(): string {
   if (runDir) return path.join(runDir, "terraform-results");
   fallbackResultsDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-terraform-results-"));
   return fallbackResultsDir;
-}
-
-/**
- * The AWS provider's resource types with a computed `arn`, which mocked resources need: read from its schema
- * (in any directory initialised with the provider) once per run, whichever test asks first.
- */
-export function awsArnResourceTypes(initializedDir: string, toolchain: Toolchain): Promise<string[]> {
-  const key = `arn-types-${toolchain.terraformVersion}-${AWS_PROVIDER_VERSION}`;
-  return sharedResult(resultsDir(), key, () => arnResourceTypes(toolchain, initializedDir), TERRAFORM_TIMEOUT_MS);
 }
 
 /** One check of the workspace of `stackDir`'s group, computed once per run, with the group's stack names. */
@@ -117,11 +102,7 @@ export async function plan(stackDir: string): Promise<Plan> {
 }
 
 export async function mockApply(stackDir: string): Promise<MockApplyResult> {
-  const { result, stacks, stack } = await groupCheck(stackDir, "mock-apply", async (workspace, toolchain) =>
-    workspace.mockApply(
-      new Set(workspace.usesProvider("aws") ? await awsArnResourceTypes(workspace.dir, toolchain) : []),
-    ),
-  );
+  const { result, stacks, stack } = await groupCheck(stackDir, "mock-apply", (workspace) => workspace.mockApply());
   return stackMockApply(result, stacks, stack);
 }
 

@@ -165,19 +165,11 @@ export class TerraformWorkspace {
     return JSON.parse(await this.terraform(["show", "-json", "-no-color", "tfplan"]));
   }
 
-  /**
-   * `terraform test` of a run that applies every stack with mocked AWS providers; `arnResourceTypes` are the
-   * provider's resource types with a computed `arn` (see `arnResourceTypes()`).
-   */
-  async mockApply(arnResourceTypes: ReadonlySet<string>): Promise<TestRun> {
+  /** `terraform test` of a run that applies every stack with mocked AWS providers. */
+  async mockApply(): Promise<TestRun> {
     fs.mkdirSync(path.join(this.dir, "tests"));
-    fs.writeFileSync(path.join(this.dir, MOCK_TEST_FILE), mockApplyTestFile(this.stacks, arnResourceTypes));
+    fs.writeFileSync(path.join(this.dir, MOCK_TEST_FILE), mockApplyTestFile(this.stacks));
     return parseTestOutput(await this.terraform(["test", "-json", "-no-color"], [0, 1]));
-  }
-
-  /** Whether a stack of the workspace configures provider `type`. */
-  usesProvider(type: string): boolean {
-    return this.stacks.some((stack) => (stack.config.provider?.[type] ?? []).length > 0);
   }
 
   /** Removes the copy (unless kept to debug). */
@@ -188,18 +180,6 @@ export class TerraformWorkspace {
   private terraform(args: string[], okExitCodes?: number[]): Promise<string> {
     return runTerraform(this.toolchain, this.dir, args, okExitCodes);
   }
-}
-
-/** Resource types of the AWS provider installed in `initializedDir` that have a computed `arn`, from its schema. */
-export async function arnResourceTypes(toolchain: Toolchain, initializedDir: string): Promise<string[]> {
-  const output = await runTerraform(toolchain, initializedDir, ["providers", "schema", "-json"]);
-  const schemas = JSON.parse(output).provider_schemas;
-  const aws = Object.entries(schemas).find(([address]) => address.endsWith("/hashicorp/aws"))?.[1] as
-    | { resource_schemas: Record<string, { block: { attributes?: Record<string, { computed?: boolean }> } }> }
-    | undefined;
-  if (!aws) throw new Error(`${initializedDir} is not initialised with the AWS provider: its schema is not there`);
-  const types = Object.entries(aws.resource_schemas);
-  return types.filter(([, schema]) => schema.block.attributes?.arn?.computed).map(([type]) => type);
 }
 
 /** Reads `terraform test -json` lines: the run's status, and every diagnostic with its phase. */

@@ -227,21 +227,21 @@ const MOCK_IDS: Record<string, string> = {
   aws_vpc: "vpc-0123456789abcdef0",
 };
 
-/** The `defaults` of a mocked resource type: a well-formed ARN and id where the type has them. */
-function mockDefaults(resourceType: string, region: string, arnResourceTypes: ReadonlySet<string>): string[] {
+/**
+ * The `defaults` of a mocked resource type: a well-formed ARN, and an id where `MOCK_IDS` has one. Every
+ * type gets the ARN: a mock applies a default only to a computed attribute the type has, and ignores it on
+ * a type without a computed `arn` (which saves reading the provider's whole schema to tell them apart).
+ */
+function mockDefaults(resourceType: string, region: string): string[] {
   return [
-    ...(arnResourceTypes.has(resourceType) ? [`arn = ${JSON.stringify(mockArn(resourceType, region))}`] : []),
+    `arn = ${JSON.stringify(mockArn(resourceType, region))}`,
     ...(MOCK_IDS[resourceType] ? [`id = ${JSON.stringify(MOCK_IDS[resourceType])}`] : []),
   ];
 }
 
 /** The mocked defaults of each of `types` (see `mockDefaults`), for `awsMockProvider`'s `resources`. */
-export function mockedResources(
-  types: readonly string[],
-  region: string,
-  arnResourceTypes: ReadonlySet<string>,
-): Record<string, string[]> {
-  return Object.fromEntries(types.map((type) => [type, mockDefaults(type, region, arnResourceTypes)]));
+export function mockedResources(types: readonly string[], region: string): Record<string, string[]> {
+  return Object.fromEntries(types.map((type) => [type, mockDefaults(type, region)]));
 }
 
 /**
@@ -275,15 +275,15 @@ export function awsMockProvider(options: {
  * A `terraform test` file that applies every stack against a mocked AWS provider, one `mock_provider` per
  * root alias. The mock still runs the provider's validation on known values, so mocked values that other
  * resources consume must look real: the partition and region data sources, the `arn` of every resource
- * type in `arnResourceTypes` that a stack uses, and the ids in `MOCK_IDS`.
+ * type a stack uses, and the ids in `MOCK_IDS`.
  */
-export function mockApplyTestFile(stacks: WorkspaceStack[], arnResourceTypes: ReadonlySet<string>): string {
+export function mockApplyTestFile(stacks: WorkspaceStack[]): string {
   const usedTypes = [...new Set(stacks.flatMap((stack) => Object.keys(stack.config.resource ?? {})))].sort();
   const mocks = rootProviders(stacks)
     .filter(({ type }) => type === "aws")
     .map(({ alias, config }) => {
       const region = typeof config.region === "string" && !config.region.includes("${") ? config.region : "us-east-1";
-      return awsMockProvider({ alias, region, resources: mockedResources(usedTypes, region, arnResourceTypes) });
+      return awsMockProvider({ alias, region, resources: mockedResources(usedTypes, region) });
     });
   return `${[...mocks, `run "mock_apply" {\n  command = apply\n}`].join("\n\n")}\n`;
 }
