@@ -22,7 +22,7 @@ export const VENDORED_MODULES: readonly VendoredModule[] = [
 export const MARKER_FILE = ".stateful-ecs-vendored";
 
 /** The files of one vendored module, by path relative to its folder. */
-export function moduleFiles(module: VendoredModule): Map<string, string> {
+function moduleFiles(module: VendoredModule): Map<string, string> {
   const stack = new ModuleStack(new App({ outdir: "/nonexistent" }), module.name);
   module.build(stack);
   // Every construct's synth-time checks; the stack's own check, that a provider exists, is exactly what a
