@@ -2,6 +2,17 @@ import { ModuleStack, REQUIRED_PROVIDERS, REQUIRED_VERSION } from "./module-stac
 import { VendoredModule } from "./vendored-module";
 import { cell, code } from "../markdown";
 
+/** A value as HCL for the usage example: objects as `{ key = value }`, the rest as JSON (which HCL reads). */
+function hclValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(hclValue).join(", ")}]`;
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const entries = Object.entries(value).map(([key, inner]) => {
+    const name = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : JSON.stringify(key);
+    return `${name} = ${hclValue(inner)}`;
+  });
+  return `{ ${entries.join(", ")} }`;
+}
+
 /** The module's README in terraform-docs style, from its variables and outputs. */
 export function moduleReadme(module: VendoredModule, stack: ModuleStack): string {
   const required = Object.fromEntries(
@@ -11,7 +22,7 @@ export function moduleReadme(module: VendoredModule, stack: ModuleStack): string
     `module "${module.name.replace(/-/g, "_")}" {`,
     `  source = "git::https://<host>/<org>/stateful-ecs.git//terraform/${module.name}?ref=v0.2.0"`,
     "",
-    ...Object.entries(required).map(([name, value]) => `  ${name} = ${JSON.stringify(value)}`),
+    ...Object.entries(required).map(([name, value]) => `  ${name} = ${hclValue(value)}`),
     "}",
   ].join("\n");
   const inputs = [...stack.variables].map(([name, spec]) => {
