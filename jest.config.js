@@ -14,9 +14,9 @@ module.exports = {
     ],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
-  globalSetup: "<rootDir>/__tests__/support/global-setup.js",
+  globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   testSequencer: "<rootDir>/__tests__/support/sequencer.js",
-  globalTeardown: "<rootDir>/__tests__/support/global-teardown.js",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
   // Two workers: the Terraform suites spend most of their time waiting on terraform child processes.
   maxWorkers: 2,
   verbose: true,

@@ -227,6 +227,7 @@ describe("harness environment", () => {
         TF_CLI_ARGS_plan: "-target=x",
         TF_DATA_DIR: "/d",
         TF_VAR_expected: "2",
+        TF_REATTACH_PROVIDERS: "{}",
       },
     );
     expect(env).toEqual({
@@ -241,6 +242,18 @@ describe("harness environment", () => {
       AWS_CONFIG_FILE: "/dev/null",
       AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
     });
+  });
+
+  it("lets only commands that never configure the provider use the shared provider process", () => {
+    const toolchain = { terraform: "terraform", terraformVersion: "1.11.4", sharedProvider: '{"aws":{}}' };
+    const reattach = (command: string) => terraformEnv(toolchain, {}, command).TF_REATTACH_PROVIDERS;
+    expect(["validate", "test", "plan", "init", "show"].map(reattach)).toEqual([
+      '{"aws":{}}',
+      '{"aws":{}}',
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it("refuses a stack whose AWS provider would read real credentials", () => {

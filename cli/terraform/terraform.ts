@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PlanJson } from "../../analysis/plan-json";
+import { SHARED_PROVIDER_COMMANDS } from "./provider-server";
 import { Toolchain } from "./toolchain";
 import {
   TerraformJson,
@@ -53,16 +54,25 @@ export interface TestRun {
   readonly diagnostics: TestDiagnostic[];
 }
 
-/** The environment of every terraform process: dummy credentials, no prompts, nothing inherited that redirects. */
-export function terraformEnv(toolchain: Toolchain, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+/**
+ * The environment of every terraform process: dummy credentials, no prompts, nothing inherited that
+ * redirects; for `command`s that never configure the provider, the toolchain's shared provider process.
+ */
+export function terraformEnv(
+  toolchain: Toolchain,
+  base: NodeJS.ProcessEnv = process.env,
+  command?: string,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
-    const redirects = /^(TF_CLI_ARGS|TF_DATA_DIR|TF_WORKSPACE|TF_VAR_|AWS_)/.test(key);
+    const redirects = /^(TF_CLI_ARGS|TF_DATA_DIR|TF_WORKSPACE|TF_VAR_|TF_REATTACH_PROVIDERS|AWS_)/.test(key);
     if (!redirects) env[key] = value;
   }
+  const shared = toolchain.sharedProvider && command && SHARED_PROVIDER_COMMANDS.includes(command);
   return {
     ...env,
     ...(toolchain.cliConfigFile ? { TF_CLI_CONFIG_FILE: toolchain.cliConfigFile } : {}),
+    ...(shared ? { TF_REATTACH_PROVIDERS: toolchain.sharedProvider } : {}),
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
     CHECKPOINT_DISABLE: "1",
@@ -100,7 +110,7 @@ export function runTerraform(toolchain: Toolchain, cwd: string, args: string[], 
       new Promise<string>((resolve, reject) => {
         const options = {
           cwd,
-          env: terraformEnv(toolchain),
+          env: terraformEnv(toolchain, process.env, args[0]),
           maxBuffer: 512 * 1024 * 1024,
           timeout: COMMAND_TIMEOUT_MS,
         };

@@ -33,6 +33,11 @@ export interface Toolchain {
   readonly mirrorDir?: string;
   /** A Terraform CLI config that installs the AWS provider from `mirrorDir`; undefined with the registry. */
   readonly cliConfigFile?: string;
+  /**
+   * The `TF_REATTACH_PROVIDERS` value of a running AWS provider that commands which never configure it may
+   * share (see `provider-server.ts`), from `STATEFUL_ECS_TF_REATTACH_PROVIDERS`; undefined: each starts its own.
+   */
+  readonly sharedProvider?: string;
 }
 
 export type ToolchainStatus = { ok: true; toolchain: Toolchain } | { ok: false; reason: string };
@@ -198,6 +203,10 @@ export function toolchainStatus(): ToolchainStatus {
   const cliConfigFile = writeCliConfig(mirror.dir);
   process.env.TF_CLI_CONFIG_FILE = cliConfigFile;
   process.env.CHECKPOINT_DISABLE = "1";
-  cached = { ok: true, toolchain: { terraform, terraformVersion: version, mirrorDir: mirror.dir, cliConfigFile } };
+  const sharedProvider = process.env.STATEFUL_ECS_TF_REATTACH_PROVIDERS || undefined;
+  cached = {
+    ok: true,
+    toolchain: { terraform, terraformVersion: version, mirrorDir: mirror.dir, cliConfigFile, sharedProvider },
+  };
   return cached;
 }

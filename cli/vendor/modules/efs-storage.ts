@@ -65,11 +65,17 @@ export const efsStorageModule: VendoredModule = {
             "every key of access_points must be 1 to 59 letters, digits, _ or -, starting with a letter or digit.",
         },
         {
-          condition: eachAccessPoint(
-            `can(regex(${JSON.stringify(ACCESS_POINT_PATH)}, ap.path)) && !contains(split("/", ap.path), "..") && !contains(split("/", ap.path), ".") && length(ap.path) <= 100 && length(split("/", ap.path)) <= 5`,
-          ),
+          condition: eachAccessPoint(`can(regex(${JSON.stringify(ACCESS_POINT_PATH)}, ap.path))`),
           errorMessage:
-            "every access point path must be an absolute directory other than / (it would confine nothing): at most 4 levels and 100 characters, no . or .. segments, no shell characters.",
+            "every access point path must be an absolute directory other than / (it would confine nothing), without shell characters.",
+        },
+        {
+          condition: eachAccessPoint('!contains(split("/", ap.path), "..") && !contains(split("/", ap.path), ".")'),
+          errorMessage: "no access point path may contain . or .. segments.",
+        },
+        {
+          condition: eachAccessPoint('length(ap.path) <= 100 && length(split("/", ap.path)) <= 5'),
+          errorMessage: "every access point path must be at most 4 levels and 100 characters.",
         },
         {
           condition: expression(
@@ -161,6 +167,8 @@ export const efsStorageModule: VendoredModule = {
       {},
       { "up loads": { path: "/uploads", uid: 1000, gid: 1000 } },
       { uploads: { path: "/", uid: 1000, gid: 1000 } },
+      { uploads: { path: "/a/../b", uid: 1000, gid: 1000 } },
+      { uploads: { path: "/a/b/c/d/e", uid: 1000, gid: 1000 } },
       { one: { path: "/same", uid: 1, gid: 1 }, two: { path: "/same", uid: 2, gid: 2 } },
       { uploads: { path: "/uploads", uid: -1, gid: 1000 } },
       { uploads: { path: "/uploads", uid: 1000, gid: 1000, permissions: "999" } },

@@ -92,7 +92,7 @@ run "refuses_bad_inputs_4" {
   command = plan
 
   variables {
-    access_points = {"one":{"path":"/same","uid":1,"gid":1},"two":{"path":"/same","uid":2,"gid":2}}
+    access_points = {"uploads":{"path":"/a/../b","uid":1000,"gid":1000}}
   }
 
   expect_failures = [var.access_points]
@@ -102,7 +102,7 @@ run "refuses_bad_inputs_5" {
   command = plan
 
   variables {
-    access_points = {"uploads":{"path":"/uploads","uid":-1,"gid":1000}}
+    access_points = {"uploads":{"path":"/a/b/c/d/e","uid":1000,"gid":1000}}
   }
 
   expect_failures = [var.access_points]
@@ -112,13 +112,33 @@ run "refuses_bad_inputs_6" {
   command = plan
 
   variables {
-    access_points = {"uploads":{"path":"/uploads","uid":1000,"gid":1000,"permissions":"999"}}
+    access_points = {"one":{"path":"/same","uid":1,"gid":1},"two":{"path":"/same","uid":2,"gid":2}}
   }
 
   expect_failures = [var.access_points]
 }
 
 run "refuses_bad_inputs_7" {
+  command = plan
+
+  variables {
+    access_points = {"uploads":{"path":"/uploads","uid":-1,"gid":1000}}
+  }
+
+  expect_failures = [var.access_points]
+}
+
+run "refuses_bad_inputs_8" {
+  command = plan
+
+  variables {
+    access_points = {"uploads":{"path":"/uploads","uid":1000,"gid":1000,"permissions":"999"}}
+  }
+
+  expect_failures = [var.access_points]
+}
+
+run "refuses_bad_inputs_9" {
   command = plan
 
   variables {
