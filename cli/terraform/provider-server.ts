@@ -64,7 +64,10 @@ export function startProviderServer(binary: string): Promise<ProviderServer> {
       child.stdout?.resume(); // keep draining what it prints
       child.stderr?.resume();
       child.unref();
-      resolve({ reattach, stop: () => child.kill() });
+      // Stopped by its owner; if the owner exits first, with it.
+      const stop = () => child.kill();
+      process.once("exit", stop);
+      resolve({ reattach, stop });
     });
     child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   });
