@@ -247,10 +247,10 @@ describe("harness environment", () => {
   it("lets only commands that never configure the provider use the shared provider process", () => {
     const toolchain = { terraform: "terraform", terraformVersion: "1.11.4", sharedProvider: '{"aws":{}}' };
     const reattach = (command: string) => terraformEnv(toolchain, {}, command).TF_REATTACH_PROVIDERS;
-    expect(["validate", "test", "plan", "init", "show"].map(reattach)).toEqual([
+    expect(["validate", "test", "show", "plan", "init"].map(reattach)).toEqual([
       '{"aws":{}}',
       '{"aws":{}}',
-      undefined,
+      '{"aws":{}}',
       undefined,
       undefined,
     ]);

@@ -11,11 +11,11 @@ import { AWS_PROVIDER_VERSION, terraformPlatform } from "./toolchain";
  *
  * Only commands that never configure the real provider may share it (see `SHARED_PROVIDER_COMMANDS`):
  * configuring sets the process's one provider configuration, so concurrent plans with different settings
- * would see each other's. `validate` never configures it, and `terraform test` here always mocks it.
+ * would see each other's. `validate` and `show` never configure it, and `terraform test` here always mocks it.
  */
 
-/** The terraform commands that may use a shared provider: they never configure it. */
-export const SHARED_PROVIDER_COMMANDS: readonly string[] = ["validate", "test"];
+/** The terraform commands that may use a shared provider: they never configure it (`show` reads schemas). */
+export const SHARED_PROVIDER_COMMANDS: readonly string[] = ["validate", "test", "show"];
 
 export interface ProviderServer {
   /** The `TF_REATTACH_PROVIDERS` value. */
