@@ -60,9 +60,11 @@ export function startProviderServer(binary: string): Promise<ProviderServer> {
       if (!reattach) return;
       clearTimeout(timer);
       child.removeAllListeners("exit");
-      child.stdout?.removeAllListeners("data");
-      child.stdout?.resume(); // keep draining what it prints
-      child.stderr?.resume();
+      // Keep draining what it prints, without keeping it.
+      for (const stream of [child.stdout, child.stderr]) {
+        stream?.removeAllListeners("data");
+        stream?.resume();
+      }
       child.unref();
       // Stopped by its owner; if the owner exits first, with it.
       const stop = () => child.kill();
