@@ -14,15 +14,10 @@ import { describeWithTerraform } from "../support/harness";
  */
 const repo = path.resolve(__dirname, "../..");
 
-/** A copy of the committed modules under a fresh directory, so Terraform's files never land in the repo. */
-function copyModules(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-vendored-"));
-  fs.cpSync(path.join(repo, "terraform"), path.join(dir, "modules"), { recursive: true });
-  return dir;
-}
-
+/** Runs the module's own tests in a copy of its committed folder, so Terraform's files never land in the repo. */
 async function ownTests(toolchain: Toolchain, name: string): Promise<string> {
-  const dir = path.join(copyModules(), "modules", name);
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-vendored-")), name);
+  fs.cpSync(path.join(repo, "terraform", name), dir, { recursive: true });
   await runTerraform(toolchain, dir, ["init", "-input=false", "-no-color"]);
   return runTerraform(toolchain, dir, ["test", "-no-color"]);
 }

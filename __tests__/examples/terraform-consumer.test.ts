@@ -1,9 +1,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { TestRun, ValidateResult, parseTestOutput, runTerraform } from "../../cli/terraform/terraform";
+import {
+  TestRun,
+  ValidateResult,
+  isConfigurationFile,
+  parseTestOutput,
+  runTerraform,
+} from "../../cli/terraform/terraform";
 import { Toolchain, toolchainStatus } from "../../cli/terraform/toolchain";
-import { OFFLINE_PROVIDER, awsMockProvider, mockedResources } from "../../cli/terraform/workspace-files";
+import { OFFLINE_PROVIDER, awsMockProvider, mockApplyFile, mockedResources } from "../../cli/terraform/workspace-files";
 import { VENDORED_MODULES, vendor } from "../../cli/vendor/vendor";
 import { describeWithTerraform } from "../support/harness";
 
@@ -53,7 +59,8 @@ const VOLUME_ASSERTIONS = `
       startswith(volume.efs_volume_configuration[0].authorization_config[0].access_point_id, "fsap-")
     ])
     error_message = "every EFS volume uses TLS, IAM authorization and its access point"
-  }`;
+  }
+`;
 
 async function judgeConsumer(toolchain: Toolchain): Promise<Judgement> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-consumer-"));
@@ -61,10 +68,7 @@ async function judgeConsumer(toolchain: Toolchain): Promise<Judgement> {
   // package.test.ts), called directly: a child process would load TypeScript and cdktf again.
   vendor(path.join(root, "terraform"));
   const dir = path.join(root, "examples", "terraform-consumer");
-  fs.cpSync(path.join(repo, "examples", "terraform-consumer"), dir, {
-    recursive: true,
-    filter: (source) => !/(^|[\\/])(\.terraform.*|.*\.tfstate.*|tfplan)$/.test(source),
-  });
+  fs.cpSync(path.join(repo, "examples", "terraform-consumer"), dir, { recursive: true, filter: isConfigurationFile });
   fs.writeFileSync(
     path.join(dir, "zz_offline_override.tf.json"),
     JSON.stringify({ provider: { aws: OFFLINE_PROVIDER } }),
@@ -84,7 +88,7 @@ async function judgeConsumer(toolchain: Toolchain): Promise<Judgement> {
   fs.mkdirSync(path.join(dir, "tests"));
   fs.writeFileSync(
     path.join(dir, "tests", "mock_apply.tftest.hcl"),
-    `${awsMockProvider({ region: REGION, resources: mockedResources(types, REGION) })}\n\nrun "mock_apply" {\n  command = apply\n${VOLUME_ASSERTIONS}\n}\n`,
+    mockApplyFile([awsMockProvider({ region: REGION, resources: mockedResources(types, REGION) })], VOLUME_ASSERTIONS),
   );
   const mockApply = parseTestOutput(await terraform(["test", "-json"], [0, 1]));
   return { vendored: fs.readdirSync(path.join(root, "terraform")).sort(), validation, plan, mockApply };

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { mirroredProviderBinary, startProviderServer } from "../../cli/terraform/provider-server";
+import { startProviderServer } from "../../cli/terraform/provider-server";
 import { toolchainStatus } from "../../cli/terraform/toolchain";
 import { setProviderServer } from "./provider-server-handle";
 
@@ -14,11 +14,10 @@ export default async function globalSetup(): Promise<void> {
   process.env.TMPDIR = root; // os.tmpdir() reads it on every call, here and in the test workers
 
   const status = toolchainStatus();
-  const binary =
-    status.ok && status.toolchain.mirrorDir ? mirroredProviderBinary(status.toolchain.mirrorDir) : undefined;
-  if (!binary) return;
+  if (!status.ok) return;
   try {
-    const server = await startProviderServer(binary);
+    const server = await startProviderServer(status.toolchain);
+    if (!server) return;
     setProviderServer(server);
     process.env.STATEFUL_ECS_TF_REATTACH_PROVIDERS = server.reattach; // the workers inherit it
   } catch (error) {

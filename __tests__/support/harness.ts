@@ -51,7 +51,7 @@ function resultsDir(): string {
 async function groupCheck<T>(
   stackDir: string,
   step: string,
-  run: (workspace: TerraformWorkspace, toolchain: Toolchain) => Promise<T>,
+  run: (workspace: TerraformWorkspace) => Promise<T>,
 ): Promise<{ result: T; stacks: string[]; stack: string }> {
   const status = toolchainStatus();
   if (!status.ok) throw new Error(`Terraform checks cannot run: ${status.reason}`);
@@ -64,7 +64,7 @@ async function groupCheck<T>(
     async () => {
       const workspace = await TerraformWorkspace.create(group, status.toolchain);
       try {
-        return await run(workspace, status.toolchain);
+        return await run(workspace);
       } finally {
         workspace.remove();
       }

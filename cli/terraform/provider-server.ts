@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { AWS_PROVIDER_VERSION, terraformPlatform } from "./toolchain";
+import { terraformEnv } from "./terraform";
+import { Toolchain, unpackedProviderBinary } from "./toolchain";
 
 /**
  * One AWS provider process shared by many terraform commands. Every terraform process otherwise starts the
@@ -9,13 +8,10 @@ import { AWS_PROVIDER_VERSION, terraformPlatform } from "./toolchain";
  * second of CPU each time, most of a module test's cost. Started in debug mode, the provider prints the
  * `TF_REATTACH_PROVIDERS` value that lets terraform use it instead of starting its own.
  *
- * Only commands that never configure the real provider may share it (see `SHARED_PROVIDER_COMMANDS`):
- * configuring sets the process's one provider configuration, so concurrent plans with different settings
- * would see each other's. `validate` and `show` never configure it, and `terraform test` here always mocks it.
+ * Only commands that never configure the real provider may share it (`SHARED_PROVIDER_COMMANDS` in
+ * terraform.ts): configuring sets the process's one provider configuration, so concurrent plans with
+ * different settings would see each other's.
  */
-
-/** The terraform commands that may use a shared provider: they never configure it (`show` reads schemas). */
-export const SHARED_PROVIDER_COMMANDS: readonly string[] = ["validate", "test", "show"];
 
 export interface ProviderServer {
   /** The `TF_REATTACH_PROVIDERS` value. */
@@ -23,25 +19,19 @@ export interface ProviderServer {
   stop(): void;
 }
 
-/** The provider binary in an unpacked filesystem mirror, if there is one. */
-export function mirroredProviderBinary(mirrorDir: string): string | undefined {
-  const dir = path.join(mirrorDir, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, terraformPlatform());
-  const binary = fs.existsSync(dir) ? fs.readdirSync(dir).find((file) => file.startsWith("terraform-provider-aws")) : undefined;
-  return binary && path.join(dir, binary);
-}
-
 /** How long the provider may take to start and print where it listens. */
 const START_TIMEOUT_MS = 30_000;
 
 /**
- * Starts `binary` in debug mode with no credentials of the caller's (nothing that may share it calls AWS),
- * and resolves once it prints its reattach settings.
+ * Starts the toolchain's AWS provider in debug mode, in the environment terraform itself gets (dummy
+ * credentials, nothing of the caller's AWS settings), and resolves once it prints its reattach settings;
+ * undefined when the provider is not an unpacked executable in the mirror (a registry install, a zip).
  */
-export function startProviderServer(binary: string): Promise<ProviderServer> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("AWS_")) env[key] = value;
+export async function startProviderServer(toolchain: Toolchain): Promise<ProviderServer | undefined> {
+  const binary = toolchain.mirrorDir && unpackedProviderBinary(toolchain.mirrorDir);
+  if (!binary) return undefined;
   const child: ChildProcess = spawn(binary, ["-debug"], {
-    env: { ...env, AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" },
+    env: terraformEnv(toolchain),
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {

@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PlanJson } from "../../analysis/plan-json";
-import { SHARED_PROVIDER_COMMANDS } from "./provider-server";
 import { Toolchain } from "./toolchain";
 import {
   TerraformJson,
@@ -53,6 +52,12 @@ export interface TestRun {
   readonly runStatus: string;
   readonly diagnostics: TestDiagnostic[];
 }
+
+/**
+ * The terraform commands that may use the toolchain's shared provider process (`provider-server.ts`): they
+ * never configure the provider (`show` only reads schemas; `terraform test` here always mocks it).
+ */
+export const SHARED_PROVIDER_COMMANDS: readonly string[] = ["validate", "test", "show"];
 
 /**
  * The environment of every terraform process: dummy credentials, no prompts, nothing inherited that
@@ -127,6 +132,14 @@ export function runTerraform(toolchain: Toolchain, cwd: string, args: string[], 
 const MOCK_TEST_FILE = path.join("tests", "stateful_ecs_mock_apply.tftest.hcl");
 
 /**
+ * For `fs.cpSync`'s filter: false for what Terraform writes into a configuration's folder (`.terraform`,
+ * its lock file, state, a saved plan), which a copy to be judged afresh must not carry.
+ */
+export function isConfigurationFile(source: string): boolean {
+  return !/(^|[\\/])(\.terraform|\.terraform\.lock\.hcl|.*\.tfstate.*|tfplan)$/.test(source);
+}
+
+/**
  * A temporary, initialised workspace holding copies of the given stack directories as child modules of
  * one root. Kept on disk when `STATEFUL_ECS_KEEP_WORKDIRS=1`, to debug (errors name the directory).
  */
@@ -143,10 +156,7 @@ export class TerraformWorkspace {
     try {
       for (const stack of stacks) {
         const stackDir = path.join(dir, stack.name);
-        fs.cpSync(stackDirs[stack.name], stackDir, {
-          recursive: true,
-          filter: (source) => !/(^|[\\/])(\.terraform|.*\.tfstate.*|\.terraform\.lock\.hcl)$/.test(source),
-        });
+        fs.cpSync(stackDirs[stack.name], stackDir, { recursive: true, filter: isConfigurationFile });
         fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), JSON.stringify(childModule(stack.config)));
       }
       fs.writeFileSync(path.join(dir, "stateful_ecs_root.tf.json"), JSON.stringify(rootModule(stacks), null, 2));

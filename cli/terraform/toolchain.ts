@@ -54,13 +54,21 @@ export function terraformPlatform(): string {
  * `terraform providers mirror` writes).
  */
 export function mirrorHoldsProvider(mirrorDir: string, version = AWS_PROVIDER_VERSION): boolean {
-  const providerDir = path.join(mirrorDir, AWS_PROVIDER_ADDRESS);
-  const unpacked = path.join(providerDir, version, terraformPlatform());
-  const packed = path.join(providerDir, `terraform-provider-aws_${version}_${terraformPlatform()}.zip`);
-  const binaries = fs.existsSync(unpacked)
-    ? fs.readdirSync(unpacked).filter((file) => file.startsWith("terraform-provider-aws"))
-    : [];
-  return binaries.length > 0 || fs.existsSync(packed);
+  const packed = path.join(
+    mirrorDir,
+    AWS_PROVIDER_ADDRESS,
+    `terraform-provider-aws_${version}_${terraformPlatform()}.zip`,
+  );
+  return unpackedProviderBinary(mirrorDir, version) !== undefined || fs.existsSync(packed);
+}
+
+/** The provider's executable in the unpacked layout of `mirrorDir`, if it is there. */
+export function unpackedProviderBinary(mirrorDir: string, version = AWS_PROVIDER_VERSION): string | undefined {
+  const unpacked = path.join(mirrorDir, AWS_PROVIDER_ADDRESS, version, terraformPlatform());
+  const binary = fs.existsSync(unpacked)
+    ? fs.readdirSync(unpacked).find((file) => file.startsWith("terraform-provider-aws"))
+    : undefined;
+  return binary && path.join(unpacked, binary);
 }
 
 /** The directories Terraform itself searches as implied local mirrors, searched first. */

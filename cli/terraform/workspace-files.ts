@@ -285,5 +285,10 @@ export function mockApplyTestFile(stacks: WorkspaceStack[]): string {
       const region = typeof config.region === "string" && !config.region.includes("${") ? config.region : "us-east-1";
       return awsMockProvider({ alias, region, resources: mockedResources(usedTypes, region) });
     });
-  return `${[...mocks, `run "mock_apply" {\n  command = apply\n}`].join("\n\n")}\n`;
+  return mockApplyFile(mocks);
+}
+
+/** A `terraform test` file: the mock providers, then one run that applies, checking `assertions` (HCL). */
+export function mockApplyFile(mockProviders: string[], assertions = ""): string {
+  return `${[...mockProviders, `run "mock_apply" {\n  command = apply\n${assertions}}`].join("\n\n")}\n`;
 }

@@ -70,14 +70,13 @@ export class EfsAccessPointMap extends Construct {
 
   /** @internal use `EfsStorage.addAccessPointMap` */
   constructor(
-    scope: Construct,
+    storage: Construct,
     id: string,
-    owner: Construct,
     entries: Record<string, AccessPointMapEntry>,
     context: AccessPointMapContext,
   ) {
-    super(scope, id);
-    const rendered = renderEntries(owner, entries, context.name);
+    super(storage, id);
+    const rendered = renderEntries(storage, entries, context.name);
     const each = TerraformIterator.fromMap(rendered as unknown as Record<string, string>);
     this.resource = new EfsAccessPointResource(this, "access-point", {
       forEach: each,

@@ -306,7 +306,7 @@ export class EfsStorage extends Construct {
    * module's validation requires one): the file system policy's access point condition lists its ARNs.
    */
   addAccessPointMap(id: string, entries: Record<string, AccessPointMapEntry>): EfsAccessPointMap {
-    const map = new EfsAccessPointMap(this, id, this, entries, {
+    const map = new EfsAccessPointMap(this, id, entries, {
       name: this.name,
       fileSystemId: this.fileSystem.id,
       fileSystemArn: this.fileSystem.arn,
