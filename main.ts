@@ -1,4 +1,5 @@
 import { App, TerraformStack } from "cdktf";
+import { guardSynthesizedApp } from "./cli/lint/synth-guard";
 import { EbsPinnedDbStack } from "./stacks/ebs-pinned-db";
 import { EfsFargateStack } from "./stacks/efs-fargate";
 import { ExampleNetworkStack } from "./stacks/example-network";
@@ -28,6 +29,15 @@ export function addExampleStacks(app: App): App {
   return app;
 }
 
+/** Synthesizes every example stack, then runs the guards over them: an error finding fails synth. */
+async function synthesize(): Promise<number> {
+  const app = addExampleStacks(new App());
+  app.synth();
+  const { code, lines } = await guardSynthesizedApp(app.outdir);
+  (code === 0 ? console.log : console.error)(lines.join("\n"));
+  return code;
+}
+
 if (require.main === module) {
-  addExampleStacks(new App()).synth();
+  synthesize().then((code) => (process.exitCode = code));
 }

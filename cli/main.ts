@@ -1,15 +1,17 @@
 import * as path from "node:path";
+import { CliResult, lintCommand } from "./lint/command";
 import { VENDORED_MODULES, vendor } from "./vendor/vendor";
 
 /**
- * The `stateful-ecs` command: argument parsing and printing only, over the vendoring code (and, in later
- * versions, the linter and the plan review). Exit codes: 0 done, 1 refused or failed, 2 bad usage.
+ * The `stateful-ecs` command: argument parsing and printing only, over the vendoring code and the guards.
+ * Exit codes: 0 done, 1 refused, failed or (lint) errors found, 2 bad usage or unreadable input.
  */
 
 const USAGE = `Usage: stateful-ecs <command> [options]
 
 Commands:
   vendor <outdir>   write our modules as plain Terraform modules into <outdir>/<module>/
+  lint <path>       check a Terraform configuration or plan for stateful-ECS pitfalls
 
 Run 'stateful-ecs <command> --help' for a command's options.`;
 
@@ -23,14 +25,10 @@ Options:
   --force           write into a directory that holds files vendor did not write
   --help            show this help`;
 
-export interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { CliResult };
 
 /** Runs the command line `args` (without `node` and the script) and says what to print and exit with. */
-export function run(args: string[], cwd = process.cwd()): CliResult {
+export async function run(args: string[], cwd = process.cwd()): Promise<CliResult> {
   const [command, ...rest] = args;
   if (command === undefined || command === "--help" || command === "-h") {
     return {
@@ -40,6 +38,7 @@ export function run(args: string[], cwd = process.cwd()): CliResult {
     };
   }
   if (command === "vendor") return vendorCommand(rest, cwd);
+  if (command === "lint") return lintCommand(rest, cwd, packageVersion());
   return { code: 2, stdout: "", stderr: `stateful-ecs: unknown command '${command}'\n\n${USAGE}` };
 }
 
@@ -78,9 +77,14 @@ function vendorCommand(args: string[], cwd: string): CliResult {
   return { code: 0, stdout: written.map((dir) => `wrote ${path.relative(cwd, dir) || dir}`).join("\n"), stderr: "" };
 }
 
-if (require.main === module) {
-  const result = run(process.argv.slice(2));
-  if (result.stdout) console.log(result.stdout);
-  if (result.stderr) console.error(result.stderr);
-  process.exitCode = result.code;
+function packageVersion(): string {
+  // The package's own package.json: beside cli/ in a clone, two levels up from dist/cli/ when installed.
+  for (const candidate of ["../package.json", "../../package.json"]) {
+    try {
+      return (require(path.join(__dirname, candidate)) as { version: string }).version;
+    } catch {
+      // try the next layout
+    }
+  }
+  return "0.0.0";
 }

@@ -23,18 +23,18 @@ function filesUnder(dir: string): Map<string, string> {
  * writes a second copy, and the committed modules are compared with this one.
  */
 let vendoredOnce: string | undefined;
-function vendored(): string {
+async function vendored(): Promise<string> {
   if (vendoredOnce === undefined) {
     vendoredOnce = tmp();
-    expect(run(["vendor", vendoredOnce])).toMatchObject({ code: 0 });
+    expect(await run(["vendor", vendoredOnce])).toMatchObject({ code: 0 });
   }
   return vendoredOnce;
 }
 
 describe("stateful-ecs vendor", () => {
-  it("writes every module, and writes them byte for byte the same when run again", () => {
-    const [first, second] = [vendored(), tmp()];
-    expect(run(["vendor", second])).toMatchObject({ code: 0 });
+  it("writes every module, and writes them byte for byte the same when run again", async () => {
+    const [first, second] = [await vendored(), tmp()];
+    expect(await run(["vendor", second])).toMatchObject({ code: 0 });
     expect(fs.readdirSync(first).sort()).toEqual(VENDORED_MODULES.map((module) => module.name).sort());
     expect(filesUnder(first)).toEqual(filesUnder(second));
     for (const module of VENDORED_MODULES) {
@@ -43,28 +43,28 @@ describe("stateful-ecs vendor", () => {
       );
     }
     // Over its own output it needs no --force (one module is enough to show it).
-    expect(run(["vendor", second, "--module", "sticky-alb"])).toMatchObject({ code: 0 });
+    expect(await run(["vendor", second, "--module", "sticky-alb"])).toMatchObject({ code: 0 });
   });
 
-  it("writes only the modules asked for", () => {
+  it("writes only the modules asked for", async () => {
     const dir = tmp();
-    expect(run(["vendor", dir, "--module", "sticky-alb"])).toMatchObject({
+    expect(await run(["vendor", dir, "--module", "sticky-alb"])).toMatchObject({
       code: 0,
       stdout: expect.stringContaining("sticky-alb"),
     });
     expect(fs.readdirSync(dir)).toEqual(["sticky-alb"]);
   });
 
-  it("refuses a directory holding files it did not write, unless --force", () => {
+  it("refuses a directory holding files it did not write, unless --force", async () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, "main.tf"), "# mine\n");
-    const refused = run(["vendor", dir]);
+    const refused = await run(["vendor", dir]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
       "holds files stateful-ecs vendor did not write (main.tf); choose an empty directory or pass --force",
     );
     expect(fs.readdirSync(dir)).toEqual(["main.tf"]);
-    expect(run(["vendor", dir, "--force", "--module", "sticky-alb"])).toMatchObject({ code: 0 });
+    expect(await run(["vendor", dir, "--force", "--module", "sticky-alb"])).toMatchObject({ code: 0 });
     expect(fs.readFileSync(path.join(dir, "main.tf"), "utf8")).toBe("# mine\n");
     expect(fs.readdirSync(dir).sort()).toEqual(["main.tf", "sticky-alb"]);
   });
@@ -77,24 +77,24 @@ describe("stateful-ecs vendor", () => {
     [["vendor", "x", "y"], "unexpected argument 'y'"],
     [["frobnicate"], "unknown command 'frobnicate'"],
     [[], "Usage: stateful-ecs <command>"],
-  ])("prints usage and exits 2 for %j", (args, message) => {
-    const result = run(args, tmp());
+  ])("prints usage and exits 2 for %j", async (args, message) => {
+    const result = await run(args, tmp());
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("Usage:");
   });
 
-  it.each([[["--help"]], [["vendor", "--help"]]])("prints help for %j and exits 0", (args) => {
-    expect(run(args)).toMatchObject({ code: 0, stdout: expect.stringContaining("Usage: stateful-ecs") });
+  it.each([[["--help"]], [["vendor", "--help"]]])("prints help for %j and exits 0", async (args) => {
+    expect(await run(args)).toMatchObject({ code: 0, stdout: expect.stringContaining("Usage: stateful-ecs") });
   });
 });
 
 describe("the vendored modules committed in terraform/", () => {
   it.each(VENDORED_MODULES.map((module) => [module.name, module] as const))(
     "%s is what the code generates (else run `npm run vendor`)",
-    (name, module) => {
+    async (name, module) => {
       const committed = filesUnder(path.join(repo, "terraform", name));
-      expect(committed).toEqual(filesUnder(path.join(vendored(), module.name)));
+      expect(committed).toEqual(filesUnder(path.join(await vendored(), module.name)));
     },
   );
 

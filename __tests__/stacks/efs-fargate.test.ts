@@ -9,6 +9,8 @@ import { exampleStack } from "../support/example-app";
 import { onlyResource, resources } from "../support/fixtures";
 import { describeWithTerraform, plan } from "../support/harness";
 import { ResourceChange } from "../../analysis/plan-json";
+import { planConfiguration } from "../../analysis/config/plan-configuration";
+import { runGuards } from "../../analysis/guards";
 
 const stack = exampleStack("efs-fargate");
 const all = (type: string) => resources(stack, type);
@@ -137,8 +139,10 @@ describe("stack efs-fargate", () => {
 
 describeWithTerraform("stack efs-fargate, planned offline", () => {
   let changes: ResourceChange[];
+  let planJson: Awaited<ReturnType<typeof plan>>;
   beforeAll(async () => {
-    changes = (await plan(stack.dir)).resource_changes ?? [];
+    planJson = await plan(stack.dir);
+    changes = planJson.resource_changes ?? [];
   });
   const planned = (type: string) => changes.filter((change) => change.type === type);
 
@@ -155,6 +159,27 @@ describeWithTerraform("stack efs-fargate, planned offline", () => {
   it("plans the service on Fargate 1.4.0 with one task", () => {
     expect(planned("aws_ecs_service").map((change) => change.change.after)).toEqual([
       expect.objectContaining({ launch_type: "FARGATE", platform_version: "1.4.0", desired_count: 1 }),
+    ]);
+  });
+
+  it("reads as the guards read plans: what is known after apply comes from the configuration as a reference", () => {
+    const configuration = planConfiguration(planJson);
+    const [task] = configuration.ofType("aws_ecs_task_definition");
+    const [volume] = task.values.volume as Array<{ efs_volume_configuration: Array<Record<string, unknown>> }>;
+    expect(volume.efs_volume_configuration[0]).toMatchObject({
+      file_system_id: reference("aws_efs_file_system", "data_file-system", "id"),
+      transit_encryption: "ENABLED",
+    });
+    const report = runGuards(configuration);
+    expect(report.findings).toEqual([]);
+    // The mount targets' and the service's security groups are references in the plan: SE005 decided.
+    expect(report.notes.filter((note) => note.startsWith("SE005"))).toEqual([]);
+  });
+
+  it("finds an SE001 error in a plan whose volume has no transit encryption", () => {
+    const changed = JSON.parse(JSON.stringify(planJson).replace(/"transit_encryption":"ENABLED"/g, '"transit_encryption":"DISABLED"'));
+    expect(runGuards(planConfiguration(changed)).findings).toEqual([
+      expect.objectContaining({ ruleId: "SE001", severity: "error", address: expect.stringMatching(/^aws_ecs_task_definition\./) }),
     ]);
   });
 });

@@ -1,5 +1,7 @@
 import { exampleStacks, protectedResources, resourceAddresses } from "../support/example-app";
 import { describeWithTerraform, initAsWritten, mockApply, plan, validate } from "../support/harness";
+import { planConfiguration } from "../../analysis/config/plan-configuration";
+import { runGuards } from "../../analysis/guards";
 
 /**
  * Terraform judges every stack of the App in `main.ts`: `terraform init` of the stack as synthesized, then
@@ -39,6 +41,10 @@ describeWithTerraform("Terraform checks of every stack in main.ts", () => {
       expect([...planned].sort()).toEqual(resourceAddresses(stack.config).sort());
       expect(changes.filter((change) => change.mode !== "managed")).toEqual([]);
       expect(changes.filter((change) => change.change.actions.join() !== "create")).toEqual([]);
+    });
+
+    it("gives the guards nothing to report in its plan", async () => {
+      expect(runGuards(planConfiguration(await plan(stack.dir))).findings).toEqual([]);
     });
 
     it('passes a mock apply (terraform test with mock_provider "aws")', async () => {

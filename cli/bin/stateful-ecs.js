@@ -13,7 +13,14 @@ if (fs.existsSync(source)) {
   cli = require(path.join(__dirname, "..", "..", "dist", "cli", "main.js"));
 }
 
-const result = cli.run(process.argv.slice(2));
-if (result.stdout) console.log(result.stdout);
-if (result.stderr) console.error(result.stderr);
-process.exitCode = result.code;
+cli.run(process.argv.slice(2)).then(
+  (result) => {
+    if (result.stdout) console.log(result.stdout);
+    if (result.stderr) console.error(result.stderr);
+    process.exitCode = result.code;
+  },
+  (error) => {
+    console.error(`stateful-ecs: ${error && error.stack ? error.stack : error}`);
+    process.exitCode = 1;
+  },
+);

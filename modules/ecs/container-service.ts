@@ -1,3 +1,4 @@
+import { GuardExceptions, applyGuardExceptions } from "../core/guard-exceptions";
 import { Construct } from "constructs";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition, EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -104,6 +105,13 @@ export interface ContainerServiceProps {
    * @default - none
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Deliberate exceptions to the guards that run at synth: rule id -> reason, for example
+   * `{ SE007: "read-only copy of a dump" }`. The guards then report the rule's findings on this construct's
+   * resources as silenced, with the reason, instead of failing synth.
+   * @default - none: every guard applies
+   */
+  readonly guardExceptions?: GuardExceptions;
 }
 
 /** How a deployment replaces tasks, as percentages of the desired count. */
@@ -181,6 +189,7 @@ export abstract class ContainerService extends Construct implements Connectable 
 
   protected constructor(scope: Construct, id: string, props: ContainerServiceProps, launch: LaunchSettings) {
     super(scope, id);
+    applyGuardExceptions(this, "guardExceptions", props.guardExceptions);
     this.name = props.name ?? scopedName(this);
     this.roles = props.roles;
     this.container = props.container;

@@ -1,3 +1,4 @@
+import { GuardExceptions, applyGuardExceptions } from "../core/guard-exceptions";
 import { Fn, ITerraformDependable, Lazy, TerraformCount, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
@@ -131,6 +132,13 @@ export interface EfsStorageProps {
    * @default - none
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Deliberate exceptions to the guards that run at synth: rule id -> reason, for example
+   * `{ SE007: "read-only copy of a dump" }`. The guards then report the rule's findings on this construct's
+   * resources as silenced, with the reason, instead of failing synth.
+   * @default - none: every guard applies
+   */
+  readonly guardExceptions?: GuardExceptions;
 }
 
 const DEFAULT_LIFECYCLE: EfsLifecycle = {
@@ -194,6 +202,7 @@ export class EfsStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: EfsStorageProps) {
     super(scope, id);
+    applyGuardExceptions(this, "guardExceptions", props.guardExceptions);
     this.name = props.name ?? scopedName(this);
     this.tags = props.tags;
     this.allowMountsWithoutAccessPoint = props.allowMountsWithoutAccessPoint === true;

@@ -1,3 +1,4 @@
+import { GuardExceptions, applyGuardExceptions } from "../core/guard-exceptions";
 import { Fn, TerraformIterator, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
@@ -142,6 +143,13 @@ export interface PinnedEbsCapacityProps {
    * @default - none
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Deliberate exceptions to the guards that run at synth: rule id -> reason, for example
+   * `{ SE007: "read-only copy of a dump" }`. The guards then report the rule's findings on this construct's
+   * resources as silenced, with the reason, instead of failing synth.
+   * @default - none: every guard applies
+   */
+  readonly guardExceptions?: GuardExceptions;
 }
 
 /** Where a service pinned by `run()` mounts the data volume, and how. */
@@ -262,6 +270,7 @@ export class PinnedEbsCapacity extends Construct {
 
   constructor(scope: Construct, id: string, props: PinnedEbsCapacityProps) {
     super(scope, id);
+    applyGuardExceptions(this, "guardExceptions", props.guardExceptions);
     this.name = props.name ?? scopedName(this);
     this.recovery = props.recovery ?? "self-healing";
     this.mountPath = props.mountPath ?? "/mnt/data";

@@ -1,3 +1,4 @@
+import { GuardExceptions, applyGuardExceptions } from "../core/guard-exceptions";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -136,6 +137,13 @@ export interface SessionStoreProps {
    * @default - none
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Deliberate exceptions to the guards that run at synth: rule id -> reason, for example
+   * `{ SE007: "read-only copy of a dump" }`. The guards then report the rule's findings on this construct's
+   * resources as silenced, with the reason, instead of failing synth.
+   * @default - none: every guard applies
+   */
+  readonly guardExceptions?: GuardExceptions;
 }
 
 const ENGINES: readonly string[] = ["valkey", "redis"] satisfies CacheEngine[];
@@ -181,6 +189,7 @@ export class SessionStore extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionStoreProps) {
     super(scope, id);
+    applyGuardExceptions(this, "guardExceptions", props.guardExceptions);
     this.name = props.name ?? scopedName(this);
     this.engine = props.engine ?? "valkey";
     this.port = props.port ?? 6379;

@@ -1,3 +1,4 @@
+import { GuardExceptions, applyGuardExceptions } from "../core/guard-exceptions";
 import { Fn, TerraformCount } from "cdktf";
 import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
@@ -102,6 +103,13 @@ export interface StickyAlbProps {
    * @default - none
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Deliberate exceptions to the guards that run at synth: rule id -> reason, for example
+   * `{ SE007: "read-only copy of a dump" }`. The guards then report the rule's findings on this construct's
+   * resources as silenced, with the reason, instead of failing synth.
+   * @default - none: every guard applies
+   */
+  readonly guardExceptions?: GuardExceptions;
 }
 
 const HTTP = 80;
@@ -136,6 +144,7 @@ export class StickyAlb extends Construct {
 
   constructor(scope: Construct, id: string, props: StickyAlbProps) {
     super(scope, id);
+    applyGuardExceptions(this, "guardExceptions", props.guardExceptions);
     this.name = props.name ?? scopedName(this);
     this.targetPort = props.targetPort;
     const stickiness = props.stickiness ?? { type: "lb_cookie", durationSeconds: 3600 };

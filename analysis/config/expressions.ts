@@ -1,0 +1,516 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { getExpressionAst, TFExpressionSyntaxTree as Ast } from "@cdktf/hcl2json";
+import { FILE_FUNCTIONS, callFunction } from "./functions";
+import { PartialJson, Unknown, Value, ValueObject, asNumber, asString, isObject } from "./values";
+
+/**
+ * Evaluates Terraform expressions statically: the `${...}` strings of Terraform JSON (which is also what
+ * `@cdktf/hcl2json` makes of `.tf` files), through the expression AST hcl2json gives. Variables take their
+ * defaults or the values passed to the module, locals and module outputs are evaluated on demand, a
+ * resource attribute stays a reference (`${aws_x.name.id}`), and the rest is `Unknown` with a reason.
+ */
+
+/** What an expression can see outside itself: one module instance of the configuration. */
+export interface ModuleScope {
+  /** The module's directory (`path.module`); files are read relative to it. */
+  readonly dir: string;
+  /** `path.root`. */
+  readonly rootDir: string;
+  /** Prefix of this module's addresses: `""` for the root module, `module.<name>.` for a child. */
+  readonly prefix: string;
+  variable(name: string): Value;
+  local(name: string): Promise<Value>;
+  moduleOutput(module: string, output: string): Promise<Value>;
+  /** The instance keys (`[0]`, `["a"]`) of a resource block of this module; undefined when not known. */
+  resourceKeys(block: string): Promise<string[] | undefined>;
+}
+
+/** `count.index`, `each.key` / `each.value`, and names bound by `for` expressions and `templatefile`. */
+export interface Bindings {
+  readonly count?: Value;
+  readonly each?: { readonly key: Value; readonly value: Value };
+  readonly names?: Readonly<Record<string, Value>>;
+}
+
+/** A reference to a resource attribute while it is being built; it leaves evaluation as `${path}`. */
+class Ref {
+  constructor(readonly path: string) {}
+}
+
+type Result = Value | Ref;
+
+interface Context {
+  readonly scope: ModuleScope;
+  readonly bindings: Bindings;
+  readonly source: Buffer;
+  /** Only the bindings are visible (a `templatefile` template). */
+  readonly isolated: boolean;
+}
+
+const HEREDOC = "STATEFUL_ECS_EOT";
+const TRAVERSAL = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[(?:\d+|"[^"\\]*")\])*$/;
+const INTERPOLATION = /\$\{([^{}]*)\}/g;
+
+/** Evaluates every `${...}` string inside `raw` (a Terraform JSON value). */
+export async function evaluate(raw: unknown, scope: ModuleScope, bindings: Bindings = {}): Promise<Value> {
+  if (typeof raw === "string") return evaluateString(raw, scope, bindings);
+  if (Array.isArray(raw)) return Promise.all(raw.map((item) => evaluate(item, scope, bindings)));
+  if (typeof raw === "object" && raw !== null) {
+    const entries = await Promise.all(
+      Object.entries(raw).map(async ([key, item]) => [key, await evaluate(item, scope, bindings)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return (raw ?? null) as Value;
+}
+
+type RawBody = Record<string, unknown>;
+
+const isRawBody = (raw: unknown): raw is RawBody => typeof raw === "object" && raw !== null && !Array.isArray(raw);
+
+/** `{ label: [{ for_each, iterator?, content }] }`: the shape `dynamic` blocks take (not a map attribute named so). */
+function dynamicBlocks(raw: unknown): Record<string, RawBody[]> | undefined {
+  if (!isRawBody(raw)) return undefined;
+  const specs = Object.values(raw);
+  const isDynamic = specs.every((spec) => (Array.isArray(spec) ? spec : [spec]).every((each) => isRawBody(each) && "content" in each && "for_each" in each));
+  if (specs.length === 0 || !isDynamic) return undefined;
+  return Object.fromEntries(Object.entries(raw).map(([label, spec]) => [label, (Array.isArray(spec) ? spec : [spec]) as RawBody[]]));
+}
+
+/**
+ * A resource's body, its nested blocks included, with `dynamic "x"` blocks expanded into the `x` blocks
+ * they generate, as Terraform does: repositories build volumes and ingress rules so, and a rule must see
+ * them. A `for_each` only known at apply makes that block list unknown, so the rules reading it skip it.
+ */
+export async function evaluateBlock(raw: RawBody, scope: ModuleScope, bindings: Bindings = {}): Promise<ValueObject> {
+  const result: Record<string, Value> = {};
+  for (const [key, item] of Object.entries(raw)) {
+    if (key === "dynamic" && dynamicBlocks(item)) continue;
+    result[key] = Array.isArray(item) && item.length > 0 && item.every(isRawBody)
+      ? await Promise.all(item.map((block) => evaluateBlock(block, scope, bindings)))
+      : await evaluate(item, scope, bindings);
+  }
+  for (const [label, specs] of Object.entries(dynamicBlocks(raw.dynamic) ?? {})) {
+    for (const spec of specs) {
+      const generated = await expandDynamic(label, spec, scope, bindings);
+      const existing = result[label];
+      if (generated instanceof Unknown || existing instanceof Unknown) result[label] = existing instanceof Unknown ? existing : generated;
+      else result[label] = [...(Array.isArray(existing) ? existing : existing === undefined ? [] : [existing]), ...generated];
+    }
+  }
+  return result;
+}
+
+/** The blocks one `dynamic` block generates: its `content` once per element of its `for_each`. */
+async function expandDynamic(label: string, spec: RawBody, scope: ModuleScope, bindings: Bindings): Promise<ValueObject[] | Unknown> {
+  const forEach = await evaluate(spec.for_each, scope, bindings);
+  const entries: [Value, Value][] | undefined = Array.isArray(forEach)
+    ? forEach.map((item, index) => [index, item as Value])
+    : isObject(forEach)
+      ? Object.entries(forEach)
+      : undefined;
+  if (!entries || typeof forEach === "string") return new Unknown(`the for_each of dynamic "${label}" is not known statically`);
+  const iterator = typeof spec.iterator === "string" ? spec.iterator.replace(/^\$\{(.*)\}$/, "$1").trim() : label;
+  const contents = (Array.isArray(spec.content) ? spec.content : [spec.content]).filter(isRawBody);
+  const blocks: ValueObject[] = [];
+  for (const [key, value] of entries) {
+    const names = { ...bindings.names, [iterator]: { key, value } };
+    for (const content of contents) blocks.push(await evaluateBlock(content, scope, { ...bindings, names }));
+  }
+  return blocks;
+}
+
+/** A Terraform template string: literal text, `$${` escapes, `${...}` interpolations and `%{...}` directives. */
+export async function evaluateString(text: string, scope: ModuleScope, bindings: Bindings, isolated = false): Promise<Value> {
+  if (!text.includes("${") && !text.includes("%{")) return text;
+  const context = (source: string): Context => ({ scope, bindings, source: Buffer.from(source), isolated });
+  const simple = await evaluateSimpleTemplate(text, (expression) => traverse(parseTraversal(expression), context(expression)));
+  if (simple !== undefined) return finish(simple);
+  try {
+    const whole = /^\$\{([\s\S]*)\}$/.exec(text);
+    if (whole) {
+      const inner = await parseExpression(whole[1]).catch(() => undefined);
+      if (inner) return finish(await evaluateNode(inner, context(whole[1])));
+    }
+    const source = `<<${HEREDOC}\n${text}\n${HEREDOC}\n`;
+    const result = await evaluateNode(await parseExpression(source), context(source));
+    return finish(typeof result === "string" ? result.slice(0, -1) : result);
+  } catch (error) {
+    return new Unknown(`could not read ${JSON.stringify(abbreviate(text))}: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
+/**
+ * Templates whose interpolations are all plain traversals (`${aws_x.a.id}`, `${var.name}-db`), most of
+ * what cdktf and real repositories write, are evaluated without the parser; `undefined` when not so.
+ */
+async function evaluateSimpleTemplate(text: string, resolve: (expression: string) => Promise<Result>): Promise<Result | undefined> {
+  if (text.includes("%{") || text.includes("$${")) return undefined;
+  const parts = [...text.matchAll(INTERPOLATION)];
+  if (parts.length === 0 || !parts.every((part) => TRAVERSAL.test(part[1].trim()))) return undefined;
+  const outside = text.replace(INTERPOLATION, "");
+  if (outside.includes("${")) return undefined;
+  const values = await Promise.all(parts.map((part) => resolve(part[1].trim())));
+  if (parts.length === 1 && parts[0][0] === text) return values[0];
+  let result = "";
+  let last = 0;
+  for (const [index, part] of parts.entries()) {
+    result += text.slice(last, part.index) + templatePiece(values[index], part[1]);
+    last = part.index! + part[0].length;
+  }
+  return result + text.slice(last);
+}
+
+function abbreviate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+async function parseExpression(source: string): Promise<Ast.ExpressionType> {
+  const ast = await getExpressionAst("expression.tf", source);
+  if (!ast) throw new Error("empty expression");
+  return ast;
+}
+
+/** A reference becomes `${path}` once it leaves the evaluator; everything else is already a value. */
+function finish(result: Result): Value {
+  if (result instanceof Ref) return `\${${result.path}}`;
+  if (Array.isArray(result)) return result.map((item) => finish(item as Result));
+  if (isObject(result)) return Object.fromEntries(Object.entries(result).map(([key, item]) => [key, finish(item as Result)]));
+  if (result instanceof PartialJson) return new PartialJson(finish(result.value as Result));
+  return result;
+}
+
+/**
+ * One interpolation's text inside a longer template. A reference, or a value only known at apply, stays
+ * as its expression (`${aws_x.a.id}`, `${var.cluster}`), so the rest of a script or document is still read.
+ */
+function templatePiece(value: Result, expression: string): string {
+  if (value instanceof Ref) return `\${${value.path}}`;
+  return asString(value as Value) ?? `\${${expression.trim()}}`;
+}
+
+/**
+ * A `["key"]` step. In a value it looks up the same thing as `.key`, but in a resource address it must stay
+ * an instance key: `aws_x.this["a"].id` is not `aws_x.this.a.id`, which names no instance.
+ */
+class Key {
+  constructor(readonly name: string) {}
+
+  toString(): string {
+    return this.name;
+  }
+}
+
+type Segment = string | number | Key;
+
+/** `a.b[0]["k"]` as segments, without the parser (the caller checked it is a plain traversal). */
+function parseTraversal(expression: string): Segment[] {
+  const segments: Segment[] = [];
+  for (const match of expression.matchAll(/([A-Za-z_][\w-]*)|\[(\d+)\]|\["([^"]*)"\]/g)) {
+    if (match[1] !== undefined) segments.push(match[1]);
+    else if (match[2] !== undefined) segments.push(Number(match[2]));
+    else segments.push(new Key(match[3]));
+  }
+  return segments;
+}
+
+function astSegments(traversal: Ast.TerraformTraversalPart[]): Segment[] {
+  return traversal.map((part) => {
+    if (part.type === "nameTraversal") return part.segment;
+    const key = part.segment.trim();
+    return /^".*"$/.test(key) ? new Key(JSON.parse(key) as string) : /^\d+$/.test(key) ? Number(key) : new Key(key);
+  });
+}
+
+function segmentText(segment: Segment): string {
+  if (typeof segment === "number") return `[${segment}]`;
+  return segment instanceof Key || !/^[A-Za-z_][\w-]*$/.test(segment) ? `[${JSON.stringify(String(segment))}]` : `.${segment}`;
+}
+
+function refTo(path: string, rest: Segment[]): Ref {
+  return new Ref(path + rest.map(segmentText).join(""));
+}
+
+/** The value of a traversal from a root name: `var.x`, `local.y`, `aws_x.name.id`, `each.value.path`. */
+async function traverse(segments: Segment[], context: Context): Promise<Result> {
+  const [root, ...rest] = segments;
+  const { scope, bindings } = context;
+  if (typeof root !== "string") return new Unknown("not a traversal");
+  if (bindings.names && root in bindings.names) return access(bindings.names[root], rest);
+  if (context.isolated) return new Unknown(`${root} is not available inside a template file`);
+  switch (root) {
+    case "var":
+      return access(scope.variable(String(rest[0])), rest.slice(1));
+    case "local":
+      return access(await scope.local(String(rest[0])), rest.slice(1));
+    case "count":
+      return rest[0] === "index" && bindings.count !== undefined ? bindings.count : new Unknown("count.index outside a counted resource");
+    case "each":
+      if (!bindings.each) return new Unknown("each outside a for_each resource");
+      return access(rest[0] === "key" ? bindings.each.key : bindings.each.value, rest.slice(1));
+    case "path":
+      return rest[0] === "root" ? context.scope.rootDir : rest[0] === "cwd" ? process.cwd() : scope.dir;
+    case "terraform":
+      return rest[0] === "workspace" ? "default" : new Unknown(`terraform.${String(rest[0])}`);
+    case "module":
+      return access(await scope.moduleOutput(String(rest[0]), String(rest[1])), rest.slice(2));
+    case "data":
+      return refTo(`${scope.prefix}data.${String(rest[0])}.${String(rest[1])}`, rest.slice(2));
+    case "self":
+      return new Unknown("self is only known at apply");
+    default:
+      if (rest.length === 0 || typeof rest[0] !== "string") return new Unknown(`unknown name ${root}`);
+      return refTo(`${scope.prefix}${root}.${rest[0]}`, rest.slice(1));
+  }
+}
+
+/** `value` followed by attribute and index steps. */
+function access(value: Result, steps: Segment[]): Result {
+  let current = value;
+  for (const [index, step] of steps.entries()) {
+    if (current instanceof Ref) return refTo(current.path, steps.slice(index));
+    if (current instanceof Unknown) return current;
+    if (Array.isArray(current) && typeof step === "number") current = current[step] ?? new Unknown(`index ${step} is out of range`);
+    else if (isObject(current) && String(step) in current) current = current[String(step)];
+    else return new Unknown(`no ${segmentText(step)} in the value`);
+  }
+  return current;
+}
+
+async function evaluateChildren(node: Ast.ExpressionType, context: Context): Promise<Result[]> {
+  return Promise.all(node.children.map((child) => evaluateNode(child, context)));
+}
+
+async function evaluateNode(node: Ast.ExpressionType, context: Context): Promise<Result> {
+  // hcl2json also emits "" (parentheses, object keys) and "templateJoin" (template loops), not in its types.
+  switch (node.type as string) {
+    case "literalValue":
+      return literal(node as Ast.LiteralValueExpression);
+    case "template":
+      return template(await evaluateChildren(node, context), node);
+    case "templateWrap":
+    case "":
+      return node.children.length === 1 ? evaluateNode(node.children[0], context) : new Unknown("unsupported syntax");
+    case "templateJoin": {
+      const [parts] = await evaluateChildren(node, context);
+      if (!Array.isArray(parts)) return parts instanceof Unknown ? parts : new Unknown("unsupported template loop");
+      return parts.map((part) => templatePiece(part as Result, node.meta.value)).join("");
+    }
+    case "tuple":
+      return (await evaluateChildren(node, context)) as Value[];
+    case "object":
+      return object(node, context);
+    case "function":
+      return functionCall(node as Ast.FunctionCallExpression, context);
+    case "scopeTraversal":
+      return traverse(astSegments((node as Ast.ScopeTraversalExpression).meta.traversal), context);
+    case "relativeTraversal": {
+      const [source] = await evaluateChildren(node, context);
+      return access(source, astSegments((node as Ast.RelativeTraversalExpression).meta.traversal));
+    }
+    case "index": {
+      const [collection, key] = await evaluateChildren(node, context);
+      if (key instanceof Unknown) return key;
+      if (key instanceof Ref) return new Unknown("an index that is only known at apply");
+      return access(collection, [typeof key === "number" ? key : new Key(String(key))]);
+    }
+    case "splat":
+      return splat(node, context);
+    case "conditional":
+      return conditional(node, context);
+    case "binaryOp":
+      return binary((node.meta as Ast.BinaryOpExpressionMeta).operator, await evaluateChildren(node, context));
+    case "unaryOp": {
+      const [operand] = await evaluateChildren(node, context);
+      const operator = (node.meta as Ast.UnaryOpExpressionMeta).operator;
+      if (operator === "logicalNot" && typeof operand === "boolean") return !operand;
+      if (operator === "negate" && typeof operand === "number") return -operand;
+      return operand instanceof Unknown ? operand : new Unknown(`${operator} of a value only known at apply`);
+    }
+    case "for":
+      return forExpression(node as Ast.ForExpression, context);
+    default:
+      return new Unknown(`unsupported expression ${node.type}`);
+  }
+}
+
+function literal(node: Ast.LiteralValueExpression): Value {
+  const { type, value } = node.meta;
+  if (type === "number") return Number(value);
+  if (type === "bool") return value === "true";
+  if (type === "string") return value;
+  return value === "null" ? null : value;
+}
+
+function template(values: Result[], node: Ast.ExpressionType): Result {
+  const { children } = node;
+  if (values.length === 1 && children[0].type !== "literalValue") return values[0];
+  const indent = flushHeredocIndent(node.meta.value);
+  const heredoc = node.meta.value.startsWith("<<");
+  return values
+    .map((value, index) => {
+      const piece = templatePiece(value, children[index].meta.value);
+      if (children[index].type !== "literalValue") return piece;
+      return decodeLiteral(indent > 0 ? unindent(piece, indent) : piece, heredoc);
+    })
+    .join("");
+}
+
+const QUOTED_ESCAPE = /\\(?:[nrt"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})|\$\$\{|%%\{/g;
+const HEREDOC_ESCAPE = /\$\$\{|%%\{/g;
+
+/**
+ * A literal part of a template as Terraform reads it. hcl2json's expression AST gives the source text:
+ * `$${` and `%%{` (a script's `$${HOME}`) still escaped, and in a quoted string the backslash escapes
+ * too; a heredoc (and so a template file) takes backslashes literally.
+ */
+function decodeLiteral(raw: string, heredoc: boolean): string {
+  return raw.replace(heredoc ? HEREDOC_ESCAPE : QUOTED_ESCAPE, (escape) => {
+    if (escape === "$${" || escape === "%%{") return escape.slice(1);
+    const code = escape[1];
+    if (code === "u" || code === "U") return String.fromCodePoint(parseInt(escape.slice(2), 16));
+    return ({ n: "\n", r: "\r", t: "\t" } as Record<string, string>)[code] ?? code;
+  });
+}
+
+/**
+ * The indentation Terraform strips from every line of a `<<-EOT` heredoc: the least of its non-blank
+ * lines. 0 for anything else. hcl2json's expression AST strips it from the first line only (the one
+ * `base64encode(<<-EOT ...)` user data starts with), so the evaluator strips it from the other lines.
+ */
+function flushHeredocIndent(source: string): number {
+  if (!source.startsWith("<<-")) return 0;
+  const lines = source.split("\n").slice(1, -1).filter((line) => line.trim() !== "");
+  return lines.length === 0 ? 0 : Math.min(...lines.map((line) => /^[ \t]*/.exec(line)![0].length));
+}
+
+/** A literal piece of a flush heredoc with `indent` whitespace removed after each newline, blank lines kept. */
+function unindent(text: string, indent: number): string {
+  return text
+    .split("\n")
+    .map((line, index, lines) => {
+      const blank = line.trim() === "" && index < lines.length - 1;
+      return index === 0 || blank ? line : line.replace(new RegExp(`^[ \\t]{0,${indent}}`), "");
+    })
+    .join("\n");
+}
+
+async function object(node: Ast.ExpressionType, context: Context): Promise<Result> {
+  const result: Record<string, Value> = {};
+  for (let index = 0; index + 1 < node.children.length; index += 2) {
+    const keyNode = node.children[index];
+    const key =
+      (keyNode.type as string) === "" && keyNode.children.length === 0
+        ? context.source.subarray(keyNode.range.start.byte, keyNode.range.end.byte).toString()
+        : await evaluateNode(keyNode, context);
+    if (typeof key !== "string") return new Unknown("an object key only known at apply");
+    result[key] = (await evaluateNode(node.children[index + 1], context)) as Value;
+  }
+  return result;
+}
+
+async function functionCall(node: Ast.FunctionCallExpression, context: Context): Promise<Result> {
+  const args = (await evaluateChildren(node, context)).map((arg) => finish(arg));
+  const name = node.meta.name;
+  if (FILE_FUNCTIONS.has(name)) return readFileFunction(name, args, context);
+  return callFunction(name, node.meta.expandedFinalArgument && Array.isArray(args.at(-1)) ? [...args.slice(0, -1), ...(args.at(-1) as Value[])] : args);
+}
+
+/** `file(path)` and `templatefile(path, vars)`, read relative to the module (as `path.module` paths are). */
+async function readFileFunction(name: string, [file, vars]: Value[], context: Context): Promise<Value> {
+  if (typeof file !== "string") return file instanceof Unknown ? file : new Unknown(`${name}() of a path only known at apply`);
+  const resolved = path.resolve(context.scope.dir, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(resolved, "utf8");
+  } catch {
+    return new Unknown(`${name}() cannot read ${file}`);
+  }
+  if (name === "file") return text;
+  if (!isObject(vars)) return new Unknown("templatefile() variables only known at apply");
+  return evaluateString(text, context.scope, { names: vars }, true);
+}
+
+async function splat(node: Ast.ExpressionType, context: Context): Promise<Result> {
+  const [source] = await evaluateChildren(node, context);
+  const each = node.children[1];
+  const steps = each?.type === "relativeTraversal" ? astSegments((each as Ast.RelativeTraversalExpression).meta.traversal) : [];
+  if (source instanceof Ref) {
+    const keys = await context.scope.resourceKeys(source.path);
+    if (!keys) return new Unknown(`the instances of ${source.path} are not known statically`);
+    return keys.map((key) => access(new Ref(source.path + key), steps)) as Value[];
+  }
+  if (source instanceof Unknown) return source;
+  const list = Array.isArray(source) ? source : source === null ? [] : [source];
+  return list.map((item) => access(item as Result, steps)) as Value[];
+}
+
+async function conditional(node: Ast.ExpressionType, context: Context): Promise<Result> {
+  const [condition, whenTrue, whenFalse] = await evaluateChildren(node, context);
+  if (typeof condition === "boolean") return condition ? whenTrue : whenFalse;
+  if (JSON.stringify(finish(whenTrue)) === JSON.stringify(finish(whenFalse))) return whenTrue;
+  return condition instanceof Unknown ? condition : new Unknown("a condition only known at apply");
+}
+
+function binary(operator: string, [left, right]: Result[]): Result {
+  for (const side of [left, right]) if (side instanceof Unknown) return side;
+  if (left instanceof Ref || right instanceof Ref) return new Unknown(`${operator} of a value only known at apply`);
+  const same = JSON.stringify(left) === JSON.stringify(right);
+  const [a, b] = [asNumber(left as Value), asNumber(right as Value)];
+  const numeric = a !== undefined && b !== undefined;
+  switch (operator) {
+    case "equal":
+      return same;
+    case "notEqual":
+      return !same;
+    case "logicalAnd":
+      return left === true && right === true;
+    case "logicalOr":
+      return left === true || right === true;
+  }
+  if (!numeric) return new Unknown(`${operator} of values that are not numbers`);
+  const arithmetic: Record<string, () => Value> = {
+    add: () => a + b,
+    subtract: () => a - b,
+    multiply: () => a * b,
+    divide: () => a / b,
+    modulo: () => a % b,
+    greaterThan: () => a > b,
+    greaterThanOrEqual: () => a >= b,
+    lessThan: () => a < b,
+    lessThanOrEqual: () => a <= b,
+  };
+  return arithmetic[operator]?.() ?? new Unknown(`operator ${operator}`);
+}
+
+async function forExpression(node: Ast.ForExpression, context: Context): Promise<Result> {
+  const { keyVar, valVar, keyExpression, conditionalExpression, openRangeValue } = node.meta;
+  const [collectionNode, ...rest] = node.children;
+  const keyNode = keyExpression ? rest.shift() : undefined;
+  const valueNode = rest.shift();
+  const conditionNode = conditionalExpression ? rest.shift() : undefined;
+  const collection = await evaluateNode(collectionNode, context);
+  if (!Array.isArray(collection) && !isObject(collection)) return new Unknown("a for expression over a value only known at apply");
+  const entries: [Value, Value][] = Array.isArray(collection)
+    ? collection.map((item, index) => [index, item as Value])
+    : Object.entries(collection);
+  const list: Result[] = [];
+  const map: Record<string, Value> = {};
+  for (const [key, value] of entries) {
+    const names = { ...context.bindings.names, ...(keyVar ? { [keyVar]: key } : {}), [valVar]: value };
+    const inner: Context = { ...context, bindings: { ...context.bindings, names } };
+    if (conditionNode) {
+      const keep = await evaluateNode(conditionNode, inner);
+      if (typeof keep !== "boolean") return new Unknown("a for condition only known at apply");
+      if (!keep) continue;
+    }
+    const item = valueNode ? await evaluateNode(valueNode, inner) : null;
+    if (openRangeValue === "{" && keyNode) {
+      const name = await evaluateNode(keyNode, inner);
+      if (typeof name !== "string") return new Unknown("a for key only known at apply");
+      map[name] = item as Value;
+    } else list.push(item);
+  }
+  return openRangeValue === "{" ? map : (list as Value[]);
+}

@@ -1,0 +1,150 @@
+import { PartialJson, Unknown, Value, asNumber, asString, firstUnknown, isObject } from "./values";
+
+/**
+ * The Terraform functions the reader evaluates: those real repositories use to build the values the rules
+ * read (container definitions, user data, security group lists). Any other function gives an unknown value
+ * that names it, so a rule that needs it stays silent instead of guessing.
+ */
+
+type Builtin = (args: Value[]) => Value;
+
+const unknownIn = (args: Value[]): Unknown | undefined => {
+  for (const arg of args) {
+    const unknown = firstUnknown(arg);
+    if (unknown) return unknown;
+  }
+  return undefined;
+};
+
+/** Wraps a function of known arguments: any unknown argument makes the result unknown. */
+const known =
+  (fn: Builtin): Builtin =>
+  (args) =>
+    unknownIn(args) ?? fn(args);
+
+const str = (value: Value): string => {
+  const text = asString(value);
+  if (text === undefined) throw new TypeError("expected a string");
+  return text;
+};
+
+const items = (value: Value): readonly Value[] => {
+  if (Array.isArray(value)) return value;
+  if (isObject(value)) return Object.values(value);
+  throw new TypeError("expected a list");
+};
+
+function jsonencode([value]: Value[]): Value {
+  return firstUnknown(value) ? new PartialJson(value) : JSON.stringify(value);
+}
+
+function jsondecode([value]: Value[]): Value {
+  if (value instanceof PartialJson) return value.value;
+  if (value instanceof Unknown) return value;
+  return JSON.parse(str(value)) as Value;
+}
+
+function merge(args: Value[]): Value {
+  const merged: Record<string, Value> = {};
+  for (const arg of args) {
+    if (arg instanceof Unknown) return arg;
+    if (arg === null) continue;
+    if (!isObject(arg)) throw new TypeError("merge takes maps");
+    Object.assign(merged, arg);
+  }
+  return merged;
+}
+
+function lookup([map, key, fallback]: Value[]): Value {
+  if (map instanceof Unknown) return map;
+  if (!isObject(map)) throw new TypeError("lookup takes a map");
+  const name = str(key);
+  if (name in map) return map[name];
+  return fallback ?? new Unknown(`lookup of missing key '${name}'`);
+}
+
+function element([collection, index]: Value[]): Value {
+  const values = items(collection);
+  const position = asNumber(index);
+  if (position === undefined || values.length === 0) throw new TypeError("element takes a list and a number");
+  return values[position % values.length];
+}
+
+function format([spec, ...args]: Value[]): Value {
+  let next = 0;
+  return str(spec).replace(/%(%|[-+ 0#]*\d*(?:\.\d+)?[sdvqf])/g, (_match, verb: string) => {
+    if (verb === "%") return "%";
+    const arg = args[next++];
+    if (verb.endsWith("q")) return JSON.stringify(str(arg));
+    if (verb.endsWith("v") && typeof arg !== "string") return JSON.stringify(arg);
+    return str(arg);
+  });
+}
+
+function flatten(value: Value): Value[] {
+  return Array.isArray(value) ? value.flatMap((item) => flatten(item)) : [value];
+}
+
+const BUILTINS: Record<string, Builtin> = {
+  jsonencode,
+  jsondecode: known(jsondecode),
+  base64encode: known(([value]) => Buffer.from(str(value)).toString("base64")),
+  base64decode: known(([value]) => Buffer.from(str(value), "base64").toString("utf8")),
+  merge,
+  lookup,
+  element: known(element),
+  concat: known((args) => args.flatMap((arg) => items(arg))),
+  flatten: known(([value]) => flatten(value)),
+  length: known(([value]) => (typeof value === "string" ? value.length : items(value).length)),
+  join: known(([separator, ...lists]) => lists.flatMap((each) => items(each)).map(str).join(str(separator))),
+  split: known(([separator, value]) => str(value).split(str(separator))),
+  format: known(format),
+  lower: known(([value]) => str(value).toLowerCase()),
+  upper: known(([value]) => str(value).toUpperCase()),
+  trimspace: known(([value]) => str(value).trim()),
+  chomp: known(([value]) => str(value).replace(/[\r\n]+$/, "")),
+  replace: known(([value, search, replacement]) => {
+    if (/^\/.*\/$/.test(str(search))) throw new TypeError("regular expression replace");
+    return str(value).split(str(search)).join(str(replacement));
+  }),
+  coalesce: (args) => args.find((arg) => arg !== null && arg !== "") ?? null,
+  compact: known(([value]) => items(value).filter((item) => item !== null && item !== "")),
+  distinct: known(([value]) => [...new Map(items(value).map((item) => [JSON.stringify(item), item])).values()]),
+  keys: known(([value]) => (isObject(value) ? Object.keys(value).sort() : items(value).map((_, i) => i))),
+  values: known(([value]) => items(value)),
+  contains: known(([collection, value]) => items(collection).some((item) => JSON.stringify(item) === JSON.stringify(value))),
+  one: known(([value]) => items(value)[0] ?? null),
+  zipmap: known(([names, vals]) => Object.fromEntries(items(names).map((name, i) => [str(name), items(vals)[i]]))),
+  try: (args) => args.find((arg) => !firstUnknown(arg)) ?? unknownIn(args) ?? null,
+  tostring: known(([value]) => (value === null ? null : str(value))),
+  tonumber: known(([value]) => (value === null ? null : (asNumber(value) ?? Number.NaN))),
+  tobool: known(([value]) => value),
+  tolist: known(([value]) => items(value)),
+  toset: known(([value]) => items(value)),
+  tomap: known(([value]) => value),
+  min: known((args) => Math.min(...args.flatMap((arg) => items(Array.isArray(arg) ? arg : [arg])).map(Number))),
+  max: known((args) => Math.max(...args.flatMap((arg) => items(Array.isArray(arg) ? arg : [arg])).map(Number))),
+  startswith: known(([value, prefix]) => str(value).startsWith(str(prefix))),
+  endswith: known(([value, suffix]) => str(value).endsWith(str(suffix))),
+  strcontains: known(([value, part]) => str(value).includes(str(part))),
+  substr: known(([value, offset, length]) => {
+    const start = asNumber(offset) ?? 0;
+    const count = asNumber(length) ?? -1;
+    return count < 0 ? str(value).slice(start) : str(value).slice(start, start + count);
+  }),
+};
+
+/** `name(args)`, or an unknown value that names the function when it is not evaluated here or fails. */
+export function callFunction(name: string, args: Value[]): Value {
+  const builtin = BUILTINS[name.replace(/^provider::[\w-]+::/, "")];
+  if (!builtin) return new Unknown(`${name}() is not evaluated statically`);
+  try {
+    return builtin(args);
+  } catch (error) {
+    return new Unknown(`${name}() could not be evaluated: ${(error as Error).message}`);
+  }
+}
+
+/** Functions the reader implements itself because they read files: `file`, `templatefile`. */
+export const FILE_FUNCTIONS = new Set(["file", "templatefile"]);
+

@@ -1,0 +1,99 @@
+import { Configuration, ResourceInstance } from "../config/model";
+import { Unknown, ValueObject, asString, blocks, decodeJson, firstBlock, isObject, isUnknown, list } from "../config/values";
+
+/** What several rules read from ECS task definitions and services. */
+
+export interface EfsVolume {
+  readonly name: string;
+  readonly config: ValueObject;
+  /** `authorization_config`, when the volume has one. */
+  readonly authorization?: ValueObject;
+}
+
+/** The task definition's EFS volumes (Fargate ephemeral, bind-mount and Docker volumes are not EFS). */
+export function efsVolumes(taskDefinition: ResourceInstance): EfsVolume[] | Unknown {
+  const volumes = blocks(taskDefinition.values.volume);
+  if (isUnknown(volumes)) return volumes;
+  const result: EfsVolume[] = [];
+  for (const volume of volumes) {
+    const config = firstBlock(volume.efs_volume_configuration);
+    if (isUnknown(config)) return config;
+    if (!config) continue;
+    const authorization = firstBlock(config.authorization_config);
+    if (isUnknown(authorization)) return authorization;
+    result.push({ name: asString(volume.name) ?? "", config, authorization });
+  }
+  return result;
+}
+
+/** The container definitions, parsed; unknown when they are not readable statically. */
+export function containers(taskDefinition: ResourceInstance): ValueObject[] | Unknown {
+  const decoded = decodeJson(taskDefinition.values.container_definitions);
+  if (isUnknown(decoded)) return decoded;
+  if (!Array.isArray(decoded)) return new Unknown("container_definitions is not a list");
+  return decoded.filter(isObject);
+}
+
+/** The task definition a service (or task set) runs, when it references one of this configuration. */
+export function taskDefinitionOf(configuration: Configuration, service: ResourceInstance): ResourceInstance | undefined {
+  return configuration.referencedIn(service.values.task_definition).find((each) => each.type === "aws_ecs_task_definition");
+}
+
+/** Whether a service or task set runs on Fargate (launch type or capacity providers); undefined if unknown. */
+export function runsOnFargate(service: ResourceInstance): boolean | undefined {
+  const launchType = service.values.launch_type;
+  if (typeof launchType === "string" && launchType !== "") return launchType === "FARGATE";
+  const strategy = blocks(service.values.capacity_provider_strategy);
+  if (isUnknown(strategy)) return undefined;
+  if (strategy.length === 0) return launchType === undefined || launchType === null || launchType === "" ? false : undefined;
+  const providers = strategy.map((item) => asString(item.capacity_provider));
+  if (providers.some((provider) => provider === undefined)) return undefined;
+  return providers.some((provider) => provider!.startsWith("FARGATE"));
+}
+
+/** Whether the task definition requires Fargate. */
+export function requiresFargate(taskDefinition: ResourceInstance): boolean | undefined {
+  const compatibilities = list(taskDefinition.values.requires_compatibilities);
+  if (isUnknown(compatibilities)) return undefined;
+  return compatibilities.includes("FARGATE");
+}
+
+export interface Constraint {
+  readonly attribute: string;
+  readonly value: string;
+  /** The resource the constraint is written on (the service or its task definition). */
+  readonly on: ResourceInstance;
+}
+
+const CLAUSE = /attribute:([\w.:-]+)\s*==\s*['"]?([^'"\s)]+)['"]?/g;
+
+/**
+ * The `memberOf` clauses `attribute:<name> == <value>` on custom attributes (not `ecs.*`) of a resource's
+ * placement constraints. An expression with `or`, `in` or `!=` cannot be decided here and is left out.
+ */
+export function customConstraints(resource: ResourceInstance): Constraint[] | Unknown {
+  const constraints = blocks(resource.values.placement_constraints);
+  if (isUnknown(constraints)) return constraints;
+  const result: Constraint[] = [];
+  for (const constraint of constraints) {
+    if (constraint.type !== "memberOf") continue;
+    const expression = asString(constraint.expression);
+    if (expression === undefined) return new Unknown("a memberOf expression only known at apply");
+    if (/\s(or|in|not)\s|!=|=~|\|\|/i.test(expression)) continue;
+    for (const [, attribute, value] of expression.matchAll(CLAUSE)) {
+      if (!attribute.startsWith("ecs.")) result.push({ attribute, value, on: resource });
+    }
+  }
+  return result;
+}
+
+/** The custom attribute constraints that apply to a service's tasks: its own and its task definition's. */
+export function serviceConstraints(configuration: Configuration, service: ResourceInstance): Constraint[] | Unknown {
+  const own = customConstraints(service);
+  const taskDefinition = taskDefinitionOf(configuration, service);
+  const inherited = taskDefinition ? customConstraints(taskDefinition) : [];
+  if (isUnknown(own)) return own;
+  if (isUnknown(inherited)) return inherited;
+  return [...own, ...inherited];
+}
+

@@ -1,0 +1,232 @@
+import { Configuration, ResourceInstance } from "../config/model";
+import { Unknown, ValueObject, asNumber, asString, blocks, firstBlock, isObject, isUnknown, list } from "../config/values";
+import { Constraint, customConstraints, requiresFargate, serviceConstraints } from "./ecs";
+import { Reporter, Rule } from "./rule";
+import { HOST_TYPES, HostUserData, advertisedAttributes, hostUserData } from "./user-data";
+
+/** Pattern 2, EBS-pinned capacity: the rules SE101 to SE105. */
+
+const SERVICE = "aws_ecs_service";
+const TASK_DEFINITION = "aws_ecs_task_definition";
+
+interface Advertised {
+  readonly host: ResourceInstance;
+  readonly attributes: Map<string, string>;
+}
+
+/** What every host advertises; unknown when any host's attributes cannot be read statically. */
+function advertisedByHosts(configuration: Configuration): Advertised[] | Unknown {
+  const result: Advertised[] = [];
+  for (const { host, text } of hostUserData(configuration)) {
+    if (isUnknown(text)) return new Unknown(`the user data of ${host.address} is not known statically (${text.reason})`);
+    const attributes = advertisedAttributes(text);
+    if (isUnknown(attributes)) return new Unknown(`${host.address}: ${attributes.reason}`);
+    result.push({ host, attributes });
+  }
+  return result;
+}
+
+function describe(constraint: Constraint): string {
+  return `attribute:${constraint.attribute} == ${constraint.value}`;
+}
+
+const unplaceable: Rule = {
+  id: "SE101",
+  severity: "error",
+  title: "A memberOf constraint on a custom attribute that no container instance advertises",
+  help: "Advertise the attribute in the container instance's user data (ECS_INSTANCE_ATTRIBUTES={\"<name>\":\"<value>\"} in /etc/ecs/ecs.config, before the agent first registers), or fix the constraint: no instance matches, so the task can never be placed.",
+  reads: [SERVICE, TASK_DEFINITION, ...HOST_TYPES],
+  check(configuration, report) {
+    const constrained = configuration.ofType(SERVICE, TASK_DEFINITION);
+    const advertised = advertisedByHosts(configuration);
+    for (const resource of constrained) {
+      const constraints = customConstraints(resource);
+      if (isUnknown(constraints)) {
+        report.skip(resource, constraints.reason);
+        continue;
+      }
+      for (const constraint of constraints) {
+        if (isUnknown(advertised)) {
+          report.skip(resource, advertised.reason);
+          continue;
+        }
+        if (advertised.some((host) => host.attributes.get(constraint.attribute) === constraint.value)) continue;
+        if (advertised.length === 0 && hostUserData(configuration).length === 0) {
+          report.finding(
+            resource,
+            `places tasks only on instances with ${describe(constraint)}, and this configuration holds no container instance user data to check it against. Make sure an instance advertises it (ECS_INSTANCE_ATTRIBUTES).`,
+            "warning",
+          );
+        } else {
+          report.finding(
+            resource,
+            `places tasks only on instances with ${describe(constraint)}, which no container instance of this configuration advertises: the task can never be placed. Add ECS_INSTANCE_ATTRIBUTES={"${constraint.attribute}":"${constraint.value}"} to the instance's user data.`,
+          );
+        }
+      }
+    }
+  },
+};
+
+const twoWriters: Rule = {
+  id: "SE102",
+  severity: "error",
+  title: "A service pinned by a custom attribute deploys with a maximum above 100 %",
+  help: "Set deployment_maximum_percent = 100 and deployment_minimum_healthy_percent = 0 on a pinned service: above 100 a deployment starts the new task beside the old one, two writers on one volume.",
+  reads: [SERVICE, TASK_DEFINITION],
+  check(configuration, report) {
+    for (const service of configuration.ofType(SERVICE)) {
+      const constraints = serviceConstraints(configuration, service);
+      if (isUnknown(constraints) || constraints.length === 0 || service.values.scheduling_strategy === "DAEMON") continue;
+      const maximum = service.values.deployment_maximum_percent;
+      if (isUnknown(maximum)) {
+        report.skip(service, "deployment_maximum_percent is not known statically");
+        continue;
+      }
+      const percent = maximum === undefined || maximum === null ? 200 : asNumber(maximum);
+      if (percent !== undefined && percent > 100) {
+        report.finding(
+          service,
+          `is pinned by ${describe(constraints[0])} but deploys with deployment_maximum_percent ${percent}${maximum === undefined || maximum === null ? " (the default)" : ""}: a deployment runs two writers on one volume. Set deployment_maximum_percent = 100 and deployment_minimum_healthy_percent = 0.`,
+        );
+      }
+    }
+  },
+};
+
+const hostPathOnFargate: Rule = {
+  id: "SE103",
+  severity: "error",
+  title: "A host_path volume in a task definition that requires FARGATE",
+  help: "Fargate has no host to bind: use EFS for data that outlives the task, or run on EC2 capacity.",
+  reads: [TASK_DEFINITION],
+  check(configuration, report) {
+    for (const task of configuration.ofType(TASK_DEFINITION)) {
+      const volumes = blocks(task.values.volume);
+      if (isUnknown(volumes) || requiresFargate(task) !== true) continue;
+      for (const volume of volumes) {
+        const hostPath = asString(volume.host_path);
+        if (hostPath) {
+          report.finding(task, `volume '${String(volume.name)}' binds host path ${hostPath}, but the task definition requires FARGATE, which has no host: ECS rejects it. Use EFS, or EC2 capacity.`);
+        }
+      }
+    }
+  },
+};
+
+/** Hosts that advertise an attribute some constraint of this configuration pins tasks to. */
+function pinnedHosts(configuration: Configuration, advertised: Advertised[]): ResourceInstance[] {
+  const constraints = configuration.ofType(SERVICE, TASK_DEFINITION).flatMap((resource) => {
+    const found = customConstraints(resource);
+    return isUnknown(found) ? [] : found;
+  });
+  return advertised
+    .filter((host) => constraints.some((constraint) => host.attributes.get(constraint.attribute) === constraint.value))
+    .map((host) => host.host);
+}
+
+/** The instances a pinned launch template launches outside an Auto Scaling group, and pinned instances. */
+function pinnedInstances(configuration: Configuration, hosts: ResourceInstance[]): ResourceInstance[] {
+  const templates = new Set(hosts.filter((host) => host.type === "aws_launch_template").map((host) => host.blockAddress));
+  const launched = configuration.ofType("aws_instance").filter((instance) => {
+    const template = firstBlock(instance.values.launch_template);
+    if (!template || isUnknown(template)) return false;
+    return configuration.resolve(template.id ?? template.name).some((each) => templates.has(each.blockAddress));
+  });
+  return [...new Set([...hosts.filter((host) => host.type === "aws_instance"), ...launched])];
+}
+
+function hasRecoverAlarm(configuration: Configuration, instance: ResourceInstance): boolean {
+  return configuration.ofType("aws_cloudwatch_metric_alarm").some((alarm) => {
+    const actions = list(alarm.values.alarm_actions);
+    const recovers = !isUnknown(actions) && actions.some((action) => typeof action === "string" && action.includes(":ec2:recover"));
+    const dimensions = alarm.values.dimensions;
+    return recovers && isObject(dimensions) && configuration.resolve(dimensions.InstanceId).some((each) => each.blockAddress === instance.blockAddress);
+  });
+}
+
+/** Volumes attached to a pinned instance, or named in a pinned host's user data. */
+function pinnedVolumes(configuration: Configuration, hosts: ResourceInstance[], instances: ResourceInstance[], scripts: HostUserData[]): ResourceInstance[] {
+  const volumes = configuration.ofType("aws_ebs_volume");
+  const attached = configuration
+    .ofType("aws_volume_attachment")
+    .filter((attachment) => configuration.resolve(attachment.values.instance_id).some((each) => instances.includes(each)))
+    .flatMap((attachment) => configuration.resolve(attachment.values.volume_id));
+  const named = scripts
+    .filter((script) => hosts.includes(script.host) && typeof script.text === "string")
+    .flatMap((script) => configuration.referencedIn(script.text as string));
+  return volumes.filter((volume) => [...attached, ...named].some((each) => each.blockAddress === volume.blockAddress));
+}
+
+function tagsMatch(target: ValueObject, tags: ValueObject): boolean {
+  return Object.entries(target).every(([key, value]) => tags[key] === value);
+}
+
+/** A DLM policy targets the volume's tags, or an AWS Backup selection names it. Unknown when unsure. */
+function hasSnapshotSchedule(configuration: Configuration, volume: ResourceInstance): boolean | undefined {
+  const tags = isObject(volume.values.tags) ? volume.values.tags : {};
+  const dlm = configuration.ofType("aws_dlm_lifecycle_policy").some((policy) => {
+    const details = firstBlock(policy.values.policy_details);
+    if (!details || isUnknown(details)) return false;
+    const types = list(details.resource_types);
+    const volumesToo = isUnknown(types) || types.length === 0 || types.includes("VOLUME") || types.includes("INSTANCE");
+    return volumesToo && isObject(details.target_tags) && tagsMatch(details.target_tags, tags);
+  });
+  if (dlm) return true;
+  return configuration.ofType("aws_backup_selection").some((selection) => {
+    const resources = list(selection.values.resources);
+    const named = !isUnknown(resources) && resources.some((resource) => resource === "*" || configuration.resolve(resource).some((each) => each.blockAddress === volume.blockAddress));
+    const selectionTags = blocks(selection.values.selection_tag);
+    const byTag = !isUnknown(selectionTags) && selectionTags.some((tag) => typeof tag.key === "string" && tags[tag.key] === tag.value);
+    return named || byTag;
+  });
+}
+
+const noRecovery: Rule = {
+  id: "SE104",
+  severity: "warning",
+  title: "A pinned host without automatic recovery, or a pinned volume without a snapshot schedule",
+  help: "Give a pinned instance a CloudWatch alarm on StatusCheckFailed_System with the arn:aws:automate:<region>:ec2:recover action (or launch it from an Auto Scaling group), and its volume a DLM policy or AWS Backup plan.",
+  reads: [SERVICE, TASK_DEFINITION, ...HOST_TYPES, "aws_cloudwatch_metric_alarm", "aws_ebs_volume", "aws_volume_attachment", "aws_dlm_lifecycle_policy", "aws_backup_selection"],
+  check(configuration, report) {
+    const advertised = advertisedByHosts(configuration);
+    if (isUnknown(advertised)) return;
+    const hosts = pinnedHosts(configuration, advertised);
+    const instances = pinnedInstances(configuration, hosts);
+    for (const instance of instances) {
+      if (!hasRecoverAlarm(configuration, instance)) {
+        report.finding(instance, "hosts pinned tasks but has no EC2 recover alarm and is not in an Auto Scaling group: when its host fails, the pinned tasks stay down. Add a StatusCheckFailed_System alarm with the ec2:recover action.");
+      }
+    }
+    for (const volume of pinnedVolumes(configuration, hosts, instances, hostUserData(configuration))) {
+      if (hasSnapshotSchedule(configuration, volume) === false) {
+        report.finding(volume, "holds the data of pinned tasks but no snapshot schedule covers it (no DLM policy targets its tags, no AWS Backup selection names it). Add one.");
+      }
+    }
+  },
+};
+
+const MKFS = /\bmkfs(\.\w+)?\b/;
+const FILE_SYSTEM_CHECK = /\bblkid\b|\bfile\s+-s\b|\blsblk\b[^\n]*(-f\b|FSTYPE)|\bwipefs\s+(-n|--no-act)\b/;
+
+const reformats: Rule = {
+  id: "SE105",
+  severity: "warning",
+  title: "User data formats a device without first checking for an existing file system",
+  help: "Check before formatting (blkid -p \"$DEVICE\" exits 2 only when the device has no signature) and run mkfs only then: a replaced instance that reattaches the volume must never wipe it.",
+  reads: [...HOST_TYPES],
+  check(configuration, report: Reporter) {
+    for (const { host, text } of hostUserData(configuration)) {
+      if (isUnknown(text)) {
+        report.skip(host, `its user data is not known statically (${text.reason})`);
+        continue;
+      }
+      const format = MKFS.exec(text);
+      if (format && !FILE_SYSTEM_CHECK.test(text.slice(0, format.index))) {
+        report.finding(host, `its user data runs ${format[0]} without first checking the device for a file system (blkid, file -s, lsblk -f): a replacement host would wipe the data volume. Format only a blank device.`);
+      }
+    }
+  },
+};
+
+export const PLACEMENT_RULES: readonly Rule[] = [unplaceable, twoWriters, hostPathOnFargate, noRecovery, reformats];

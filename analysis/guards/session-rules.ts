@@ -1,0 +1,97 @@
+import { asBoolean, asNumber, asString, blocks, firstBlock, isUnknown } from "../config/values";
+import { containers, taskDefinitionOf } from "./ecs";
+import { groupKeys, worldOpenRules } from "./network";
+import { Rule } from "./rule";
+
+/** Pattern 3, sticky ALB with a session store: the rules SE201 to SE203. */
+
+const TARGET_GROUP = "aws_lb_target_group";
+const REPLICATION_GROUP = "aws_elasticache_replication_group";
+const CACHE_TYPES = [REPLICATION_GROUP, "aws_elasticache_cluster", "aws_elasticache_serverless_cache"];
+
+/** A reference to, or the endpoint of, ElastiCache, MemoryDB or DynamoDB. */
+const SESSION_STORE = /\$\{(module\.[\w-]+\.)*aws_(elasticache|memorydb|dynamodb)_|\.cache\.amazonaws\.com|\.memorydb\.[\w-]+\.amazonaws\.com|dynamodb\.[\w-]+\.amazonaws\.com|SESSION_TABLE|DYNAMODB_TABLE/i;
+
+const sessionsDieWithTask: Rule = {
+  id: "SE201",
+  severity: "warning",
+  title: "A sticky target group serves a service whose tasks reference no external session store",
+  help: "Keep session state in ElastiCache, MemoryDB or DynamoDB and pass its endpoint to the tasks: stickiness is a cache hint, and sessions held in the task die with it on every deployment, scale-in or failure.",
+  reads: [TARGET_GROUP, "aws_ecs_service", "aws_ecs_task_definition"],
+  check(configuration, report) {
+    for (const targetGroup of configuration.ofType(TARGET_GROUP)) {
+      const stickiness = firstBlock(targetGroup.values.stickiness);
+      if (!stickiness || isUnknown(stickiness) || asBoolean(stickiness.enabled) === false) continue;
+      const services = configuration.ofType("aws_ecs_service").filter((service) => {
+        const balancers = blocks(service.values.load_balancer);
+        return !isUnknown(balancers) && balancers.some((balancer) => configuration.resolve(balancer.target_group_arn).some((each) => each.blockAddress === targetGroup.blockAddress));
+      });
+      for (const service of services) {
+        const task = taskDefinitionOf(configuration, service);
+        const defined = task && containers(task);
+        if (!defined || isUnknown(defined)) {
+          report.skip(service, "its container definitions are not known statically");
+          continue;
+        }
+        if (!SESSION_STORE.test(JSON.stringify(defined))) {
+          report.finding(
+            targetGroup,
+            `is sticky and serves ${service.address}, whose containers reference no ElastiCache, MemoryDB or DynamoDB session store: sessions die with the task. Keep sessions in a shared store and pass its endpoint to the containers.`,
+          );
+        }
+      }
+    }
+  },
+};
+
+const unencryptedCache: Rule = {
+  id: "SE202",
+  severity: "error",
+  title: "An ElastiCache replication group without transit encryption",
+  help: "Set transit_encryption_enabled = true (with an auth_token or IAM users): without TLS, session data and any AUTH token cross the network in plain text.",
+  reads: [REPLICATION_GROUP],
+  check(configuration, report) {
+    for (const group of configuration.ofType(REPLICATION_GROUP)) {
+      const transit = group.values.transit_encryption_enabled;
+      if (isUnknown(transit)) {
+        report.skip(group, "transit_encryption_enabled is not known statically");
+        continue;
+      }
+      if (asBoolean(transit) === true) continue;
+      const token = group.values.auth_token;
+      const withToken = token !== undefined && token !== null && token !== "";
+      report.finding(
+        group,
+        withToken
+          ? "sets an AUTH token without transit encryption: the token crosses the network in plain text (and ElastiCache refuses it). Set transit_encryption_enabled = true."
+          : "has no transit encryption (transit_encryption_enabled is not true): session data crosses the network in plain text. Set transit_encryption_enabled = true.",
+      );
+    }
+  },
+};
+
+const cacheOpenToWorld: Rule = {
+  id: "SE203",
+  severity: "error",
+  title: "The cache port is open to 0.0.0.0/0 or ::/0",
+  help: "Allow the cache port only from the security groups of the tasks that use the cache.",
+  reads: [...CACHE_TYPES, "aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
+  check(configuration, report) {
+    const ports = new Map<number, Set<string>>();
+    for (const cache of configuration.ofType(...CACHE_TYPES)) {
+      const memcached = asString(cache.values.engine) === "memcached";
+      const port = asNumber(cache.values.port) ?? (memcached ? 11211 : 6379);
+      const groups = groupKeys(configuration, cache.values.security_group_ids) ?? [];
+      const known = ports.get(port) ?? new Set<string>();
+      groups.forEach((group) => known.add(group));
+      ports.set(port, known);
+    }
+    for (const [port, groups] of ports) {
+      for (const rule of worldOpenRules(configuration, port, groups)) {
+        report.finding(rule.resource, `opens the cache port ${port} to ${rule.cidrs!.join(", ")}. Allow it only from the tasks' security groups.`);
+      }
+    }
+  },
+};
+
+export const SESSION_RULES: readonly Rule[] = [sessionsDieWithTask, unencryptedCache, cacheOpenToWorld];

@@ -1,0 +1,84 @@
+import * as path from "node:path";
+import { UnreadableInput, readConfiguration } from "../../analysis/config/load";
+import { RULES, RULE_TYPES, runGuards } from "../../analysis/guards";
+import { sarifLog } from "./sarif";
+import { countFindings, findingLine, summaryLine } from "./text";
+
+/** `stateful-ecs lint <path>`: argument parsing and printing over the guards. */
+
+export const LINT_USAGE = `Usage: stateful-ecs lint <path> [--format text|json|sarif] [--verbose]
+
+Checks a Terraform configuration for the pitfalls of stateful workloads on ECS (rules SE001 to SE203).
+<path> is a directory of .tf / .tf.json files (local modules are followed), a synthesized cdktf stack
+directory or its cdk.tf.json, or a plan as \`terraform show -json\` writes it.
+
+Options:
+  --format <f>   text (default: one line per finding, then a summary), json, or sarif (SARIF 2.1.0)
+  --verbose      also say what could not be checked, and why
+  --help         show this help
+
+Silence a rule for one resource with a comment in or directly above its block,
+  # stateful-ecs:ignore SE009 <reason>
+or a tag "stateful-ecs:ignore:SE009" = "<reason>". Silenced findings are still listed.
+
+Exit codes: 0 no error (warnings allowed), 1 errors found, 2 the path cannot be read.`;
+
+const FORMATS = ["text", "json", "sarif"] as const;
+type Format = (typeof FORMATS)[number];
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export async function lintCommand(args: string[], cwd: string, version: string): Promise<CliResult> {
+  const usageError = (message: string): CliResult => ({
+    code: 2,
+    stdout: "",
+    stderr: `stateful-ecs lint: ${message}\n\n${LINT_USAGE}`,
+  });
+  let format: Format = "text";
+  let verbose = false;
+  let input: string | undefined;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === "--help" || arg === "-h") return { code: 0, stdout: LINT_USAGE, stderr: "" };
+    if (arg === "--verbose" || arg === "-v") verbose = true;
+    else if (arg === "--format") {
+      const value = args[++index];
+      if (!FORMATS.includes(value as Format)) return usageError(`--format takes one of ${FORMATS.join(", ")}`);
+      format = value as Format;
+    } else if (arg.startsWith("-")) return usageError(`unknown option '${arg}'`);
+    else if (input === undefined) input = arg;
+    else return usageError(`unexpected argument '${arg}'`);
+  }
+  if (input === undefined) return usageError("missing <path>");
+  let report;
+  let resources: number;
+  try {
+    const configuration = await readConfiguration(path.resolve(cwd, input), { evaluateTypes: RULE_TYPES });
+    resources = configuration.resources.length;
+    report = runGuards(configuration);
+  } catch (error) {
+    if (error instanceof UnreadableInput) return { code: 2, stdout: "", stderr: `stateful-ecs lint: ${error.message}` };
+    throw error;
+  }
+  const counts = countFindings(report.findings);
+  const code = counts.errors > 0 ? 1 : 0;
+  if (format === "sarif")
+    return { code, stdout: JSON.stringify(sarifLog(report.findings, RULES, version), null, 2), stderr: "" };
+  if (format === "json") {
+    const json = {
+      input,
+      resources,
+      summary: counts,
+      findings: report.findings,
+      notes: verbose ? report.notes : undefined,
+    };
+    return { code, stdout: JSON.stringify(json, null, 2), stderr: "" };
+  }
+  const lines = [...report.findings.map((finding) => findingLine(finding)), summaryLine(counts, resources)];
+  const notes = verbose ? report.notes.map((note) => `note: ${note}`) : [];
+  return { code, stdout: [...lines, ...notes].join("\n"), stderr: "" };
+}
