@@ -8,7 +8,7 @@ import { describeWithTerraform, validate } from "../support/harness";
 /**
  * The library as others install it: `npm pack`, then the tarball installed into a copy of
  * `examples/cdktf-app` outside the repo, offline. npm installs the tarball itself; the peer dependencies
- * (cdktf, constructs and the 362 MB AWS provider bindings) are linked from this repo's node_modules instead
+ * (cdktf, constructs, the 362 MB AWS provider bindings, and the HCL parser cdktf-cli also brings) are linked from this repo's node_modules instead
  * of being unpacked again, which would cost half a minute per run and prove nothing more. The app is
  * type-checked against the package's declarations with `node16` resolution (which honours `exports`),
  * run, and its stack judged by `terraform validate`.
@@ -16,7 +16,7 @@ import { describeWithTerraform, validate } from "../support/harness";
 const run = promisify(execFile);
 const repo = path.resolve(__dirname, "../..");
 const MODULES = ["core", "network", "ecs", "efs-storage", "pinned-capacity", "session-store", "sticky-alb"];
-const PEERS = ["cdktf", "constructs", "@cdktf/provider-aws"];
+const PEERS = ["cdktf", "constructs", "@cdktf/provider-aws", "@cdktf/hcl2json"];
 
 interface Packed {
   readonly files: string[];
@@ -82,7 +82,7 @@ describe("the npm package", () => {
     expect(files.filter((file) => /__tests__|\.test\.|fixtures|support\//.test(file))).toEqual([]);
   });
 
-  it("declares cdktf, constructs and the AWS provider as peer dependencies, and nothing as a dependency", () => {
+  it("declares cdktf, constructs, the AWS provider and the HCL parser as peer dependencies, and nothing as a dependency", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8"));
     expect(Object.keys(manifest.peerDependencies).sort()).toEqual([...PEERS].sort());
     expect(manifest.dependencies).toBeUndefined();
@@ -121,6 +121,13 @@ describe("the npm package", () => {
     expect(fs.readFileSync(path.join(app, "vendored", "sticky-alb", "main.tf.json"), "utf8")).toBe(
       fs.readFileSync(path.join(repo, "terraform", "sticky-alb", "main.tf.json"), "utf8"),
     );
+  });
+
+  it("installs the linter with its HCL parser: the app's stack lints clean", async () => {
+    const { app, stackDir } = await packAndInstall();
+    const bin = path.join(app, "node_modules", ".bin", "stateful-ecs");
+    const { stdout } = await run(bin, ["lint", stackDir], { cwd: app });
+    expect(stdout).toMatch(/^0 errors, 0 warnings, 0 silenced in \d+ resources$/m);
   });
 
   it("type-checks and synthesizes an app that uses every module through the package's entry points", async () => {
