@@ -29,6 +29,8 @@ export interface BenchResults {
   readonly validate100Seconds: Sample;
   /** `stateful-ecs vendor` of every module into an empty directory. */
   readonly vendor: { readonly modules: string[]; readonly wallSeconds: Sample };
+  /** `stateful-ecs lint` of a generated `.tf` repository (bench/lint-repo.ts), the whole command. */
+  readonly lint: { readonly resources: number; readonly wallSeconds: Sample };
   readonly test: { readonly wallSeconds: Sample; readonly slowest: SlowTest[] };
   readonly budgets: BudgetResult[];
 }
@@ -69,6 +71,11 @@ export function summaryTable(results: BenchResults): string {
       `\`stateful-ecs vendor\` (${results.vendor.modules.length} modules)`,
       describeSample(results.vendor.wallSeconds, seconds),
       "≤ 10 s",
+    ],
+    [
+      `\`stateful-ecs lint\` of a .tf repository (${results.lint.resources.toLocaleString("en")} resources)`,
+      describeSample(results.lint.wallSeconds, seconds),
+      "≤ 2 s",
     ],
     ["100-service stack: `terraform validate`", describeSample(results.validate100Seconds, seconds), ""],
     ["`npm test`", describeSample(results.test.wallSeconds, seconds), "≤ 120 s"],

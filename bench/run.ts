@@ -5,6 +5,7 @@ import * as prettier from "prettier";
 import { TerraformWorkspace, terraformEnv } from "../cli/terraform/terraform";
 import { Toolchain, toolchainStatus } from "../cli/terraform/toolchain";
 import { VENDORED_MODULES } from "../cli/vendor/vendor";
+import { writeLintRepo } from "./lint-repo";
 import { measure, measureSequence, Command } from "./measure";
 import { BenchResults, ScalingRow, SlowTest, benchReadme, withPerformanceSection } from "./report";
 import { Budget, Sample, checkBudgets } from "./stats";
@@ -137,6 +138,14 @@ async function main(): Promise<void> {
     RUNS,
   );
   fs.rmSync(vendorDir, { recursive: true, force: true });
+  const lintDir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-bench-lint-"));
+  const lintResources = writeLintRepo(lintDir, 100);
+  log(`stateful-ecs lint of a repository of ${lintResources} resources`);
+  const lint = measure(
+    { command: process.execPath, args: [path.join(ROOT, "cli", "bin", "stateful-ecs.js"), "lint", lintDir], cwd: ROOT },
+    RUNS,
+  );
+  fs.rmSync(lintDir, { recursive: true, force: true });
   const test = measureTests();
 
   const synthToValidate = synth.wallSeconds.median / validateSeconds.median;
@@ -147,6 +156,7 @@ async function main(): Promise<void> {
     { name: "100 services: peak RSS", value: hundred.peakRssMb.median, limit: 400, unit: "MB" },
     { name: "synth time(100) / time(10)", value: scalingRatio100To10, limit: 10, unit: "" },
     { name: "stateful-ecs vendor", value: vendor.wallSeconds.median, limit: 10, unit: "s" },
+    { name: "stateful-ecs lint, 1,000 resources", value: lint.wallSeconds.median, limit: 2, unit: "s" },
     { name: "npm test", value: test.wallSeconds.median, limit: 120, unit: "s" },
   ];
   const results: BenchResults = {
@@ -171,6 +181,7 @@ async function main(): Promise<void> {
     scalingRatio100To10,
     validate100Seconds,
     vendor: { modules: VENDORED_MODULES.map((module) => module.name), wallSeconds: vendor.wallSeconds },
+    lint: { resources: lintResources, wallSeconds: lint.wallSeconds },
     test,
     budgets: checkBudgets(budgets),
   };

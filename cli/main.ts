@@ -1,6 +1,5 @@
 import * as path from "node:path";
-import { CliResult, lintCommand } from "./lint/command";
-import { VENDORED_MODULES, vendor } from "./vendor/vendor";
+import type { CliResult } from "./result";
 
 /**
  * The `stateful-ecs` command: argument parsing and printing only, over the vendoring code and the guards.
@@ -15,16 +14,6 @@ Commands:
 
 Run 'stateful-ecs <command> --help' for a command's options.`;
 
-const VENDOR_USAGE = `Usage: stateful-ecs vendor <outdir> [--module <name>]... [--force]
-
-Writes each module (${VENDORED_MODULES.map((module) => module.name).join(", ")}) into <outdir>/<module>/:
-main.tf.json, README.md and tests/. Running it again rewrites them byte for byte.
-
-Options:
-  --module <name>   only this module (repeatable)
-  --force           write into a directory that holds files vendor did not write
-  --help            show this help`;
-
 export type { CliResult };
 
 /** Runs the command line `args` (without `node` and the script) and says what to print and exit with. */
@@ -37,44 +26,14 @@ export async function run(args: string[], cwd = process.cwd()): Promise<CliResul
       stderr: command === undefined ? USAGE : "",
     };
   }
-  if (command === "vendor") return vendorCommand(rest, cwd);
-  if (command === "lint") return lintCommand(rest, cwd, packageVersion());
+  // Each command loads its own code only: vendor needs cdktf and the provider bindings (2 s), lint the
+  // HCL parser's WebAssembly; neither should slow the other down. require(), not import(): a clone runs
+  // these sources through tsx's CommonJS hook.
+  if (command === "vendor")
+    return (require("./vendor/command") as typeof import("./vendor/command")).vendorCommand(rest, cwd);
+  if (command === "lint")
+    return (require("./lint/command") as typeof import("./lint/command")).lintCommand(rest, cwd, packageVersion());
   return { code: 2, stdout: "", stderr: `stateful-ecs: unknown command '${command}'\n\n${USAGE}` };
-}
-
-function vendorCommand(args: string[], cwd: string): CliResult {
-  const usageError = (message: string): CliResult => ({
-    code: 2,
-    stdout: "",
-    stderr: `stateful-ecs vendor: ${message}\n\n${VENDOR_USAGE}`,
-  });
-  const modules: string[] = [];
-  let force = false;
-  let outdir: string | undefined;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    if (arg === "--help" || arg === "-h") return { code: 0, stdout: VENDOR_USAGE, stderr: "" };
-    if (arg === "--force") force = true;
-    else if (arg === "--module") {
-      const name = args[++index];
-      if (name === undefined) return usageError("--module needs a module name");
-      modules.push(name);
-    } else if (arg.startsWith("-")) return usageError(`unknown option '${arg}'`);
-    else if (outdir === undefined) outdir = arg;
-    else return usageError(`unexpected argument '${arg}'`);
-  }
-  if (outdir === undefined) return usageError("missing <outdir>");
-  const unknown = modules.filter((name) => !VENDORED_MODULES.some((module) => module.name === name));
-  if (unknown.length > 0) return usageError(`unknown module '${unknown[0]}'`);
-  const target = path.resolve(cwd, outdir);
-  const options = { force, modules: modules.length > 0 ? modules : undefined };
-  let written: string[];
-  try {
-    written = vendor(target, options);
-  } catch (error) {
-    return { code: 1, stdout: "", stderr: `stateful-ecs vendor: ${(error as Error).message}` };
-  }
-  return { code: 0, stdout: written.map((dir) => `wrote ${path.relative(cwd, dir) || dir}`).join("\n"), stderr: "" };
 }
 
 function packageVersion(): string {

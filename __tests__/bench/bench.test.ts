@@ -1,4 +1,10 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { Testing } from "cdktf";
+import { readConfiguration } from "../../analysis/config/load";
+import { RULE_TYPES, runGuards } from "../../analysis/guards";
+import { writeLintRepo } from "../../bench/lint-repo";
 import { ScalingStack } from "../../bench/scaling-stack";
 import { BenchResults, benchReadme, summaryTable, withPerformanceSection } from "../../bench/report";
 import { checkBudgets, sample } from "../../bench/stats";
@@ -42,6 +48,7 @@ const results: BenchResults = {
   scalingRatio100To10: 1,
   validate100Seconds: one,
   vendor: { modules: ["efs-storage", "sticky-alb"], wallSeconds: sample([1.5]) },
+  lint: { resources: 1008, wallSeconds: sample([1.25]) },
   test: { wallSeconds: sample([60]), slowest: [{ file: "__tests__/x.test.ts", name: "slow one", seconds: 9 }] },
   budgets: checkBudgets([{ name: "npm test", value: 130, limit: 120, unit: "s" }]),
 };
@@ -53,6 +60,9 @@ describe("bench report", () => {
     expect(table).toContain("| synth / validate | 0.100 | ≤ 0.25 |");
     expect(table).toContain("| `stateful-ecs vendor` (2 modules) | 1.50 s (1.50 s–1.50 s, 1 runs) | ≤ 10 s |");
     expect(table).toContain("| `npm test` | 60.00 s (60.00 s–60.00 s, 1 runs) | ≤ 120 s |");
+    expect(table).toContain(
+      "| `stateful-ecs lint` of a .tf repository (1,008 resources) | 1.25 s (1.25 s–1.25 s, 1 runs) | ≤ 2 s |",
+    );
   });
 
   it("names the budgets exceeded and lists the slowest tests", () => {
@@ -70,6 +80,17 @@ describe("bench report", () => {
     expect(updated).not.toContain("old");
     expect(updated).toContain("| synth / validate | 0.100 | ≤ 0.25 |");
     expect(() => withPerformanceSection("no markers", results)).toThrow("the README has no <!-- bench:start -->");
+  });
+});
+
+describe("bench lint repository", () => {
+  it("holds ten resources per service around eight shared ones, and lints clean", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-lint-repo-"));
+    expect(writeLintRepo(dir, 3)).toBe(38);
+    const configuration = await readConfiguration(dir, { evaluateTypes: RULE_TYPES });
+    expect(configuration.resources).toHaveLength(38);
+    // Every value the rules read is known: the benchmark times real work, not skipped rules.
+    expect(runGuards(configuration)).toEqual({ findings: [], notes: [] });
   });
 });
 

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { UnreadableInput, readConfiguration } from "../../analysis/config/load";
 import { RULES, RULE_TYPES, runGuards } from "../../analysis/guards";
+import type { CliResult } from "../result";
 import { sarifLog } from "./sarif";
 import { countFindings, findingLine, summaryLine } from "./text";
 
@@ -25,12 +26,6 @@ Exit codes: 0 no error (warnings allowed), 1 errors found, 2 the path cannot be 
 
 const FORMATS = ["text", "json", "sarif"] as const;
 type Format = (typeof FORMATS)[number];
-
-export interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 export async function lintCommand(args: string[], cwd: string, version: string): Promise<CliResult> {
   const usageError = (message: string): CliResult => ({
