@@ -45,25 +45,44 @@ describe("stateful-ecs lint", () => {
     const result = await run(["lint", configDir({ "main.tf": UNENCRYPTED })]);
     expect(result.code).toBe(1);
     expect(result.stdout.split("\n")).toEqual([
-      expect.stringMatching(/^SE001 error aws_ecs_task_definition\.app \(main\.tf:6\): volume 'data' mounts EFS without TLS: transit_encryption is not set/),
+      expect.stringMatching(
+        /^SE001 error aws_ecs_task_definition\.app \(main\.tf:6\): volume 'data' mounts EFS without TLS: transit_encryption is not set/,
+      ),
       "SE009 warning aws_efs_file_system.data (main.tf:1): silenced (the policy lives in the platform repo): has no aws_efs_file_system_policy: any client that reaches a mount target has full access. Add a policy that requires TLS and the access points.",
       "1 error, 0 warnings, 1 silenced in 2 resources",
     ]);
   });
 
   it("exits 0 when only warnings remain", async () => {
-    const fixed = UNENCRYPTED.replace("file_system_id = aws_efs_file_system.data.id", 'file_system_id     = aws_efs_file_system.data.id\n      transit_encryption = "ENABLED"').replace("  # stateful-ecs:ignore SE009 the policy lives in the platform repo\n", "");
+    const fixed = UNENCRYPTED.replace(
+      "file_system_id = aws_efs_file_system.data.id",
+      'file_system_id     = aws_efs_file_system.data.id\n      transit_encryption = "ENABLED"',
+    ).replace("  # stateful-ecs:ignore SE009 the policy lives in the platform repo\n", "");
     const result = await run(["lint", configDir({ "main.tf": fixed })]);
-    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining("0 errors, 1 warning, 0 silenced in 2 resources") });
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining("0 errors, 1 warning, 0 silenced in 2 resources"),
+    });
   });
 
   it("writes JSON, with what could not be checked under --verbose", async () => {
-    const dir = configDir({ "main.tf": UNENCRYPTED + 'variable "family" {}\nresource "aws_ecs_task_definition" "other" {\n  family                = var.family\n  container_definitions = var.family\n  volume {\n    name = "x"\n    efs_volume_configuration {\n      file_system_id     = aws_efs_file_system.data.id\n      transit_encryption = var.family\n    }\n  }\n}\n' });
+    const dir = configDir({
+      "main.tf":
+        UNENCRYPTED +
+        'variable "family" {}\nresource "aws_ecs_task_definition" "other" {\n  family                = var.family\n  container_definitions = var.family\n  volume {\n    name = "x"\n    efs_volume_configuration {\n      file_system_id     = aws_efs_file_system.data.id\n      transit_encryption = var.family\n    }\n  }\n}\n',
+    });
     const result = await run(["lint", dir, "--format", "json", "--verbose"]);
     const report = JSON.parse(result.stdout);
     expect(report.summary).toEqual({ errors: 1, warnings: 0, silenced: 1 });
-    expect(report.findings[0]).toMatchObject({ ruleId: "SE001", severity: "error", address: "aws_ecs_task_definition.app", location: { file: "main.tf", line: 6 } });
-    expect(report.notes).toContain("SE001 aws_ecs_task_definition.other: not checked, volume 'x': transit_encryption is not known statically");
+    expect(report.findings[0]).toMatchObject({
+      ruleId: "SE001",
+      severity: "error",
+      address: "aws_ecs_task_definition.app",
+      location: { file: "main.tf", line: 6 },
+    });
+    expect(report.notes).toContain(
+      "SE001 aws_ecs_task_definition.other: not checked, volume 'x': transit_encryption is not known statically",
+    );
   });
 
   it("writes SARIF 2.1.0: the rules, results with file, line and address, silenced ones as suppressions", async () => {
@@ -83,24 +102,42 @@ describe("stateful-ecs lint", () => {
           },
         ],
       }),
-      expect.objectContaining({ ruleId: "SE009", suppressions: [{ kind: "inSource", justification: "the policy lives in the platform repo" }] }),
+      expect.objectContaining({
+        ruleId: "SE009",
+        suppressions: [{ kind: "inSource", justification: "the policy lives in the platform repo" }],
+      }),
     ]);
     expect(runLog.tool.driver.rules[runLog.results[1].ruleIndex].id).toBe("SE009");
   });
 
   it("lints every example stack and every vendored module with no error", async () => {
-    const inputs = [...exampleStacks().map((stack) => stack.dir), ...fs.readdirSync(path.join(repo, "terraform")).map((name) => path.join(repo, "terraform", name))];
+    const inputs = [
+      ...exampleStacks().map((stack) => stack.dir),
+      ...fs.readdirSync(path.join(repo, "terraform")).map((name) => path.join(repo, "terraform", name)),
+    ];
     for (const input of inputs) {
       const result = await run(["lint", input]);
-      expect({ input, code: result.code, stdout: result.stdout }).toEqual({ input, code: 0, stdout: expect.stringMatching(/^0 errors, 0 warnings, 0 silenced in \d+ resources$/) });
+      expect({ input, code: result.code, stdout: result.stdout }).toEqual({
+        input,
+        code: 0,
+        stdout: expect.stringMatching(/^0 errors, 0 warnings, 0 silenced in \d+ resources$/),
+      });
     }
   });
 
   it.each([
     ["a missing path", () => path.join(tmp(), "nope"), "no such file or directory"],
     ["a directory without Terraform files", () => tmp(), "no readable .tf or .tf.json files in this directory"],
-    ["a file that is not JSON", () => path.join(configDir({ "x.json": "{ nope" }), "x.json"), "neither a .tf file nor JSON"],
-    ["JSON that is not a configuration", () => path.join(configDir({ "x.json": "[1, 2]" }), "x.json"), "the JSON is not a Terraform configuration or plan"],
+    [
+      "a file that is not JSON",
+      () => path.join(configDir({ "x.json": "{ nope" }), "x.json"),
+      "neither a .tf file nor JSON",
+    ],
+    [
+      "JSON that is not a configuration",
+      () => path.join(configDir({ "x.json": "[1, 2]" }), "x.json"),
+      "the JSON is not a Terraform configuration or plan",
+    ],
     ["a .tf file that is not HCL", () => path.join(configDir({ "x.tf": 'resource "a" {' }), "x.tf"), "not valid HCL"],
   ])("exits 2 with a reason for %s", async (_case, input, message) => {
     const result = await run(["lint", input()]);
@@ -111,12 +148,16 @@ describe("stateful-ecs lint", () => {
   it("lints what it can of a messy repository: unreadable files, unknown types and remote modules are noted, not fatal", async () => {
     const dir = configDir({
       "broken.tf": "resource {",
-      "main.tf": 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\nresource "google_storage_bucket" "b" {\n  name = "x"\n}\n' + UNENCRYPTED,
+      "main.tf":
+        'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\nresource "google_storage_bucket" "b" {\n  name = "x"\n}\n' +
+        UNENCRYPTED,
     });
     const result = await run(["lint", dir, "--verbose"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("SE001 error aws_ecs_task_definition.app");
-    expect(result.stdout).toContain("note: module.vpc: source 'terraform-aws-modules/vpc/aws' is not a local path; not followed");
+    expect(result.stdout).toContain(
+      "note: module.vpc: source 'terraform-aws-modules/vpc/aws' is not a local path; not followed",
+    );
     expect(result.stdout).toMatch(/note: .*broken\.tf: not read/);
   });
 
@@ -145,7 +186,9 @@ describe("the guards at synth", () => {
       container: { name: "postgres", image: "postgres:16", port: 5432 },
       guardExceptions,
     });
-    storage.mount(service, storage.addAccessPoint("pgdata", { path: "/pgdata", uid: 999, gid: 999 }), { containerPath: "/var/lib/postgresql/data" });
+    storage.mount(service, storage.addAccessPoint("pgdata", { path: "/pgdata", uid: 999, gid: 999 }), {
+      containerPath: "/var/lib/postgresql/data",
+    });
     app.synth();
     return outdir;
   }
@@ -159,13 +202,17 @@ describe("the guards at synth", () => {
   it("fail synth on an error, naming the stack, the rule and the resource", async () => {
     const result = await guardSynthesizedApp(appWithPostgresOnEfs());
     expect(result.code).toBe(1);
-    expect(result.lines[0]).toMatch(/^bad-db: SE007 error aws_ecs_task_definition\.db_task-definition_\w+: container 'postgres' keeps database files on EFS/);
+    expect(result.lines[0]).toMatch(
+      /^bad-db: SE007 error aws_ecs_task_definition\.db_task-definition_\w+: container 'postgres' keeps database files on EFS/,
+    );
     expect(result.lines.at(-1)).toContain("1 error in the synthesized stacks; synth fails");
   });
 
   it("print a silenced finding with its reason, and pass", async () => {
     const result = await guardSynthesizedApp(appWithPostgresOnEfs({ SE007: "restored read-only copy for analysts" }));
     expect(result.code).toBe(0);
-    expect(result.lines[0]).toMatch(/^bad-db: SE007 error aws_ecs_task_definition\.\S+: silenced \(restored read-only copy for analysts\): container 'postgres'/);
+    expect(result.lines[0]).toMatch(
+      /^bad-db: SE007 error aws_ecs_task_definition\.\S+: silenced \(restored read-only copy for analysts\): container 'postgres'/,
+    );
   });
 });

@@ -177,9 +177,15 @@ describeWithTerraform("stack efs-fargate, planned offline", () => {
   });
 
   it("finds an SE001 error in a plan whose volume has no transit encryption", () => {
-    const changed = JSON.parse(JSON.stringify(planJson).replace(/"transit_encryption":"ENABLED"/g, '"transit_encryption":"DISABLED"'));
+    const changed = JSON.parse(
+      JSON.stringify(planJson).replace(/"transit_encryption":"ENABLED"/g, '"transit_encryption":"DISABLED"'),
+    );
     expect(runGuards(planConfiguration(changed)).findings).toEqual([
-      expect.objectContaining({ ruleId: "SE001", severity: "error", address: expect.stringMatching(/^aws_ecs_task_definition\./) }),
+      expect.objectContaining({
+        ruleId: "SE001",
+        severity: "error",
+        address: expect.stringMatching(/^aws_ecs_task_definition\./),
+      }),
     ]);
   });
 });

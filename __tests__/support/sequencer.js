@@ -11,6 +11,7 @@ const TERRAFORM_HEAVY = [
   "examples/terraform-consumer.test.ts",
   "cli/vendored-modules.test.ts",
   "package/package.test.ts",
+  "analysis/guards/fixtures-valid.test.ts",
 ];
 
 class TerraformFirstSequencer extends Sequencer {

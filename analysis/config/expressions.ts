@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { getExpressionAst, TFExpressionSyntaxTree as Ast } from "@cdktf/hcl2json";
 import { FILE_FUNCTIONS, callFunction } from "./functions";
-import { PartialJson, Unknown, Value, ValueObject, asNumber, asString, isObject } from "./values";
+import { PartialJson, Unknown, Value, ValueObject, asNumber, asString, isObject, parseReference } from "./values";
 
 /**
  * Evaluates Terraform expressions statically: the `${...}` strings of Terraform JSON (which is also what
@@ -73,9 +73,13 @@ const isRawBody = (raw: unknown): raw is RawBody => typeof raw === "object" && r
 function dynamicBlocks(raw: unknown): Record<string, RawBody[]> | undefined {
   if (!isRawBody(raw)) return undefined;
   const specs = Object.values(raw);
-  const isDynamic = specs.every((spec) => (Array.isArray(spec) ? spec : [spec]).every((each) => isRawBody(each) && "content" in each && "for_each" in each));
+  const isDynamic = specs.every((spec) =>
+    (Array.isArray(spec) ? spec : [spec]).every((each) => isRawBody(each) && "content" in each && "for_each" in each),
+  );
   if (specs.length === 0 || !isDynamic) return undefined;
-  return Object.fromEntries(Object.entries(raw).map(([label, spec]) => [label, (Array.isArray(spec) ? spec : [spec]) as RawBody[]]));
+  return Object.fromEntries(
+    Object.entries(raw).map(([label, spec]) => [label, (Array.isArray(spec) ? spec : [spec]) as RawBody[]]),
+  );
 }
 
 /**
@@ -87,30 +91,42 @@ export async function evaluateBlock(raw: RawBody, scope: ModuleScope, bindings: 
   const result: Record<string, Value> = {};
   for (const [key, item] of Object.entries(raw)) {
     if (key === "dynamic" && dynamicBlocks(item)) continue;
-    result[key] = Array.isArray(item) && item.length > 0 && item.every(isRawBody)
-      ? await Promise.all(item.map((block) => evaluateBlock(block, scope, bindings)))
-      : await evaluate(item, scope, bindings);
+    result[key] =
+      Array.isArray(item) && item.length > 0 && item.every(isRawBody)
+        ? await Promise.all(item.map((block) => evaluateBlock(block, scope, bindings)))
+        : await evaluate(item, scope, bindings);
   }
   for (const [label, specs] of Object.entries(dynamicBlocks(raw.dynamic) ?? {})) {
     for (const spec of specs) {
       const generated = await expandDynamic(label, spec, scope, bindings);
       const existing = result[label];
-      if (generated instanceof Unknown || existing instanceof Unknown) result[label] = existing instanceof Unknown ? existing : generated;
-      else result[label] = [...(Array.isArray(existing) ? existing : existing === undefined ? [] : [existing]), ...generated];
+      if (generated instanceof Unknown || existing instanceof Unknown)
+        result[label] = existing instanceof Unknown ? existing : generated;
+      else
+        result[label] = [
+          ...(Array.isArray(existing) ? existing : existing === undefined ? [] : [existing]),
+          ...generated,
+        ];
     }
   }
   return result;
 }
 
 /** The blocks one `dynamic` block generates: its `content` once per element of its `for_each`. */
-async function expandDynamic(label: string, spec: RawBody, scope: ModuleScope, bindings: Bindings): Promise<ValueObject[] | Unknown> {
+async function expandDynamic(
+  label: string,
+  spec: RawBody,
+  scope: ModuleScope,
+  bindings: Bindings,
+): Promise<ValueObject[] | Unknown> {
   const forEach = await evaluate(spec.for_each, scope, bindings);
   const entries: [Value, Value][] | undefined = Array.isArray(forEach)
     ? forEach.map((item, index) => [index, item as Value])
     : isObject(forEach)
       ? Object.entries(forEach)
       : undefined;
-  if (!entries || typeof forEach === "string") return new Unknown(`the for_each of dynamic "${label}" is not known statically`);
+  if (!entries || typeof forEach === "string")
+    return new Unknown(`the for_each of dynamic "${label}" is not known statically`);
   const iterator = typeof spec.iterator === "string" ? spec.iterator.replace(/^\$\{(.*)\}$/, "$1").trim() : label;
   const contents = (Array.isArray(spec.content) ? spec.content : [spec.content]).filter(isRawBody);
   const blocks: ValueObject[] = [];
@@ -122,10 +138,17 @@ async function expandDynamic(label: string, spec: RawBody, scope: ModuleScope, b
 }
 
 /** A Terraform template string: literal text, `$${` escapes, `${...}` interpolations and `%{...}` directives. */
-export async function evaluateString(text: string, scope: ModuleScope, bindings: Bindings, isolated = false): Promise<Value> {
+export async function evaluateString(
+  text: string,
+  scope: ModuleScope,
+  bindings: Bindings,
+  isolated = false,
+): Promise<Value> {
   if (!text.includes("${") && !text.includes("%{")) return text;
   const context = (source: string): Context => ({ scope, bindings, source: Buffer.from(source), isolated });
-  const simple = await evaluateSimpleTemplate(text, (expression) => traverse(parseTraversal(expression), context(expression)));
+  const simple = await evaluateSimpleTemplate(text, (expression) =>
+    traverse(parseTraversal(expression), context(expression)),
+  );
   if (simple !== undefined) return finish(simple);
   try {
     const whole = /^\$\{([\s\S]*)\}$/.exec(text);
@@ -137,7 +160,9 @@ export async function evaluateString(text: string, scope: ModuleScope, bindings:
     const result = await evaluateNode(await parseExpression(source), context(source));
     return finish(typeof result === "string" ? result.slice(0, -1) : result);
   } catch (error) {
-    return new Unknown(`could not read ${JSON.stringify(abbreviate(text))}: ${(error as Error).message.split("\n")[0]}`);
+    return new Unknown(
+      `could not read ${JSON.stringify(abbreviate(text))}: ${(error as Error).message.split("\n")[0]}`,
+    );
   }
 }
 
@@ -145,7 +170,10 @@ export async function evaluateString(text: string, scope: ModuleScope, bindings:
  * Templates whose interpolations are all plain traversals (`${aws_x.a.id}`, `${var.name}-db`), most of
  * what cdktf and real repositories write, are evaluated without the parser; `undefined` when not so.
  */
-async function evaluateSimpleTemplate(text: string, resolve: (expression: string) => Promise<Result>): Promise<Result | undefined> {
+async function evaluateSimpleTemplate(
+  text: string,
+  resolve: (expression: string) => Promise<Result>,
+): Promise<Result | undefined> {
   if (text.includes("%{") || text.includes("$${")) return undefined;
   const parts = [...text.matchAll(INTERPOLATION)];
   if (parts.length === 0 || !parts.every((part) => TRAVERSAL.test(part[1].trim()))) return undefined;
@@ -176,7 +204,8 @@ async function parseExpression(source: string): Promise<Ast.ExpressionType> {
 function finish(result: Result): Value {
   if (result instanceof Ref) return `\${${result.path}}`;
   if (Array.isArray(result)) return result.map((item) => finish(item as Result));
-  if (isObject(result)) return Object.fromEntries(Object.entries(result).map(([key, item]) => [key, finish(item as Result)]));
+  if (isObject(result))
+    return Object.fromEntries(Object.entries(result).map(([key, item]) => [key, finish(item as Result)]));
   if (result instanceof PartialJson) return new PartialJson(finish(result.value as Result));
   return result;
 }
@@ -225,7 +254,9 @@ function astSegments(traversal: Ast.TerraformTraversalPart[]): Segment[] {
 
 function segmentText(segment: Segment): string {
   if (typeof segment === "number") return `[${segment}]`;
-  return segment instanceof Key || !/^[A-Za-z_][\w-]*$/.test(segment) ? `[${JSON.stringify(String(segment))}]` : `.${segment}`;
+  return segment instanceof Key || !/^[A-Za-z_][\w-]*$/.test(segment)
+    ? `[${JSON.stringify(String(segment))}]`
+    : `.${segment}`;
 }
 
 function refTo(path: string, rest: Segment[]): Ref {
@@ -245,7 +276,9 @@ async function traverse(segments: Segment[], context: Context): Promise<Result> 
     case "local":
       return access(await scope.local(String(rest[0])), rest.slice(1));
     case "count":
-      return rest[0] === "index" && bindings.count !== undefined ? bindings.count : new Unknown("count.index outside a counted resource");
+      return rest[0] === "index" && bindings.count !== undefined
+        ? bindings.count
+        : new Unknown("count.index outside a counted resource");
     case "each":
       if (!bindings.each) return new Unknown("each outside a for_each resource");
       return access(rest[0] === "key" ? bindings.each.key : bindings.each.value, rest.slice(1));
@@ -269,9 +302,14 @@ async function traverse(segments: Segment[], context: Context): Promise<Result> 
 function access(value: Result, steps: Segment[]): Result {
   let current = value;
   for (const [index, step] of steps.entries()) {
+    // A reference that reached here as a value (through `each.value`, a variable, a module output) is
+    // still one: `each.value.arn` of `for_each = aws_x.a` is `${aws_x.a["k"].arn}`.
+    const passed = typeof current === "string" ? parseReference(current) : undefined;
+    if (passed) current = new Ref(passed.address + passed.attribute);
     if (current instanceof Ref) return refTo(current.path, steps.slice(index));
     if (current instanceof Unknown) return current;
-    if (Array.isArray(current) && typeof step === "number") current = current[step] ?? new Unknown(`index ${step} is out of range`);
+    if (Array.isArray(current) && typeof step === "number")
+      current = current[step] ?? new Unknown(`index ${step} is out of range`);
     else if (isObject(current) && String(step) in current) current = current[String(step)];
     else return new Unknown(`no ${segmentText(step)} in the value`);
   }
@@ -381,7 +419,10 @@ function decodeLiteral(raw: string, heredoc: boolean): string {
  */
 function flushHeredocIndent(source: string): number {
   if (!source.startsWith("<<-")) return 0;
-  const lines = source.split("\n").slice(1, -1).filter((line) => line.trim() !== "");
+  const lines = source
+    .split("\n")
+    .slice(1, -1)
+    .filter((line) => line.trim() !== "");
   return lines.length === 0 ? 0 : Math.min(...lines.map((line) => /^[ \t]*/.exec(line)![0].length));
 }
 
@@ -411,15 +452,25 @@ async function object(node: Ast.ExpressionType, context: Context): Promise<Resul
 }
 
 async function functionCall(node: Ast.FunctionCallExpression, context: Context): Promise<Result> {
-  const args = (await evaluateChildren(node, context)).map((arg) => finish(arg));
+  // A whole counted resource (`length(aws_subnet.private)`) is passed as the list of its instances.
+  const evaluated = await evaluateChildren(node, context);
+  const args = await Promise.all(
+    evaluated.map(async (arg) => finish(arg instanceof Ref ? await resourceInstances(arg, context) : arg)),
+  );
   const name = node.meta.name;
   if (FILE_FUNCTIONS.has(name)) return readFileFunction(name, args, context);
-  return callFunction(name, node.meta.expandedFinalArgument && Array.isArray(args.at(-1)) ? [...args.slice(0, -1), ...(args.at(-1) as Value[])] : args);
+  return callFunction(
+    name,
+    node.meta.expandedFinalArgument && Array.isArray(args.at(-1))
+      ? [...args.slice(0, -1), ...(args.at(-1) as Value[])]
+      : args,
+  );
 }
 
 /** `file(path)` and `templatefile(path, vars)`, read relative to the module (as `path.module` paths are). */
 async function readFileFunction(name: string, [file, vars]: Value[], context: Context): Promise<Value> {
-  if (typeof file !== "string") return file instanceof Unknown ? file : new Unknown(`${name}() of a path only known at apply`);
+  if (typeof file !== "string")
+    return file instanceof Unknown ? file : new Unknown(`${name}() of a path only known at apply`);
   const resolved = path.resolve(context.scope.dir, file);
   let text: string;
   try {
@@ -435,7 +486,8 @@ async function readFileFunction(name: string, [file, vars]: Value[], context: Co
 async function splat(node: Ast.ExpressionType, context: Context): Promise<Result> {
   const [source] = await evaluateChildren(node, context);
   const each = node.children[1];
-  const steps = each?.type === "relativeTraversal" ? astSegments((each as Ast.RelativeTraversalExpression).meta.traversal) : [];
+  const steps =
+    each?.type === "relativeTraversal" ? astSegments((each as Ast.RelativeTraversalExpression).meta.traversal) : [];
   if (source instanceof Ref) {
     const keys = await context.scope.resourceKeys(source.path);
     if (!keys) return new Unknown(`the instances of ${source.path} are not known statically`);
@@ -444,6 +496,22 @@ async function splat(node: Ast.ExpressionType, context: Context): Promise<Result
   if (source instanceof Unknown) return source;
   const list = Array.isArray(source) ? source : source === null ? [] : [source];
   return list.map((item) => access(item as Result, steps)) as Value[];
+}
+
+/**
+ * A counted or for_each resource as a collection of its instances (`[aws_x.a[0], ...]`, `{ k = aws_x.a["k"] }`),
+ * so `{ for k, ap in aws_efs_access_point.this : k => ap.id }` gives references; the reference as it was
+ * when it is not such a resource or its instances are not known statically.
+ */
+async function resourceInstances(ref: Ref, context: Context): Promise<Result> {
+  const isBlock = /^[a-z][\w-]*\.[\w-]+$/.test(ref.path.slice(context.scope.prefix.length));
+  const keys = isBlock ? await context.scope.resourceKeys(ref.path) : undefined;
+  if (!keys) return ref;
+  if (keys.every((key) => /^\[\d+\]$/.test(key)))
+    return keys.map((key) => new Ref(ref.path + key)) as unknown as Value[];
+  return Object.fromEntries(
+    keys.map((key) => [JSON.parse(key.slice(1, -1)) as string, new Ref(ref.path + key) as unknown as Value]),
+  );
 }
 
 async function conditional(node: Ast.ExpressionType, context: Context): Promise<Result> {
@@ -490,8 +558,10 @@ async function forExpression(node: Ast.ForExpression, context: Context): Promise
   const keyNode = keyExpression ? rest.shift() : undefined;
   const valueNode = rest.shift();
   const conditionNode = conditionalExpression ? rest.shift() : undefined;
-  const collection = await evaluateNode(collectionNode, context);
-  if (!Array.isArray(collection) && !isObject(collection)) return new Unknown("a for expression over a value only known at apply");
+  const evaluated = await evaluateNode(collectionNode, context);
+  const collection = evaluated instanceof Ref ? await resourceInstances(evaluated, context) : evaluated;
+  if (!Array.isArray(collection) && !isObject(collection))
+    return new Unknown("a for expression over a value only known at apply");
   const entries: [Value, Value][] = Array.isArray(collection)
     ? collection.map((item, index) => [index, item as Value])
     : Object.entries(collection);

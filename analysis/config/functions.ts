@@ -22,6 +22,17 @@ const known =
   (args) =>
     unknownIn(args) ?? fn(args);
 
+/**
+ * Wraps a function that reads the text of its string arguments: a reference (`${aws_x.a.name}`) stands for
+ * a value only known at apply, so its length or case is not that of the reference's text.
+ */
+const textual =
+  (fn: Builtin): Builtin =>
+  (args) =>
+    args.some((arg) => typeof arg === "string" && arg.includes("${"))
+      ? new Unknown("a function of a value only known at apply")
+      : known(fn)(args);
+
 const str = (value: Value): string => {
   const text = asString(value);
   if (text === undefined) throw new TypeError("expected a string");
@@ -89,21 +100,26 @@ const BUILTINS: Record<string, Builtin> = {
   jsonencode,
   jsondecode: known(jsondecode),
   base64encode: known(([value]) => Buffer.from(str(value)).toString("base64")),
-  base64decode: known(([value]) => Buffer.from(str(value), "base64").toString("utf8")),
+  base64decode: textual(([value]) => Buffer.from(str(value), "base64").toString("utf8")),
   merge,
   lookup,
   element: known(element),
   concat: known((args) => args.flatMap((arg) => items(arg))),
   flatten: known(([value]) => flatten(value)),
-  length: known(([value]) => (typeof value === "string" ? value.length : items(value).length)),
-  join: known(([separator, ...lists]) => lists.flatMap((each) => items(each)).map(str).join(str(separator))),
-  split: known(([separator, value]) => str(value).split(str(separator))),
+  length: textual(([value]) => (typeof value === "string" ? value.length : items(value).length)),
+  join: known(([separator, ...lists]) =>
+    lists
+      .flatMap((each) => items(each))
+      .map(str)
+      .join(str(separator)),
+  ),
+  split: textual(([separator, value]) => str(value).split(str(separator))),
   format: known(format),
-  lower: known(([value]) => str(value).toLowerCase()),
-  upper: known(([value]) => str(value).toUpperCase()),
-  trimspace: known(([value]) => str(value).trim()),
-  chomp: known(([value]) => str(value).replace(/[\r\n]+$/, "")),
-  replace: known(([value, search, replacement]) => {
+  lower: textual(([value]) => str(value).toLowerCase()),
+  upper: textual(([value]) => str(value).toUpperCase()),
+  trimspace: textual(([value]) => str(value).trim()),
+  chomp: textual(([value]) => str(value).replace(/[\r\n]+$/, "")),
+  replace: textual(([value, search, replacement]) => {
     if (/^\/.*\/$/.test(str(search))) throw new TypeError("regular expression replace");
     return str(value).split(str(search)).join(str(replacement));
   }),
@@ -112,22 +128,24 @@ const BUILTINS: Record<string, Builtin> = {
   distinct: known(([value]) => [...new Map(items(value).map((item) => [JSON.stringify(item), item])).values()]),
   keys: known(([value]) => (isObject(value) ? Object.keys(value).sort() : items(value).map((_, i) => i))),
   values: known(([value]) => items(value)),
-  contains: known(([collection, value]) => items(collection).some((item) => JSON.stringify(item) === JSON.stringify(value))),
+  contains: known(([collection, value]) =>
+    items(collection).some((item) => JSON.stringify(item) === JSON.stringify(value)),
+  ),
   one: known(([value]) => items(value)[0] ?? null),
   zipmap: known(([names, vals]) => Object.fromEntries(items(names).map((name, i) => [str(name), items(vals)[i]]))),
   try: (args) => args.find((arg) => !firstUnknown(arg)) ?? unknownIn(args) ?? null,
   tostring: known(([value]) => (value === null ? null : str(value))),
-  tonumber: known(([value]) => (value === null ? null : (asNumber(value) ?? Number.NaN))),
-  tobool: known(([value]) => value),
+  tonumber: textual(([value]) => (value === null ? null : (asNumber(value) ?? Number.NaN))),
+  tobool: textual(([value]) => value),
   tolist: known(([value]) => items(value)),
   toset: known(([value]) => items(value)),
   tomap: known(([value]) => value),
   min: known((args) => Math.min(...args.flatMap((arg) => items(Array.isArray(arg) ? arg : [arg])).map(Number))),
   max: known((args) => Math.max(...args.flatMap((arg) => items(Array.isArray(arg) ? arg : [arg])).map(Number))),
-  startswith: known(([value, prefix]) => str(value).startsWith(str(prefix))),
-  endswith: known(([value, suffix]) => str(value).endsWith(str(suffix))),
-  strcontains: known(([value, part]) => str(value).includes(str(part))),
-  substr: known(([value, offset, length]) => {
+  startswith: textual(([value, prefix]) => str(value).startsWith(str(prefix))),
+  endswith: textual(([value, suffix]) => str(value).endsWith(str(suffix))),
+  strcontains: textual(([value, part]) => str(value).includes(str(part))),
+  substr: textual(([value, offset, length]) => {
     const start = asNumber(offset) ?? 0;
     const count = asNumber(length) ?? -1;
     return count < 0 ? str(value).slice(start) : str(value).slice(start, start + count);
@@ -147,4 +165,3 @@ export function callFunction(name: string, args: Value[]): Value {
 
 /** Functions the reader implements itself because they read files: `file`, `templatefile`. */
 export const FILE_FUNCTIONS = new Set(["file", "templatefile"]);
-

@@ -24,7 +24,8 @@ export async function readConfiguration(input: string, options: ReadOptions = {}
   const notes: string[] = [];
   if (stat.isDirectory()) {
     const documents = await readModuleFiles(input, notes);
-    if (documents.length === 0) throw new UnreadableInput(`${input}: no readable .tf or .tf.json files in this directory`);
+    if (documents.length === 0)
+      throw new UnreadableInput(`${input}: no readable .tf or .tf.json files in this directory`);
     return moduleConfiguration(input, documents, await rootInputs(input, notes), options, notes);
   }
   let text: string;
@@ -49,7 +50,13 @@ export async function readConfiguration(input: string, options: ReadOptions = {}
     throw new UnreadableInput(`${input}: the JSON is not a Terraform configuration or plan`);
   }
   if (isPlan(document)) return planConfiguration(document as Parameters<typeof planConfiguration>[0]);
-  return moduleConfiguration(path.dirname(input), [{ file: input, body: document as Record<string, unknown> }], new Map(), options, notes);
+  return moduleConfiguration(
+    path.dirname(input),
+    [{ file: input, body: document as Record<string, unknown> }],
+    new Map(),
+    options,
+    notes,
+  );
 }
 
 async function moduleConfiguration(
@@ -66,7 +73,12 @@ async function moduleConfiguration(
 
 /** Variable values from `terraform.tfvars` and `*.auto.tfvars(.json)`, as Terraform loads them. */
 async function rootInputs(dir: string, notes: string[]): Promise<Map<string, Value>> {
-  const names = fs.readdirSync(dir).filter((name) => name === "terraform.tfvars" || name === "terraform.tfvars.json" || /\.auto\.tfvars(\.json)?$/.test(name));
+  const names = fs
+    .readdirSync(dir)
+    .filter(
+      (name) =>
+        name === "terraform.tfvars" || name === "terraform.tfvars.json" || /\.auto\.tfvars(\.json)?$/.test(name),
+    );
   const inputs = new Map<string, Value>();
   for (const name of names.sort()) {
     try {

@@ -91,7 +91,8 @@ export class Configuration {
     let current: Value | undefined = target.values;
     for (const step of path) {
       if (Array.isArray(current)) current = current[Number(step)];
-      else if (current && typeof current === "object" && !Array.isArray(current) && step in current) current = (current as ValueObject)[step];
+      else if (current && typeof current === "object" && !Array.isArray(current) && step in current)
+        current = (current as ValueObject)[step];
       else return value;
     }
     // Not configured (computed, or only known after apply): the reference is the best name for it.

@@ -18,7 +18,11 @@ interface ConfiguredModule {
 type PlanDocument = PlanJson & { readonly configuration?: { root_module?: ConfiguredModule } };
 
 export function isPlan(document: unknown): boolean {
-  return isObject(document as Value) && "format_version" in (document as object) && ("planned_values" in (document as object) || "resource_changes" in (document as object));
+  return (
+    isObject(document as Value) &&
+    "format_version" in (document as object) &&
+    ("planned_values" in (document as object) || "resource_changes" in (document as object))
+  );
 }
 
 export function planConfiguration(plan: PlanDocument): Configuration {
@@ -29,7 +33,14 @@ export function planConfiguration(plan: PlanDocument): Configuration {
     const expressions = configuredExpressions(plan.configuration?.root_module, block);
     const prefix = change.module_address ? `${modulePrefix(change.module_address)}.` : "";
     const values = overlay(change.change.after, change.change.after_unknown ?? {}, expressions, prefix) as ValueObject;
-    resources.push({ address: change.address, blockAddress: block, type: change.type, name: change.name, values, ignores: tagDirectives(values.tags) });
+    resources.push({
+      address: change.address,
+      blockAddress: block,
+      type: change.type,
+      name: change.name,
+      values,
+      ignores: tagDirectives(values.tags),
+    });
   }
   return new Configuration(resources);
 }
@@ -40,7 +51,10 @@ function modulePrefix(address: string): string {
 }
 
 /** The configured expressions of the resource block at `address` (`module.a.aws_x.name`). */
-function configuredExpressions(root: ConfiguredModule | undefined, address: string): Record<string, unknown> | undefined {
+function configuredExpressions(
+  root: ConfiguredModule | undefined,
+  address: string,
+): Record<string, unknown> | undefined {
   const parts = address.split(".");
   let module = root;
   while (parts[0] === "module" && module) {

@@ -4,7 +4,7 @@ import { parse as parseHcl } from "@cdktf/hcl2json";
 import { BlockAnnotation, annotateBlocks, ignoreDirectives, tagDirectives } from "./annotations";
 import { Bindings, ModuleScope, evaluate, evaluateBlock } from "./expressions";
 import { ResourceInstance } from "./model";
-import { Unknown, Value, ValueObject, isObject } from "./values";
+import { Unknown, Value, ValueObject, blockAddress, isObject, parseReference } from "./values";
 
 /**
  * Reads one Terraform module from its files (`.tf` through hcl2json, `.tf.json` as they are) and expands
@@ -32,7 +32,10 @@ export interface ReadOptions {
  * (100 files: 0.9 s one by one, 0.2 s at once).
  */
 export async function readModuleFiles(dir: string, notes: string[]): Promise<ModuleDocument[]> {
-  const names = fs.readdirSync(dir).filter((name) => /\.tf(\.json)?$/.test(name)).sort();
+  const names = fs
+    .readdirSync(dir)
+    .filter((name) => /\.tf(\.json)?$/.test(name))
+    .sort();
   const documents = await Promise.all(
     names.map(async (name): Promise<ModuleDocument | undefined> => {
       const file = path.join(dir, name);
@@ -56,7 +59,10 @@ function each(value: unknown): Body[] {
 }
 
 /** `{ name: body | [body] }` blocks of one kind across all documents. */
-function named(documents: readonly ModuleDocument[], kind: string): Array<{ name: string; body: Body; document: ModuleDocument }> {
+function named(
+  documents: readonly ModuleDocument[],
+  kind: string,
+): Array<{ name: string; body: Body; document: ModuleDocument }> {
   return documents.flatMap((document) =>
     Object.entries((document.body[kind] as Body | undefined) ?? {}).flatMap(([name, value]) =>
       each(value).map((body) => ({ name, body, document })),
@@ -100,7 +106,8 @@ export class TerraformModule implements ModuleScope {
       this.variables.set(name, value ?? new Unknown(`var.${name} has no default and no value is given`));
     }
     for (const document of documents) {
-      for (const block of each(document.body.locals)) for (const [name, raw] of Object.entries(block)) this.rawLocals.set(name, raw);
+      for (const block of each(document.body.locals))
+        for (const [name, raw] of Object.entries(block)) this.rawLocals.set(name, raw);
       for (const [key, annotation] of annotateBlocks(document.text ?? "")) this.annotations.set(key, annotation);
     }
     for (const { name, body } of named(documents, "output")) this.outputs.set(name, body.value);
@@ -151,18 +158,31 @@ export class TerraformModule implements ModuleScope {
   /** The blocks of one resource type in one document (`named` yields a type with its blocks by name). */
   private async expand(type: string, byName: Body, document: ModuleDocument): Promise<ResourceInstance[]> {
     const results = await Promise.all(
-      Object.entries(byName).flatMap(([name, value]) => each(value).map((body) => this.expandBlock(type, name, body, document))),
+      Object.entries(byName).flatMap(([name, value]) =>
+        each(value).map((body) => this.expandBlock(type, name, body, document)),
+      ),
     );
     return results.flat();
   }
 
-  private async expandBlock(type: string, name: string, body: Body, document: ModuleDocument): Promise<ResourceInstance[]> {
+  private async expandBlock(
+    type: string,
+    name: string,
+    body: Body,
+    document: ModuleDocument,
+  ): Promise<ResourceInstance[]> {
     const block = `${this.prefix}${type}.${name}`;
     const keys = await this.instanceKeys(block, body);
     const annotation = this.annotations.get(`${type}.${name}`);
-    const commentIgnores = new Map([...(annotation?.ignores ?? []), ...ignoreDirectives(JSON.stringify(body["//"] ?? ""))]);
+    const commentIgnores = new Map([
+      ...(annotation?.ignores ?? []),
+      ...ignoreDirectives(JSON.stringify(body["//"] ?? "")),
+    ]);
     const evaluateValues = this.options.evaluateTypes?.has(type) ?? true;
-    const location = { file: path.relative(this.rootDir, document.file) || path.basename(document.file), line: annotation?.line };
+    const location = {
+      file: path.relative(this.rootDir, document.file) || path.basename(document.file),
+      line: annotation?.line,
+    };
     return Promise.all(
       keys.map(async ({ suffix, bindings }) => {
         const values = evaluateValues ? await this.arguments(body, bindings) : {};
@@ -173,7 +193,9 @@ export class TerraformModule implements ModuleScope {
   }
 
   private async arguments(body: Body, bindings: Bindings): Promise<ValueObject> {
-    const entries = Object.entries(body).filter(([key]) => !["//", "count", "for_each", "lifecycle", "depends_on", "provider"].includes(key));
+    const entries = Object.entries(body).filter(
+      ([key]) => !["//", "count", "for_each", "lifecycle", "depends_on", "provider"].includes(key),
+    );
     return evaluateBlock(Object.fromEntries(entries), this, bindings);
   }
 
@@ -190,23 +212,42 @@ export class TerraformModule implements ModuleScope {
   private async evaluateInstanceKeys(block: string, body: Body): Promise<InstanceKey[]> {
     if (body.count !== undefined) {
       const count = await evaluate(body.count, this);
-      if (typeof count === "number") return Array.from({ length: count }, (_, index) => ({ suffix: `[${index}]`, bindings: { count: index } }));
+      if (typeof count === "number")
+        return Array.from({ length: count }, (_, index) => ({ suffix: `[${index}]`, bindings: { count: index } }));
       this.notes.push(`${block}: count is not known statically (${describe(count)}); read as one instance`);
       return [{ suffix: "", bindings: { count: new Unknown(`count of ${block} is not known`) } }];
     }
     if (body.for_each !== undefined) {
-      const forEach = await evaluate(body.for_each, this);
+      const forEach = await this.instancesOf(await evaluate(body.for_each, this));
       const entries: [string, Value][] | undefined = Array.isArray(forEach)
         ? forEach.map((item) => [String(item), item as Value])
         : isObject(forEach)
           ? Object.entries(forEach)
           : undefined;
-      if (entries) return entries.map(([key, value]) => ({ suffix: `[${JSON.stringify(key)}]`, bindings: { each: { key, value } } }));
+      if (entries)
+        return entries.map(([key, value]) => ({
+          suffix: `[${JSON.stringify(key)}]`,
+          bindings: { each: { key, value } },
+        }));
       this.notes.push(`${block}: for_each is not known statically (${describe(forEach)}); read as one instance`);
       const unknown = new Unknown(`for_each of ${block} is not known`);
       return [{ suffix: "", bindings: { each: { key: unknown, value: unknown } } }];
     }
     return [{ suffix: "", bindings: {} }];
+  }
+
+  /**
+   * `for_each = aws_x.a` (a resource with for_each) as the map of its instances, `{ k = "${aws_x.a["k"]}" }`,
+   * so the resources chained on it expand with the same keys; any other value as it is.
+   */
+  private async instancesOf(value: Value): Promise<Value> {
+    const reference = parseReference(value);
+    if (!reference || reference.attribute !== "" || reference.address !== blockAddress(reference.address)) return value;
+    const keys = await this.resourceKeys(reference.address);
+    if (!keys || keys.some((key) => !key.startsWith('["'))) return value;
+    return Object.fromEntries(
+      keys.map((key) => [JSON.parse(key.slice(1, -1)) as string, `\${${reference.address}${key}}`]),
+    );
   }
 
   private call(name: string): Promise<ModuleCall> {
@@ -237,9 +278,12 @@ export class TerraformModule implements ModuleScope {
     }
     const reserved = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "//"]);
     const inputs = new Map<string, Value>();
-    for (const [key, raw] of Object.entries(found.body)) if (!reserved.has(key)) inputs.set(key, await evaluate(raw, this));
+    for (const [key, raw] of Object.entries(found.body))
+      if (!reserved.has(key)) inputs.set(key, await evaluate(raw, this));
     const documents = await readModuleFiles(dir, this.notes);
-    return { module: new TerraformModule(dir, this.rootDir, `${address}.`, documents, inputs, this.options, this.notes) };
+    return {
+      module: new TerraformModule(dir, this.rootDir, `${address}.`, documents, inputs, this.options, this.notes),
+    };
   }
 }
 

@@ -15,14 +15,7 @@ export class PartialJson {
 }
 
 export type Value =
-  | string
-  | number
-  | boolean
-  | null
-  | Unknown
-  | PartialJson
-  | readonly Value[]
-  | { readonly [key: string]: Value };
+  string | number | boolean | null | Unknown | PartialJson | readonly Value[] | { readonly [key: string]: Value };
 
 export type ValueObject = { readonly [key: string]: Value };
 
@@ -31,7 +24,13 @@ export function isUnknown(value: unknown): value is Unknown {
 }
 
 export function isObject(value: unknown): value is ValueObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Unknown) && !(value instanceof PartialJson);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Unknown) &&
+    !(value instanceof PartialJson)
+  );
 }
 
 /** The first `Unknown` anywhere inside `value`, if any. */
@@ -112,7 +111,8 @@ export function asBoolean(value: Value | undefined): boolean | undefined {
   return undefined;
 }
 
-const REFERENCE = /^\$\{((?:module\.[\w-]+(?:\[[^\]]+\])?\.)*(?:data\.)?[a-z][\w-]*\.[\w-]+(?:\[[^\]]+\])?)((?:\.[\w-]+|\[[^\]]+\])*)\}$/;
+const REFERENCE =
+  /^\$\{((?:module\.[\w-]+(?:\[[^\]]+\])?\.)*(?:data\.)?[a-z][\w-]*\.[\w-]+(?:\[[^\]]+\])?)((?:\.[\w-]+|\[[^\]]+\])*)\}$/;
 
 /** A whole-string reference to a resource: its address (instance key included, if any) and what follows. */
 export interface Reference {

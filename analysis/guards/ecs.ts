@@ -1,5 +1,15 @@
 import { Configuration, ResourceInstance } from "../config/model";
-import { Unknown, ValueObject, asString, blocks, decodeJson, firstBlock, isObject, isUnknown, list } from "../config/values";
+import {
+  Unknown,
+  ValueObject,
+  asString,
+  blocks,
+  decodeJson,
+  firstBlock,
+  isObject,
+  isUnknown,
+  list,
+} from "../config/values";
 
 /** What several rules read from ECS task definitions and services. */
 
@@ -35,8 +45,40 @@ export function containers(taskDefinition: ResourceInstance): ValueObject[] | Un
 }
 
 /** The task definition a service (or task set) runs, when it references one of this configuration. */
-export function taskDefinitionOf(configuration: Configuration, service: ResourceInstance): ResourceInstance | undefined {
-  return configuration.referencedIn(service.values.task_definition).find((each) => each.type === "aws_ecs_task_definition");
+export function taskDefinitionOf(
+  configuration: Configuration,
+  service: ResourceInstance,
+): ResourceInstance | undefined {
+  return configuration
+    .referencedIn(service.values.task_definition)
+    .find((each) => each.type === "aws_ecs_task_definition");
+}
+
+/**
+ * Whether a task definition keeps data on its host: a `host_path` bind mount or a Docker volume. Only then
+ * does pinning its tasks to an instance pin them to data: a stateless service may be constrained to some
+ * instances for other reasons (instance class, role). Undefined when its volumes are not known statically.
+ */
+export function keepsDataOnHost(taskDefinition: ResourceInstance): boolean | undefined {
+  const volumes = blocks(taskDefinition.values.volume);
+  if (isUnknown(volumes)) return undefined;
+  let unknown = false;
+  for (const volume of volumes) {
+    const docker = blocks(volume.docker_volume_configuration);
+    if (isUnknown(volume.host_path) || isUnknown(docker)) unknown = true;
+    else if (asString(volume.host_path) !== undefined || docker.length > 0) return true;
+  }
+  return unknown ? undefined : false;
+}
+
+/**
+ * Whether a service's or task definition's tasks may keep data on their host: false only when its task
+ * definition is in this configuration and mounts no host volume (see keepsDataOnHost).
+ */
+export function mayKeepDataOnHost(configuration: Configuration, resource: ResourceInstance): boolean {
+  const taskDefinition =
+    resource.type === "aws_ecs_task_definition" ? resource : taskDefinitionOf(configuration, resource);
+  return !taskDefinition || keepsDataOnHost(taskDefinition) !== false;
 }
 
 /** Whether a service or task set runs on Fargate (launch type or capacity providers); undefined if unknown. */
@@ -45,7 +87,8 @@ export function runsOnFargate(service: ResourceInstance): boolean | undefined {
   if (typeof launchType === "string" && launchType !== "") return launchType === "FARGATE";
   const strategy = blocks(service.values.capacity_provider_strategy);
   if (isUnknown(strategy)) return undefined;
-  if (strategy.length === 0) return launchType === undefined || launchType === null || launchType === "" ? false : undefined;
+  if (strategy.length === 0)
+    return launchType === undefined || launchType === null || launchType === "" ? false : undefined;
   const providers = strategy.map((item) => asString(item.capacity_provider));
   if (providers.some((provider) => provider === undefined)) return undefined;
   return providers.some((provider) => provider!.startsWith("FARGATE"));
@@ -96,4 +139,3 @@ export function serviceConstraints(configuration: Configuration, service: Resour
   if (isUnknown(inherited)) return inherited;
   return [...own, ...inherited];
 }
-

@@ -10,7 +10,11 @@ const TASK_DEFINITION = "aws_ecs_task_definition";
 const NFS_PORT = 2049;
 
 /** Runs `check` on every EFS volume of every task definition, skipping those whose volumes are unknown. */
-function eachEfsVolume(configuration: Configuration, report: Reporter, check: (task: ResourceInstance, volume: EfsVolume) => void): void {
+function eachEfsVolume(
+  configuration: Configuration,
+  report: Reporter,
+  check: (task: ResourceInstance, volume: EfsVolume) => void,
+): void {
   for (const task of configuration.ofType(TASK_DEFINITION)) {
     const volumes = efsVolumes(task);
     if (isUnknown(volumes)) report.skip(task, `its volumes are not known statically (${volumes.reason})`);
@@ -22,15 +26,20 @@ const transitEncryption: Rule = {
   id: "SE001",
   severity: "error",
   title: "An EFS volume of a task definition does not enable transit encryption",
-  help: "Set transit_encryption = \"ENABLED\" in every efs_volume_configuration: without it NFS traffic is plain text, and IAM authorization and access points refuse to mount.",
+  help: 'Set transit_encryption = "ENABLED" in every efs_volume_configuration: without it NFS traffic is plain text, and IAM authorization and access points refuse to mount.',
   reads: [TASK_DEFINITION],
   check(configuration, report) {
     eachEfsVolume(configuration, report, (task, volume) => {
       const setting = volume.config.transit_encryption;
-      if (isUnknown(setting)) return report.skip(task, `volume '${volume.name}': transit_encryption is not known statically`);
+      if (isUnknown(setting))
+        return report.skip(task, `volume '${volume.name}': transit_encryption is not known statically`);
       if (setting === "ENABLED") return;
-      const written = setting === undefined || setting === null ? "is not set (DISABLED)" : `is ${JSON.stringify(setting)}`;
-      report.finding(task, `volume '${volume.name}' mounts EFS without TLS: transit_encryption ${written}. Set transit_encryption = "ENABLED".`);
+      const written =
+        setting === undefined || setting === null ? "is not set (DISABLED)" : `is ${JSON.stringify(setting)}`;
+      report.finding(
+        task,
+        `volume '${volume.name}' mounts EFS without TLS: transit_encryption ${written}. Set transit_encryption = "ENABLED".`,
+      );
     });
   },
 };
@@ -61,7 +70,7 @@ const rootDirectoryWithAccessPoint: Rule = {
   id: "SE003",
   severity: "error",
   title: "An EFS volume sets a root_directory other than / together with an access point",
-  help: "Remove root_directory (or set it to \"/\"): the access point's root_directory decides where the task lands; ECS rejects both together.",
+  help: 'Remove root_directory (or set it to "/"): the access point\'s root_directory decides where the task lands; ECS rejects both together.',
   reads: [TASK_DEFINITION],
   check(configuration, report) {
     eachEfsVolume(configuration, report, (task, volume) => {
@@ -69,7 +78,10 @@ const rootDirectoryWithAccessPoint: Rule = {
       const root = volume.config.root_directory;
       if (accessPoint === undefined || accessPoint === null || accessPoint === "") return;
       if (typeof root === "string" && root !== "" && root !== "/") {
-        report.finding(task, `volume '${volume.name}' sets root_directory "${root}" and an access point. Remove root_directory: the access point sets the directory.`);
+        report.finding(
+          task,
+          `volume '${volume.name}' sets root_directory "${root}" and an access point. Remove root_directory: the access point sets the directory.`,
+        );
       }
     });
   },
@@ -86,7 +98,10 @@ const iamWithoutTaskRole: Rule = {
       if (volume.authorization?.iam !== "ENABLED") return;
       const role = task.values.task_role_arn;
       if (role === undefined || role === null || role === "") {
-        report.finding(task, `volume '${volume.name}' uses IAM authorization (iam = "ENABLED") but the task definition has no task_role_arn: every mount is denied. Set task_role_arn to a role granted this file system.`);
+        report.finding(
+          task,
+          `volume '${volume.name}' uses IAM authorization (iam = "ENABLED") but the task definition has no task_role_arn: every mount is denied. Set task_role_arn to a role granted this file system.`,
+        );
       }
     });
   },
@@ -97,7 +112,14 @@ const mountTargetsUnreachable: Rule = {
   severity: "error",
   title: "A service mounts an EFS file system whose mount targets admit NFS from none of its security groups",
   help: "Allow TCP 2049 into the mount targets' security group from the service's security group (source_security_group_id / referenced_security_group_id); otherwise the mount times out and the task never starts.",
-  reads: ["aws_ecs_service", TASK_DEFINITION, "aws_efs_mount_target", "aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
+  reads: [
+    "aws_ecs_service",
+    TASK_DEFINITION,
+    "aws_efs_mount_target",
+    "aws_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+  ],
   check(configuration, report) {
     const rules = ingressRules(configuration);
     for (const service of configuration.ofType("aws_ecs_service")) {
@@ -116,18 +138,25 @@ const mountTargetsUnreachable: Rule = {
         continue;
       }
       for (const volume of volumes) {
-        const targets = configuration.ofType("aws_efs_mount_target").filter((target) => configuration.sameThing(target.values.file_system_id, volume.config.file_system_id));
+        const targets = configuration
+          .ofType("aws_efs_mount_target")
+          .filter((target) => configuration.sameThing(target.values.file_system_id, volume.config.file_system_id));
         if (targets.length === 0) {
           report.skip(service, `no mount target of ${String(volume.config.file_system_id)} in this configuration`);
           continue;
         }
         const targetGroups = targets.map((target) => groupKeys(configuration, target.values.security_groups));
         if (targetGroups.some((groups) => groups === undefined || groups.length === 0)) {
-          report.skip(service, `the security groups of the mount targets of ${String(volume.config.file_system_id)} are not known statically`);
+          report.skip(
+            service,
+            `the security groups of the mount targets of ${String(volume.config.file_system_id)} are not known statically`,
+          );
           continue;
         }
         const groups = new Set(targetGroups.flat() as string[]);
-        const nfsRules = rules.filter((rule) => rule.group === undefined || (groups.has(rule.group) && admitsTcp(rule, NFS_PORT) !== false));
+        const nfsRules = rules.filter(
+          (rule) => rule.group === undefined || (groups.has(rule.group) && admitsTcp(rule, NFS_PORT) !== false),
+        );
         const admitted = nfsRules.some(
           (rule) =>
             rule.group === undefined ||
@@ -151,7 +180,9 @@ const mountTargetsUnreachable: Rule = {
 function accessPointsByVolume(configuration: Configuration, volumes: EfsVolume[]): Map<string, ResourceInstance> {
   const result = new Map<string, ResourceInstance>();
   for (const volume of volumes) {
-    const [accessPoint] = configuration.resolve(volume.authorization?.access_point_id).filter((each) => each.type === "aws_efs_access_point");
+    const [accessPoint] = configuration
+      .resolve(volume.authorization?.access_point_id)
+      .filter((each) => each.type === "aws_efs_access_point");
     if (accessPoint) result.set(volume.name, accessPoint);
   }
   return result;
@@ -166,7 +197,7 @@ const uidMismatch: Rule = {
   id: "SE006",
   severity: "warning",
   title: "A container's user differs from the POSIX user its access point enforces",
-  help: "Run the container as the access point's posix_user uid (container user \"<uid>:<gid>\"), or change the access point: files created through it belong to the enforced user, so permission checks inside the container fail.",
+  help: 'Run the container as the access point\'s posix_user uid (container user "<uid>:<gid>"), or change the access point: files created through it belong to the enforced user, so permission checks inside the container fail.',
   reads: [TASK_DEFINITION, "aws_efs_access_point"],
   check(configuration, report) {
     for (const task of configuration.ofType(TASK_DEFINITION)) {
@@ -211,7 +242,8 @@ const DATABASE_DIRECTORIES = [
   "/var/lib/neo4j",
   "/opt/couchdb/data",
 ];
-const DATABASE_IMAGE = /(^|\/)(postgres|postgresql|postgis|timescaledb|mysql|mariadb|percona|mongo|mongodb|cassandra|cockroach|cockroachdb|influxdb|neo4j|couchdb)([-_][\w.-]*)?(:|@|$)/i;
+const DATABASE_IMAGE =
+  /(^|\/)(postgres|postgresql|postgis|timescaledb|mysql|mariadb|percona|mongo|mongodb|cassandra|cockroach|cockroachdb|influxdb|neo4j|couchdb)([-_][\w.-]*)?(:|@|$)/i;
 const NOT_DATA = /^\/(backups?|tmp|imports?|exports?|docker-entrypoint-initdb\.d|etc|config)(\/|$)/;
 
 /** The database data directory `containerPath` is, or lies inside. */
@@ -240,8 +272,13 @@ const databaseOnEfs: Rule = {
           const directory = databaseDirectory(path);
           const databaseImage = DATABASE_IMAGE.test(image) && mount.readOnly !== true && !NOT_DATA.test(path);
           if (!directory && !databaseImage) continue;
-          const why = directory ? `${path} is a database data directory` : `${image} is a database image and mounts it writable at ${path}`;
-          report.finding(task, `container '${String(container.name)}' keeps database files on EFS (volume '${String(mount.sourceVolume)}'): ${why}. NFS semantics corrupt databases; use EBS (pinned capacity) or a managed database.`);
+          const why = directory
+            ? `${path} is a database data directory`
+            : `${image} is a database image and mounts it writable at ${path}`;
+          report.finding(
+            task,
+            `container '${String(container.name)}' keeps database files on EFS (volume '${String(mount.sourceVolume)}'): ${why}. NFS semantics corrupt databases; use EBS (pinned capacity) or a managed database.`,
+          );
         }
       }
     }
@@ -253,13 +290,23 @@ const nfsOpenToWorld: Rule = {
   severity: "error",
   title: "TCP 2049 (NFS) is open to 0.0.0.0/0 or ::/0",
   help: "Allow port 2049 only from the security groups of the tasks that mount the file system.",
-  reads: ["aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_efs_mount_target"],
+  reads: [
+    "aws_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_efs_mount_target",
+  ],
   check(configuration, report) {
     const mountTargetGroups = new Set(
-      configuration.ofType("aws_efs_mount_target").flatMap((target) => groupKeys(configuration, target.values.security_groups) ?? []),
+      configuration
+        .ofType("aws_efs_mount_target")
+        .flatMap((target) => groupKeys(configuration, target.values.security_groups) ?? []),
     );
     for (const rule of worldOpenRules(configuration, NFS_PORT, mountTargetGroups)) {
-      report.finding(rule.resource, `opens TCP 2049 (NFS) to ${rule.cidrs!.join(", ")}: anyone who reaches the network can try to mount. Allow 2049 only from the tasks' security groups.`);
+      report.finding(
+        rule.resource,
+        `opens TCP 2049 (NFS) to ${rule.cidrs!.join(", ")}: anyone who reaches the network can try to mount. Allow 2049 only from the tasks' security groups.`,
+      );
     }
   },
 };
@@ -274,9 +321,16 @@ const noFileSystemPolicy: Rule = {
     const policies = configuration.ofType("aws_efs_file_system_policy");
     if (policies.some((policy) => isUnknown(policy.values.file_system_id))) return;
     for (const fileSystem of configuration.ofType("aws_efs_file_system")) {
-      const governed = policies.some((policy) => configuration.resolve(policy.values.file_system_id).some((target) => target.blockAddress === fileSystem.blockAddress));
+      const governed = policies.some((policy) =>
+        configuration
+          .resolve(policy.values.file_system_id)
+          .some((target) => target.blockAddress === fileSystem.blockAddress),
+      );
       if (!governed) {
-        report.finding(fileSystem, "has no aws_efs_file_system_policy: any client that reaches a mount target has full access. Add a policy that requires TLS and the access points.");
+        report.finding(
+          fileSystem,
+          "has no aws_efs_file_system_policy: any client that reaches a mount target has full access. Add a policy that requires TLS and the access points.",
+        );
       }
     }
   },
@@ -293,7 +347,7 @@ const oldFargatePlatform: Rule = {
   id: "SE010",
   severity: "error",
   title: "A Fargate service or task that mounts EFS runs on a platform version below 1.4.0",
-  help: "Use platform_version \"1.4.0\" or \"LATEST\": EFS volumes need Fargate platform version 1.4.0 or later.",
+  help: 'Use platform_version "1.4.0" or "LATEST": EFS volumes need Fargate platform version 1.4.0 or later.',
   reads: ["aws_ecs_service", "aws_ecs_task_set", "aws_cloudwatch_event_target", TASK_DEFINITION],
   check(configuration, report) {
     const mountsEfs = (task: ResourceInstance | undefined) => {
@@ -304,7 +358,10 @@ const oldFargatePlatform: Rule = {
       const version = asString(service.values.platform_version);
       if (!version || !platformBelow14(version) || runsOnFargate(service) !== true) continue;
       if (mountsEfs(taskDefinitionOf(configuration, service))) {
-        report.finding(service, `runs on Fargate platform version ${version} and its tasks mount EFS, which needs 1.4.0 or later. Set platform_version = "1.4.0" or "LATEST".`);
+        report.finding(
+          service,
+          `runs on Fargate platform version ${version} and its tasks mount EFS, which needs 1.4.0 or later. Set platform_version = "1.4.0" or "LATEST".`,
+        );
       }
     }
     for (const target of configuration.ofType("aws_cloudwatch_event_target")) {
@@ -313,7 +370,10 @@ const oldFargatePlatform: Rule = {
       const version = asString(ecs.platform_version);
       const task = configuration.referencedIn(ecs.task_definition_arn).find((each) => each.type === TASK_DEFINITION);
       if (version && platformBelow14(version) && ecs.launch_type === "FARGATE" && mountsEfs(task)) {
-        report.finding(target, `starts Fargate tasks on platform version ${version} that mount EFS, which needs 1.4.0 or later. Set platform_version = "1.4.0" or "LATEST".`);
+        report.finding(
+          target,
+          `starts Fargate tasks on platform version ${version} that mount EFS, which needs 1.4.0 or later. Set platform_version = "1.4.0" or "LATEST".`,
+        );
       }
     }
   },
@@ -331,4 +391,3 @@ export const EFS_RULES: readonly Rule[] = [
   noFileSystemPolicy,
   oldFargatePlatform,
 ];
-

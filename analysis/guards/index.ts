@@ -34,7 +34,14 @@ export function runGuards(configuration: Configuration, rules: readonly Rule[] =
         if (seen.has(key)) return;
         seen.add(key);
         const silenced = resource.ignores.get(rule.id);
-        findings.push({ ruleId: rule.id, severity, address: resource.address, message, location: resource.location, ...(silenced ? { silenced } : {}) });
+        findings.push({
+          ruleId: rule.id,
+          severity,
+          address: resource.address,
+          message,
+          location: resource.location,
+          ...(silenced ? { silenced } : {}),
+        });
       },
       skip(resource: ResourceInstance, why: string) {
         notes.push(`${rule.id} ${resource.address}: not checked, ${why}`);

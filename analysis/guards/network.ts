@@ -32,7 +32,9 @@ export function groupKey(configuration: Configuration, value: Value | undefined)
   const reference = parseReference(followed);
   if (reference) {
     const [target] = configuration.resolve(followed);
-    return target && target.type === "aws_security_group" ? target.blockAddress : `${reference.address}${reference.attribute}`;
+    return target && target.type === "aws_security_group"
+      ? target.blockAddress
+      : `${reference.address}${reference.attribute}`;
   }
   return typeof followed === "string" && !followed.includes("${") ? followed : undefined;
 }
@@ -66,7 +68,7 @@ export function ingressRules(configuration: Configuration): IngressRule[] {
         protocol: asString(rule.protocol),
         fromPort: asNumber(rule.from_port),
         toPort: asNumber(rule.to_port),
-        cidrs: cidrs.every((each) => each !== undefined) ? cidrs.flat() as string[] : undefined,
+        cidrs: cidrs.every((each) => each !== undefined) ? (cidrs.flat() as string[]) : undefined,
         sources: sources && (rule.self === true ? [...sources, group.blockAddress] : sources),
       });
     }
@@ -84,7 +86,7 @@ export function ingressRules(configuration: Configuration): IngressRule[] {
       protocol: asString(rule.values.protocol),
       fromPort: asNumber(rule.values.from_port),
       toPort: asNumber(rule.values.to_port),
-      cidrs: cidrs.every((each) => each !== undefined) ? cidrs.flat() as string[] : undefined,
+      cidrs: cidrs.every((each) => each !== undefined) ? (cidrs.flat() as string[]) : undefined,
       sources: sourceKey.every((key): key is string => key !== undefined) ? [...sourceKey, ...self] : undefined,
     });
   }
@@ -131,6 +133,9 @@ export function opensToWorld(rule: IngressRule): boolean {
  */
 export function worldOpenRules(configuration: Configuration, port: number, groups: ReadonlySet<string>): IngressRule[] {
   return ingressRules(configuration).filter(
-    (rule) => opensToWorld(rule) && admitsTcp(rule, port) === true && (!opensEveryPort(rule) || (rule.group !== undefined && groups.has(rule.group))),
+    (rule) =>
+      opensToWorld(rule) &&
+      admitsTcp(rule, port) === true &&
+      (!opensEveryPort(rule) || (rule.group !== undefined && groups.has(rule.group))),
   );
 }

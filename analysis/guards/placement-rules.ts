@@ -1,6 +1,16 @@
 import { Configuration, ResourceInstance } from "../config/model";
-import { Unknown, ValueObject, asNumber, asString, blocks, firstBlock, isObject, isUnknown, list } from "../config/values";
-import { Constraint, customConstraints, requiresFargate, serviceConstraints } from "./ecs";
+import {
+  Unknown,
+  ValueObject,
+  asNumber,
+  asString,
+  blocks,
+  firstBlock,
+  isObject,
+  isUnknown,
+  list,
+} from "../config/values";
+import { Constraint, customConstraints, mayKeepDataOnHost, requiresFargate, serviceConstraints } from "./ecs";
 import { Reporter, Rule } from "./rule";
 import { HOST_TYPES, HostUserData, advertisedAttributes, hostUserData } from "./user-data";
 
@@ -18,7 +28,8 @@ interface Advertised {
 function advertisedByHosts(configuration: Configuration): Advertised[] | Unknown {
   const result: Advertised[] = [];
   for (const { host, text } of hostUserData(configuration)) {
-    if (isUnknown(text)) return new Unknown(`the user data of ${host.address} is not known statically (${text.reason})`);
+    if (isUnknown(text))
+      return new Unknown(`the user data of ${host.address} is not known statically (${text.reason})`);
     const attributes = advertisedAttributes(text);
     if (isUnknown(attributes)) return new Unknown(`${host.address}: ${attributes.reason}`);
     result.push({ host, attributes });
@@ -34,7 +45,7 @@ const unplaceable: Rule = {
   id: "SE101",
   severity: "error",
   title: "A memberOf constraint on a custom attribute that no container instance advertises",
-  help: "Advertise the attribute in the container instance's user data (ECS_INSTANCE_ATTRIBUTES={\"<name>\":\"<value>\"} in /etc/ecs/ecs.config, before the agent first registers), or fix the constraint: no instance matches, so the task can never be placed.",
+  help: 'Advertise the attribute in the container instance\'s user data (ECS_INSTANCE_ATTRIBUTES={"<name>":"<value>"} in /etc/ecs/ecs.config, before the agent first registers), or fix the constraint: no instance matches, so the task can never be placed.',
   reads: [SERVICE, TASK_DEFINITION, ...HOST_TYPES],
   check(configuration, report) {
     const constrained = configuration.ofType(SERVICE, TASK_DEFINITION);
@@ -77,7 +88,9 @@ const twoWriters: Rule = {
   check(configuration, report) {
     for (const service of configuration.ofType(SERVICE)) {
       const constraints = serviceConstraints(configuration, service);
-      if (isUnknown(constraints) || constraints.length === 0 || service.values.scheduling_strategy === "DAEMON") continue;
+      if (isUnknown(constraints) || constraints.length === 0 || service.values.scheduling_strategy === "DAEMON")
+        continue;
+      if (!mayKeepDataOnHost(configuration, service)) continue;
       const maximum = service.values.deployment_maximum_percent;
       if (isUnknown(maximum)) {
         report.skip(service, "deployment_maximum_percent is not known statically");
@@ -107,16 +120,25 @@ const hostPathOnFargate: Rule = {
       for (const volume of volumes) {
         const hostPath = asString(volume.host_path);
         if (hostPath) {
-          report.finding(task, `volume '${String(volume.name)}' binds host path ${hostPath}, but the task definition requires FARGATE, which has no host: ECS rejects it. Use EFS, or EC2 capacity.`);
+          report.finding(
+            task,
+            `volume '${String(volume.name)}' binds host path ${hostPath}, but the task definition requires FARGATE, which has no host: ECS rejects it. Use EFS, or EC2 capacity.`,
+          );
         }
       }
     }
   },
 };
 
-/** Hosts that advertise an attribute some constraint of this configuration pins tasks to. */
+/**
+ * Hosts that advertise an attribute some constraint of this configuration pins tasks that keep data on
+ * their host to (a stateless service constrained to some instances does not make them hold data).
+ */
 function pinnedHosts(configuration: Configuration, advertised: Advertised[]): ResourceInstance[] {
-  const constraints = configuration.ofType(SERVICE, TASK_DEFINITION).flatMap((resource) => {
+  const stateful = configuration
+    .ofType(SERVICE, TASK_DEFINITION)
+    .filter((resource) => mayKeepDataOnHost(configuration, resource));
+  const constraints = stateful.flatMap((resource) => {
     const found = customConstraints(resource);
     return isUnknown(found) ? [] : found;
   });
@@ -127,7 +149,9 @@ function pinnedHosts(configuration: Configuration, advertised: Advertised[]): Re
 
 /** The instances a pinned launch template launches outside an Auto Scaling group, and pinned instances. */
 function pinnedInstances(configuration: Configuration, hosts: ResourceInstance[]): ResourceInstance[] {
-  const templates = new Set(hosts.filter((host) => host.type === "aws_launch_template").map((host) => host.blockAddress));
+  const templates = new Set(
+    hosts.filter((host) => host.type === "aws_launch_template").map((host) => host.blockAddress),
+  );
   const launched = configuration.ofType("aws_instance").filter((instance) => {
     const template = firstBlock(instance.values.launch_template);
     if (!template || isUnknown(template)) return false;
@@ -136,21 +160,33 @@ function pinnedInstances(configuration: Configuration, hosts: ResourceInstance[]
   return [...new Set([...hosts.filter((host) => host.type === "aws_instance"), ...launched])];
 }
 
+/**
+ * An alarm with the ec2:recover action on this very instance: the alarm of `aws_instance.db[1]` does not
+ * recover `aws_instance.db[0]` (a reference without a key, as a plan may give, counts for every instance).
+ */
 function hasRecoverAlarm(configuration: Configuration, instance: ResourceInstance): boolean {
   return configuration.ofType("aws_cloudwatch_metric_alarm").some((alarm) => {
     const actions = list(alarm.values.alarm_actions);
-    const recovers = !isUnknown(actions) && actions.some((action) => typeof action === "string" && action.includes(":ec2:recover"));
+    const recovers =
+      !isUnknown(actions) && actions.some((action) => typeof action === "string" && action.includes(":ec2:recover"));
     const dimensions = alarm.values.dimensions;
-    return recovers && isObject(dimensions) && configuration.resolve(dimensions.InstanceId).some((each) => each.blockAddress === instance.blockAddress);
+    return recovers && isObject(dimensions) && configuration.resolve(dimensions.InstanceId).includes(instance);
   });
 }
 
 /** Volumes attached to a pinned instance, or named in a pinned host's user data. */
-function pinnedVolumes(configuration: Configuration, hosts: ResourceInstance[], instances: ResourceInstance[], scripts: HostUserData[]): ResourceInstance[] {
+function pinnedVolumes(
+  configuration: Configuration,
+  hosts: ResourceInstance[],
+  instances: ResourceInstance[],
+  scripts: HostUserData[],
+): ResourceInstance[] {
   const volumes = configuration.ofType("aws_ebs_volume");
   const attached = configuration
     .ofType("aws_volume_attachment")
-    .filter((attachment) => configuration.resolve(attachment.values.instance_id).some((each) => instances.includes(each)))
+    .filter((attachment) =>
+      configuration.resolve(attachment.values.instance_id).some((each) => instances.includes(each)),
+    )
     .flatMap((attachment) => configuration.resolve(attachment.values.volume_id));
   const named = scripts
     .filter((script) => hosts.includes(script.host) && typeof script.text === "string")
@@ -175,9 +211,16 @@ function hasSnapshotSchedule(configuration: Configuration, volume: ResourceInsta
   if (dlm) return true;
   return configuration.ofType("aws_backup_selection").some((selection) => {
     const resources = list(selection.values.resources);
-    const named = !isUnknown(resources) && resources.some((resource) => resource === "*" || configuration.resolve(resource).some((each) => each.blockAddress === volume.blockAddress));
+    const named =
+      !isUnknown(resources) &&
+      resources.some(
+        (resource) =>
+          resource === "*" || configuration.resolve(resource).some((each) => each.blockAddress === volume.blockAddress),
+      );
     const selectionTags = blocks(selection.values.selection_tag);
-    const byTag = !isUnknown(selectionTags) && selectionTags.some((tag) => typeof tag.key === "string" && tags[tag.key] === tag.value);
+    const byTag =
+      !isUnknown(selectionTags) &&
+      selectionTags.some((tag) => typeof tag.key === "string" && tags[tag.key] === tag.value);
     return named || byTag;
   });
 }
@@ -187,7 +230,16 @@ const noRecovery: Rule = {
   severity: "warning",
   title: "A pinned host without automatic recovery, or a pinned volume without a snapshot schedule",
   help: "Give a pinned instance a CloudWatch alarm on StatusCheckFailed_System with the arn:aws:automate:<region>:ec2:recover action (or launch it from an Auto Scaling group), and its volume a DLM policy or AWS Backup plan.",
-  reads: [SERVICE, TASK_DEFINITION, ...HOST_TYPES, "aws_cloudwatch_metric_alarm", "aws_ebs_volume", "aws_volume_attachment", "aws_dlm_lifecycle_policy", "aws_backup_selection"],
+  reads: [
+    SERVICE,
+    TASK_DEFINITION,
+    ...HOST_TYPES,
+    "aws_cloudwatch_metric_alarm",
+    "aws_ebs_volume",
+    "aws_volume_attachment",
+    "aws_dlm_lifecycle_policy",
+    "aws_backup_selection",
+  ],
   check(configuration, report) {
     const advertised = advertisedByHosts(configuration);
     if (isUnknown(advertised)) return;
@@ -195,12 +247,18 @@ const noRecovery: Rule = {
     const instances = pinnedInstances(configuration, hosts);
     for (const instance of instances) {
       if (!hasRecoverAlarm(configuration, instance)) {
-        report.finding(instance, "hosts pinned tasks but has no EC2 recover alarm and is not in an Auto Scaling group: when its host fails, the pinned tasks stay down. Add a StatusCheckFailed_System alarm with the ec2:recover action.");
+        report.finding(
+          instance,
+          "hosts pinned tasks but has no EC2 recover alarm and is not in an Auto Scaling group: when its host fails, the pinned tasks stay down. Add a StatusCheckFailed_System alarm with the ec2:recover action.",
+        );
       }
     }
     for (const volume of pinnedVolumes(configuration, hosts, instances, hostUserData(configuration))) {
       if (hasSnapshotSchedule(configuration, volume) === false) {
-        report.finding(volume, "holds the data of pinned tasks but no snapshot schedule covers it (no DLM policy targets its tags, no AWS Backup selection names it). Add one.");
+        report.finding(
+          volume,
+          "holds the data of pinned tasks but no snapshot schedule covers it (no DLM policy targets its tags, no AWS Backup selection names it). Add one.",
+        );
       }
     }
   },
@@ -213,7 +271,7 @@ const reformats: Rule = {
   id: "SE105",
   severity: "warning",
   title: "User data formats a device without first checking for an existing file system",
-  help: "Check before formatting (blkid -p \"$DEVICE\" exits 2 only when the device has no signature) and run mkfs only then: a replaced instance that reattaches the volume must never wipe it.",
+  help: 'Check before formatting (blkid -p "$DEVICE" exits 2 only when the device has no signature) and run mkfs only then: a replaced instance that reattaches the volume must never wipe it.',
   reads: [...HOST_TYPES],
   check(configuration, report: Reporter) {
     for (const { host, text } of hostUserData(configuration)) {
@@ -223,7 +281,10 @@ const reformats: Rule = {
       }
       const format = MKFS.exec(text);
       if (format && !FILE_SYSTEM_CHECK.test(text.slice(0, format.index))) {
-        report.finding(host, `its user data runs ${format[0]} without first checking the device for a file system (blkid, file -s, lsblk -f): a replacement host would wipe the data volume. Format only a blank device.`);
+        report.finding(
+          host,
+          `its user data runs ${format[0]} without first checking the device for a file system (blkid, file -s, lsblk -f): a replacement host would wipe the data volume. Format only a blank device.`,
+        );
       }
     }
   },

@@ -5,26 +5,35 @@ import { Rule } from "./rule";
 
 /** Pattern 3, sticky ALB with a session store: the rules SE201 to SE203. */
 
-const TARGET_GROUP = "aws_lb_target_group";
+/** `aws_alb_target_group` is the older name of the same resource, still in many repositories. */
+const TARGET_GROUPS = ["aws_lb_target_group", "aws_alb_target_group"];
 const REPLICATION_GROUP = "aws_elasticache_replication_group";
 const CACHE_TYPES = [REPLICATION_GROUP, "aws_elasticache_cluster", "aws_elasticache_serverless_cache"];
 
 /** A reference to, or the endpoint of, ElastiCache, MemoryDB or DynamoDB. */
-const SESSION_STORE = /\$\{(module\.[\w-]+\.)*aws_(elasticache|memorydb|dynamodb)_|\.cache\.amazonaws\.com|\.memorydb\.[\w-]+\.amazonaws\.com|dynamodb\.[\w-]+\.amazonaws\.com|SESSION_TABLE|DYNAMODB_TABLE/i;
+const SESSION_STORE =
+  /\$\{(module\.[\w-]+\.)*aws_(elasticache|memorydb|dynamodb)_|\.cache\.amazonaws\.com|\.memorydb\.[\w-]+\.amazonaws\.com|dynamodb\.[\w-]+\.amazonaws\.com|SESSION_TABLE|DYNAMODB_TABLE/i;
 
 const sessionsDieWithTask: Rule = {
   id: "SE201",
   severity: "warning",
   title: "A sticky target group serves a service whose tasks reference no external session store",
   help: "Keep session state in ElastiCache, MemoryDB or DynamoDB and pass its endpoint to the tasks: stickiness is a cache hint, and sessions held in the task die with it on every deployment, scale-in or failure.",
-  reads: [TARGET_GROUP, "aws_ecs_service", "aws_ecs_task_definition"],
+  reads: [...TARGET_GROUPS, "aws_ecs_service", "aws_ecs_task_definition"],
   check(configuration, report) {
-    for (const targetGroup of configuration.ofType(TARGET_GROUP)) {
+    for (const targetGroup of configuration.ofType(...TARGET_GROUPS)) {
       const stickiness = firstBlock(targetGroup.values.stickiness);
       if (!stickiness || isUnknown(stickiness) || asBoolean(stickiness.enabled) === false) continue;
       const services = configuration.ofType("aws_ecs_service").filter((service) => {
         const balancers = blocks(service.values.load_balancer);
-        return !isUnknown(balancers) && balancers.some((balancer) => configuration.resolve(balancer.target_group_arn).some((each) => each.blockAddress === targetGroup.blockAddress));
+        return (
+          !isUnknown(balancers) &&
+          balancers.some((balancer) =>
+            configuration
+              .resolve(balancer.target_group_arn)
+              .some((each) => each.blockAddress === targetGroup.blockAddress),
+          )
+        );
       });
       for (const service of services) {
         const task = taskDefinitionOf(configuration, service);
@@ -88,7 +97,10 @@ const cacheOpenToWorld: Rule = {
     }
     for (const [port, groups] of ports) {
       for (const rule of worldOpenRules(configuration, port, groups)) {
-        report.finding(rule.resource, `opens the cache port ${port} to ${rule.cidrs!.join(", ")}. Allow it only from the tasks' security groups.`);
+        report.finding(
+          rule.resource,
+          `opens the cache port ${port} to ${rule.cidrs!.join(", ")}. Allow it only from the tasks' security groups.`,
+        );
       }
     }
   },

@@ -13,7 +13,12 @@ export interface HostUserData {
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** User data as text: base64 (as launch templates take it, or `base64encode(...)`) decoded, else as is. */
+/**
+ * User data as text: base64 (as launch templates take it, or `base64encode(...)`) decoded, else as is.
+ * User data that is one expression (`${data.template_file.boot.rendered}`, or a plan's
+ * `${base64encode(local.script)}` known only after apply) is unknown: the script it stands for is not
+ * visible, and must not be read as a script that advertises nothing and formats nothing.
+ */
 export function userDataText(value: Value | undefined): string | Unknown | undefined {
   if (value === undefined || value === null) return undefined;
   if (isUnknown(value)) return value;
@@ -22,9 +27,14 @@ export function userDataText(value: Value | undefined): string | Unknown | undef
   const compact = text.replace(/\s+/g, "");
   if (compact.length % 4 === 0 && BASE64.test(compact)) {
     const decoded = Buffer.from(compact, "base64").toString("utf8");
-    if (!/[\u0000-\u0008\uFFFD]/.test(decoded)) return decoded;
+    if (!/[\u0000-\u0008\uFFFD]/.test(decoded)) return wholeExpression(decoded) ?? decoded;
   }
-  return text;
+  return wholeExpression(text) ?? text;
+}
+
+function wholeExpression(text: string): Unknown | undefined {
+  const trimmed = text.trim();
+  return /^\$\{[^\n]*\}$/.test(trimmed) ? new Unknown(`the user data is ${trimmed}, only known at apply`) : undefined;
 }
 
 /** Every host with user data (`user_data` or `user_data_base64`). */

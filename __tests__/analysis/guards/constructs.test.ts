@@ -26,7 +26,8 @@ async function guard(build: (scope: Construct) => void): Promise<GuardReport> {
   return runGuards(await readConfiguration(file, { evaluateTypes: RULE_TYPES }));
 }
 
-const findingsOf = (report: GuardReport, ruleId: string) => report.findings.filter((finding) => finding.ruleId === ruleId);
+const findingsOf = (report: GuardReport, ruleId: string) =>
+  report.findings.filter((finding) => finding.ruleId === ruleId);
 
 function postgresOnEfs(scope: Construct, options: { user?: string; guardExceptions?: GuardExceptions } = {}) {
   const storage = new EfsStorage(scope, "data", { network: existingNetwork });
@@ -41,7 +42,10 @@ function postgresOnEfs(scope: Construct, options: { user?: string; guardExceptio
 
 function stickyApp(scope: Construct, withStore: boolean) {
   const alb = new StickyAlb(scope, "web", { network: existingNetwork, targetPort: 8080, allowDestroy: true });
-  const service = new FargateService(scope, "app", { ...serviceBasics(scope), container: { name: "app", image: "busybox", port: 8080 } });
+  const service = new FargateService(scope, "app", {
+    ...serviceBasics(scope),
+    container: { name: "app", image: "busybox", port: 8080 },
+  });
   alb.route(service);
   alb.allowTo(service.securityGroupId);
   if (withStore) new SessionStore(scope, "sessions", { network: existingNetwork, allowDestroy: true }).connect(service);
@@ -50,19 +54,28 @@ function stickyApp(scope: Construct, withStore: boolean) {
 describe("the guards on what our constructs synthesize", () => {
   it("SE007: a database image mounting EFS as its data directory", async () => {
     const [finding] = findingsOf(await guard((scope) => postgresOnEfs(scope)), "SE007");
-    expect(finding).toMatchObject({ severity: "error", address: expect.stringMatching(/^aws_ecs_task_definition\.db_task-definition/) });
+    expect(finding).toMatchObject({
+      severity: "error",
+      address: expect.stringMatching(/^aws_ecs_task_definition\.db_task-definition/),
+    });
     expect(finding.message).toContain("/var/lib/postgresql/data is a database data directory");
     expect(finding.silenced).toBeUndefined();
   });
 
   it("SE007 silenced by the service's guardExceptions, with the reason", async () => {
-    const report = await guard((scope) => postgresOnEfs(scope, { guardExceptions: { SE007: "scratch copy, rebuilt nightly" } }));
-    expect(findingsOf(report, "SE007")).toEqual([expect.objectContaining({ silenced: "scratch copy, rebuilt nightly" })]);
+    const report = await guard((scope) =>
+      postgresOnEfs(scope, { guardExceptions: { SE007: "scratch copy, rebuilt nightly" } }),
+    );
+    expect(findingsOf(report, "SE007")).toEqual([
+      expect.objectContaining({ silenced: "scratch copy, rebuilt nightly" }),
+    ]);
   });
 
   it("SE006: a container user other than the access point's POSIX user", async () => {
     const mismatched = findingsOf(await guard((scope) => postgresOnEfs(scope, { user: "1000:1000" })), "SE006");
-    expect(mismatched).toEqual([expect.objectContaining({ severity: "warning", message: expect.stringContaining("runs as uid 1000") })]);
+    expect(mismatched).toEqual([
+      expect.objectContaining({ severity: "warning", message: expect.stringContaining("runs as uid 1000") }),
+    ]);
     expect(findingsOf(await guard((scope) => postgresOnEfs(scope, { user: "999:999" })), "SE006")).toEqual([]);
   });
 
@@ -75,8 +88,16 @@ describe("the guards on what our constructs synthesize", () => {
 
 describe("guardExceptions validation", () => {
   it.each([
-    ["a key that is no rule id", { SE7: "why" }, "FargateService 'db': guardExceptions key 'SE7' is not a guard rule id such as 'SE007'"],
-    ["a blank reason", { SE007: " " }, "FargateService 'db': guardExceptions.SE007 needs a reason: 1 to 200 characters on one line"],
+    [
+      "a key that is no rule id",
+      { SE7: "why" },
+      "FargateService 'db': guardExceptions key 'SE7' is not a guard rule id such as 'SE007'",
+    ],
+    [
+      "a blank reason",
+      { SE007: " " },
+      "FargateService 'db': guardExceptions.SE007 needs a reason: 1 to 200 characters on one line",
+    ],
     ["a reason over 200 characters", { SE007: "x".repeat(201) }, "guardExceptions.SE007 needs a reason"],
     ["a reason with a double quote", { SE007: 'say "no"' }, "guardExceptions.SE007 needs a reason"],
   ])("refuses %s", (_case, guardExceptions, message) => {

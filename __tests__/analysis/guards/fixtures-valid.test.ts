@@ -1,0 +1,104 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ValidateResult, runTerraform } from "../../../cli/terraform/terraform";
+import { AWS_PROVIDER_VERSION, Toolchain, toolchainStatus } from "../../../cli/terraform/toolchain";
+import { describeWithTerraform } from "../../support/harness";
+import { FIXTURES, allFixtureDirs } from "./fixtures";
+
+/**
+ * The guards' fixtures are real Terraform: one root module calls every fixture directory as a local
+ * module, and one `terraform init` and one `terraform validate` (offline, from the provider mirror, as
+ * every Terraform test here) judge them all. The fixtures hold `required_providers` and no `provider`
+ * block, which is what lets them be child modules.
+ */
+
+/** `SE001/bad` -> `se001_bad`, `repos/sticky-alb-redis` -> `repos_sticky_alb_redis`. */
+function moduleName(relative: string): string {
+  return relative.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+}
+
+function rootModule(dir: string, fixtures: string[]): string {
+  const calls = fixtures.map((relative) => {
+    // A local source must start with ./ or ../: a relative path from the workspace, not an absolute one.
+    const source = path.relative(dir, path.join(FIXTURES, relative)).split(path.sep).join("/");
+    return `module "${moduleName(relative)}" {\n  source = ${JSON.stringify(source)}\n}\n`;
+  });
+  const versions = [
+    "terraform {",
+    "  required_providers {",
+    `    aws = { source = "hashicorp/aws", version = "${AWS_PROVIDER_VERSION}" }`,
+    "  }",
+    "}",
+    "",
+  ];
+  return [...versions, ...calls].join("\n");
+}
+
+interface Judgement {
+  readonly validation: ValidateResult;
+  /** The files `terraform fmt -check` would rewrite. */
+  readonly unformatted: string[];
+}
+
+async function judge(toolchain: Toolchain, fixtures: string[]): Promise<Judgement> {
+  const listed = await runTerraform(toolchain, FIXTURES, ["fmt", "-check", "-recursive", "-no-color"], [0, 3]);
+  return { validation: await validateAll(toolchain, fixtures), unformatted: listed.split("\n").filter(Boolean) };
+}
+
+async function validateAll(toolchain: Toolchain, fixtures: string[]): Promise<ValidateResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-guard-fixtures-"));
+  try {
+    fs.writeFileSync(path.join(dir, "main.tf"), rootModule(dir, fixtures));
+    await runTerraform(toolchain, dir, ["init", "-input=false", "-no-color", "-backend=false"]);
+    return JSON.parse(await runTerraform(toolchain, dir, ["validate", "-json", "-no-color"], [0, 1])) as ValidateResult;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("the guards' fixtures", () => {
+  const fixtures = allFixtureDirs();
+
+  it("have no provider block (they are validated as child modules)", () => {
+    const withProvider = fixtures.flatMap((relative) => {
+      const dir = path.join(FIXTURES, relative);
+      return fs
+        .readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((file) => file.endsWith(".tf") && /^provider\s+"/m.test(fs.readFileSync(path.join(dir, file), "utf8")))
+        .map((file) => `${relative}/${file}`);
+    });
+    expect(withProvider).toEqual([]);
+  });
+});
+
+describeWithTerraform("the guards' fixtures, judged by Terraform", () => {
+  let judgement: Promise<Judgement>;
+  const fixtures = allFixtureDirs();
+
+  beforeAll(() => {
+    const status = toolchainStatus();
+    if (!status.ok) throw new Error(status.reason);
+    judgement = judge(status.toolchain, fixtures);
+    judgement.catch(() => undefined);
+  });
+
+  it("cover every rule's bad and good, the ignore copies and the repositories", () => {
+    expect(fixtures.filter((relative) => /^SE\d{3}\/(bad|good)$/.test(relative))).toHaveLength(36);
+    expect(fixtures.filter((relative) => relative.startsWith("repos/")).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("are valid Terraform for the AWS provider, with no errors or warnings", async () => {
+    const { diagnostics, valid } = (await judgement).validation;
+    const described = diagnostics.map(
+      (diagnostic) =>
+        `${(diagnostic.range?.filename ?? "?").replace(/^.*?fixtures\//, "")}: ${diagnostic.severity}: ${diagnostic.summary}: ${diagnostic.detail ?? ""}`,
+    );
+    expect(described).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it("are written as terraform fmt writes them", async () => {
+    expect((await judgement).unformatted).toEqual([]);
+  });
+});
