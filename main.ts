@@ -1,3 +1,4 @@
+import "./cli/baseline-wasm";
 import { App, TerraformStack } from "cdktf";
 import { guardSynthesizedApp } from "./cli/lint/synth-guard";
 import { EbsPinnedDbStack } from "./stacks/ebs-pinned-db";

@@ -1,3 +1,4 @@
+import "./baseline-wasm";
 import * as path from "node:path";
 import type { CliResult } from "./result";
 

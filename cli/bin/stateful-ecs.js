@@ -4,10 +4,6 @@
 const fs = require("node:fs");
 const path = require("node:path");
 
-// The HCL parser is 6.5 MB of WebAssembly run for a second at most: V8's baseline compiler alone is ready
-// sooner, and spares the optimizing recompile that competes for the CPU (1,000 resources: 1.4 s, not 2.4 s).
-require("node:v8").setFlagsFromString("--liftoff-only");
-
 const source = path.join(__dirname, "..", "main.ts");
 let cli;
 if (fs.existsSync(source)) {
