@@ -42,7 +42,8 @@ resource "aws_ecs_task_definition" "app" {
 
 describe("stateful-ecs lint", () => {
   it("prints one line per finding with file and line, silenced ones saying so, a summary, and exits 1 on an error", async () => {
-    const result = await run(["lint", configDir({ "main.tf": UNENCRYPTED })]);
+    // Run from the configuration's directory: file names are relative to the working directory.
+    const result = await run(["lint", "."], configDir({ "main.tf": UNENCRYPTED }));
     expect(result.code).toBe(1);
     expect(result.stdout.split("\n")).toEqual([
       expect.stringMatching(
@@ -71,7 +72,7 @@ describe("stateful-ecs lint", () => {
         UNENCRYPTED +
         'variable "family" {}\nresource "aws_ecs_task_definition" "other" {\n  family                = var.family\n  container_definitions = var.family\n  volume {\n    name = "x"\n    efs_volume_configuration {\n      file_system_id     = aws_efs_file_system.data.id\n      transit_encryption = var.family\n    }\n  }\n}\n',
     });
-    const result = await run(["lint", dir, "--format", "json", "--verbose"]);
+    const result = await run(["lint", ".", "--format", "json", "--verbose"], dir);
     const report = JSON.parse(result.stdout);
     expect(report.summary).toEqual({ errors: 1, warnings: 0, silenced: 1 });
     expect(report.findings[0]).toMatchObject({
@@ -86,7 +87,7 @@ describe("stateful-ecs lint", () => {
   });
 
   it("writes SARIF 2.1.0: the rules, results with file, line and address, silenced ones as suppressions", async () => {
-    const result = await run(["lint", configDir({ "main.tf": UNENCRYPTED }), "--format", "sarif"]);
+    const result = await run(["lint", ".", "--format", "sarif"], configDir({ "main.tf": UNENCRYPTED }));
     const sarif = JSON.parse(result.stdout);
     expect(sarif.version).toBe("2.1.0");
     const [runLog] = sarif.runs;
@@ -136,7 +137,17 @@ describe("stateful-ecs lint", () => {
     [
       "JSON that is not a configuration",
       () => path.join(configDir({ "x.json": "[1, 2]" }), "x.json"),
-      "the JSON is not a Terraform configuration or plan",
+      "the JSON is not a Terraform configuration (no resource, data, module, variable, locals, output, provider, terraform block) or plan",
+    ],
+    [
+      "JSON of another tool",
+      () => path.join(configDir({ "package.json": '{ "name": "x" }' }), "package.json"),
+      "not a Terraform configuration",
+    ],
+    [
+      "a state, not a plan",
+      () => path.join(configDir({ "state.json": '{ "format_version": "1.0", "values": {} }' }), "state.json"),
+      "not a Terraform configuration",
     ],
     ["a .tf file that is not HCL", () => path.join(configDir({ "x.tf": 'resource "a" {' }), "x.tf"), "not valid HCL"],
   ])("exits 2 with a reason for %s", async (_case, input, message) => {
@@ -172,6 +183,14 @@ describe("stateful-ecs lint", () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("Usage: stateful-ecs lint");
   });
+});
+
+it("names files relative to the working directory, or absolute outside it", async () => {
+  const dir = configDir({ "main.tf": UNENCRYPTED });
+  const fromParent = await run(["lint", path.basename(dir)], path.dirname(dir));
+  expect(fromParent.stdout).toContain(`(${path.join(path.basename(dir), "main.tf")}:6)`);
+  const fromElsewhere = await run(["lint", dir], repo);
+  expect(fromElsewhere.stdout).toContain(`(${path.join(dir, "main.tf")}:6)`);
 });
 
 describe("the guards at synth", () => {

@@ -8,6 +8,7 @@ const DIRECTIVE = /stateful-ecs:ignore\s+(SE\d{3})\s+(\S[^\n"]*)/g;
 const TAG = /^stateful-ecs:ignore:(SE\d{3})$/;
 const HEADER = /^resource\s+"([^"]+)"\s+"([^"]+)"/;
 const COMMENT = /^\s*(#|\/\/|\/\*|\*)/;
+const BLOCK_START = /^(resource|data|module|variable|output|locals|provider|terraform|moved|import|check)\b/;
 
 export interface BlockAnnotation {
   readonly line: number;
@@ -44,8 +45,11 @@ export function annotateBlocks(text: string): Map<string, BlockAnnotation> {
     if (!header) continue;
     let first = index;
     while (first > 0 && COMMENT.test(lines[first - 1])) first--;
+    // The block ends at its closing brace at the start of a line (as `terraform fmt` writes it), on its
+    // header line when it opens and closes there, and at the latest before the next block.
     let last = index;
-    while (last + 1 < lines.length && !/^}/.test(lines[last])) last++;
+    const oneLine = (line.match(/{/g) ?? []).length === (line.match(/}/g) ?? []).length;
+    while (!oneLine && last + 1 < lines.length && !/^}/.test(lines[last]) && !BLOCK_START.test(lines[last + 1])) last++;
     const comments = lines
       .slice(first, last + 1)
       .filter((each) => /(#|\/\/|\/\*)\s*stateful-ecs:ignore/.test(each))

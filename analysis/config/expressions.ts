@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { getExpressionAst, TFExpressionSyntaxTree as Ast } from "@cdktf/hcl2json";
 import { FILE_FUNCTIONS, callFunction } from "./functions";
+import { mapInOrder } from "./one-at-a-time";
 import { PartialJson, Unknown, Value, ValueObject, asNumber, asString, isObject, parseReference } from "./values";
 
 /**
@@ -19,7 +20,7 @@ export interface ModuleScope {
   readonly rootDir: string;
   /** Prefix of this module's addresses: `""` for the root module, `module.<name>.` for a child. */
   readonly prefix: string;
-  variable(name: string): Value;
+  variable(name: string): Promise<Value>;
   local(name: string): Promise<Value>;
   moduleOutput(module: string, output: string): Promise<Value>;
   /** The instance keys (`[0]`, `["a"]`) of a resource block of this module; undefined when not known. */
@@ -55,10 +56,11 @@ const INTERPOLATION = /\$\{([^{}]*)\}/g;
 /** Evaluates every `${...}` string inside `raw` (a Terraform JSON value). */
 export async function evaluate(raw: unknown, scope: ModuleScope, bindings: Bindings = {}): Promise<Value> {
   if (typeof raw === "string") return evaluateString(raw, scope, bindings);
-  if (Array.isArray(raw)) return Promise.all(raw.map((item) => evaluate(item, scope, bindings)));
+  if (Array.isArray(raw)) return mapInOrder(raw, (item) => evaluate(item, scope, bindings));
   if (typeof raw === "object" && raw !== null) {
-    const entries = await Promise.all(
-      Object.entries(raw).map(async ([key, item]) => [key, await evaluate(item, scope, bindings)] as const),
+    const entries = await mapInOrder(
+      Object.entries(raw),
+      async ([key, item]) => [key, await evaluate(item, scope, bindings)] as const,
     );
     return Object.fromEntries(entries);
   }
@@ -93,7 +95,7 @@ export async function evaluateBlock(raw: RawBody, scope: ModuleScope, bindings: 
     if (key === "dynamic" && dynamicBlocks(item)) continue;
     result[key] =
       Array.isArray(item) && item.length > 0 && item.every(isRawBody)
-        ? await Promise.all(item.map((block) => evaluateBlock(block, scope, bindings)))
+        ? await mapInOrder(item, (block) => evaluateBlock(block, scope, bindings))
         : await evaluate(item, scope, bindings);
   }
   for (const [label, specs] of Object.entries(dynamicBlocks(raw.dynamic) ?? {})) {
@@ -179,7 +181,7 @@ async function evaluateSimpleTemplate(
   if (parts.length === 0 || !parts.every((part) => TRAVERSAL.test(part[1].trim()))) return undefined;
   const outside = text.replace(INTERPOLATION, "");
   if (outside.includes("${")) return undefined;
-  const values = await Promise.all(parts.map((part) => resolve(part[1].trim())));
+  const values = await mapInOrder(parts, (part) => resolve(part[1].trim()));
   if (parts.length === 1 && parts[0][0] === text) return values[0];
   let result = "";
   let last = 0;
@@ -272,7 +274,7 @@ async function traverse(segments: Segment[], context: Context): Promise<Result> 
   if (context.isolated) return new Unknown(`${root} is not available inside a template file`);
   switch (root) {
     case "var":
-      return access(scope.variable(String(rest[0])), rest.slice(1));
+      return access(await scope.variable(String(rest[0])), rest.slice(1));
     case "local":
       return access(await scope.local(String(rest[0])), rest.slice(1));
     case "count":
@@ -309,15 +311,16 @@ function access(value: Result, steps: Segment[]): Result {
     if (current instanceof Ref) return refTo(current.path, steps.slice(index));
     if (current instanceof Unknown) return current;
     if (Array.isArray(current) && typeof step === "number")
-      current = current[step] ?? new Unknown(`index ${step} is out of range`);
-    else if (isObject(current) && String(step) in current) current = current[String(step)];
+      current = current[step] ?? new Unknown(`index ${step} is out of range`, true);
+    else if (isObject(current) && Object.hasOwn(current, String(step))) current = current[String(step)];
+    // Not an error for try(): a variable's object type may add the attribute with its default.
     else return new Unknown(`no ${segmentText(step)} in the value`);
   }
   return current;
 }
 
 async function evaluateChildren(node: Ast.ExpressionType, context: Context): Promise<Result[]> {
-  return Promise.all(node.children.map((child) => evaluateNode(child, context)));
+  return mapInOrder(node.children, (child) => evaluateNode(child, context));
 }
 
 async function evaluateNode(node: Ast.ExpressionType, context: Context): Promise<Result> {
@@ -454,8 +457,8 @@ async function object(node: Ast.ExpressionType, context: Context): Promise<Resul
 async function functionCall(node: Ast.FunctionCallExpression, context: Context): Promise<Result> {
   // A whole counted resource (`length(aws_subnet.private)`) is passed as the list of its instances.
   const evaluated = await evaluateChildren(node, context);
-  const args = await Promise.all(
-    evaluated.map(async (arg) => finish(arg instanceof Ref ? await resourceInstances(arg, context) : arg)),
+  const args = await mapInOrder(evaluated, async (arg) =>
+    finish(arg instanceof Ref ? await resourceInstances(arg, context) : arg),
   );
   const name = node.meta.name;
   if (FILE_FUNCTIONS.has(name)) return readFileFunction(name, args, context);

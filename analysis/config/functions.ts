@@ -70,8 +70,8 @@ function lookup([map, key, fallback]: Value[]): Value {
   if (map instanceof Unknown) return map;
   if (!isObject(map)) throw new TypeError("lookup takes a map");
   const name = str(key);
-  if (name in map) return map[name];
-  return fallback ?? new Unknown(`lookup of missing key '${name}'`);
+  if (Object.hasOwn(map, name)) return map[name];
+  return fallback ?? new Unknown(`lookup of missing key '${name}'`, true);
 }
 
 function element([collection, index]: Value[]): Value {
@@ -94,6 +94,19 @@ function format([spec, ...args]: Value[]): Value {
 
 function flatten(value: Value): Value[] {
   return Array.isArray(value) ? value.flatMap((item) => flatten(item)) : [value];
+}
+
+/**
+ * `try(a, b...)`: the first argument that does not fail. An argument that is merely unknown here (a
+ * variable without default) may well succeed in Terraform, so it makes the result unknown, not `b`.
+ */
+function tryFunction(args: Value[]): Value {
+  for (const arg of args) {
+    const unknown = firstUnknown(arg);
+    if (!unknown) return arg;
+    if (!unknown.isError) return unknown;
+  }
+  return unknownIn(args) ?? null;
 }
 
 const BUILTINS: Record<string, Builtin> = {
@@ -133,7 +146,7 @@ const BUILTINS: Record<string, Builtin> = {
   ),
   one: known(([value]) => items(value)[0] ?? null),
   zipmap: known(([names, vals]) => Object.fromEntries(items(names).map((name, i) => [str(name), items(vals)[i]]))),
-  try: (args) => args.find((arg) => !firstUnknown(arg)) ?? unknownIn(args) ?? null,
+  try: tryFunction,
   tostring: known(([value]) => (value === null ? null : str(value))),
   tonumber: textual(([value]) => (value === null ? null : (asNumber(value) ?? Number.NaN))),
   tobool: textual(([value]) => value),
@@ -159,7 +172,7 @@ export function callFunction(name: string, args: Value[]): Value {
   try {
     return builtin(args);
   } catch (error) {
-    return new Unknown(`${name}() could not be evaluated: ${(error as Error).message}`);
+    return new Unknown(`${name}() could not be evaluated: ${(error as Error).message}`, true);
   }
 }
 

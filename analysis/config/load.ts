@@ -46,10 +46,12 @@ export async function readConfiguration(input: string, options: ReadOptions = {}
   } catch (error) {
     throw new UnreadableInput(`${input}: neither a .tf file nor JSON (${(error as Error).message})`);
   }
-  if (typeof document !== "object" || document === null || Array.isArray(document)) {
-    throw new UnreadableInput(`${input}: the JSON is not a Terraform configuration or plan`);
+  if (isPlan(document)) return planConfiguration(document as Parameters<typeof planConfiguration>[0], input);
+  if (!isConfiguration(document)) {
+    throw new UnreadableInput(
+      `${input}: the JSON is not a Terraform configuration (no ${TOP_LEVEL_BLOCKS.join(", ")} block) or plan (no resource_changes)`,
+    );
   }
-  if (isPlan(document)) return planConfiguration(document as Parameters<typeof planConfiguration>[0]);
   return moduleConfiguration(
     path.dirname(input),
     [{ file: input, body: document as Record<string, unknown> }],
@@ -59,15 +61,28 @@ export async function readConfiguration(input: string, options: ReadOptions = {}
   );
 }
 
+/** The top-level blocks of a Terraform configuration: JSON with none of them is something else. */
+const TOP_LEVEL_BLOCKS = ["resource", "data", "module", "variable", "locals", "output", "provider", "terraform"];
+
+function isConfiguration(document: unknown): document is Record<string, unknown> {
+  return (
+    typeof document === "object" &&
+    document !== null &&
+    !Array.isArray(document) &&
+    TOP_LEVEL_BLOCKS.some((block) => block in document)
+  );
+}
+
 async function moduleConfiguration(
   dir: string,
   documents: ModuleDocument[],
-  inputs: ReadonlyMap<string, Value>,
+  tfvars: ReadonlyMap<string, Value>,
   options: ReadOptions,
   notes: string[],
 ): Promise<Configuration> {
   const root = path.resolve(dir);
-  const module = new TerraformModule(root, root, "", documents, inputs, options, notes);
+  const given = (name: string) => (tfvars.has(name) ? Promise.resolve(tfvars.get(name) as Value) : undefined);
+  const module = new TerraformModule(root, root, "", documents, given, options, notes);
   return new Configuration(await module.instances(), notes);
 }
 

@@ -39,8 +39,10 @@ export class Configuration {
   ) {
     for (const resource of resources) {
       push(this.byType, resource.type, resource);
-      push(this.byAddress, resource.address, resource);
-      if (resource.blockAddress !== resource.address) push(this.byAddress, resource.blockAddress, resource);
+      // References inside a counted module name its resources without the module's key (a plan's
+      // `module.efs[0].aws_x.a` is `aws_x.a` of `module.efs`): index them both ways.
+      const names = [resource.address, resource.blockAddress].flatMap((name) => [name, withoutModuleKeys(name)]);
+      for (const name of new Set(names)) push(this.byAddress, name, resource);
     }
   }
 
@@ -91,7 +93,7 @@ export class Configuration {
     let current: Value | undefined = target.values;
     for (const step of path) {
       if (Array.isArray(current)) current = current[Number(step)];
-      else if (current && typeof current === "object" && !Array.isArray(current) && step in current)
+      else if (current && typeof current === "object" && !Array.isArray(current) && Object.hasOwn(current, step))
         current = (current as ValueObject)[step];
       else return value;
     }
@@ -117,6 +119,11 @@ function sameReference(left: string, right: string): boolean {
 function normalizeReference(value: string): string {
   const reference = parseReference(value);
   return reference ? `${blockAddress(reference.address)}${reference.attribute}` : value;
+}
+
+/** `module.a[0].module.b["x"].aws_x.c[1]` -> `module.a.module.b.aws_x.c[1]`. */
+function withoutModuleKeys(address: string): string {
+  return address.replace(/(module\.[\w-]+)\[[^\]]+\]/g, "$1");
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -4,12 +4,14 @@ import { parse as parseHcl } from "@cdktf/hcl2json";
 import { BlockAnnotation, annotateBlocks, ignoreDirectives, tagDirectives } from "./annotations";
 import { Bindings, ModuleScope, evaluate, evaluateBlock } from "./expressions";
 import { ResourceInstance } from "./model";
-import { Unknown, Value, ValueObject, blockAddress, isObject, parseReference } from "./values";
+import { Memo, mapInOrder } from "./one-at-a-time";
+import { Unknown, Value, ValueObject, asNumber, blockAddress, isObject, parseReference } from "./values";
 
 /**
  * Reads one Terraform module from its files (`.tf` through hcl2json, `.tf.json` as they are) and expands
  * it into resource instances: `count` and `for_each` when they are known, local `module` sources followed
- * (with their inputs), remote ones skipped with a note. Never throws on what it cannot read: it notes it.
+ * (their inputs evaluated when the module reads them), remote ones skipped with a note. Never throws on
+ * what it cannot read, and never waits on itself: a value that depends on itself is unknown (Memo).
  */
 
 type Body = Record<string, unknown>;
@@ -26,6 +28,11 @@ export interface ReadOptions {
   readonly evaluateTypes?: ReadonlySet<string>;
 }
 
+/** The value of a module input, evaluated in the calling module when first read; undefined if not given. */
+export type ModuleInputs = (name: string) => Promise<Value> | undefined;
+
+const isBody = (value: unknown): value is Body => typeof value === "object" && value !== null && !Array.isArray(value);
+
 /**
  * The `.tf` and `.tf.json` files of `dir` (not its subdirectories), parsed; unreadable files are noted.
  * The files are parsed concurrently: hcl2json's WebAssembly bridge idles between calls made one by one
@@ -41,12 +48,13 @@ export async function readModuleFiles(dir: string, notes: string[]): Promise<Mod
       const file = path.join(dir, name);
       try {
         const text = fs.readFileSync(file, "utf8");
-        if (name.endsWith(".json")) return { file, body: JSON.parse(text) as Body };
-        return { file, body: (await parseHcl(name, text)) as Body, text };
+        const body: unknown = name.endsWith(".json") ? JSON.parse(text) : await parseHcl(name, text);
+        if (isBody(body)) return { file, body, text: name.endsWith(".json") ? undefined : text };
+        notes.push(`${file}: not read (not a JSON object)`);
       } catch (error) {
         notes.push(`${file}: not read (${(error as Error).message.split("\n")[0]})`);
-        return undefined;
       }
+      return undefined;
     }),
   );
   return documents.filter((document): document is ModuleDocument => document !== undefined);
@@ -54,8 +62,7 @@ export async function readModuleFiles(dir: string, notes: string[]): Promise<Mod
 
 /** `x` or `[x, y]` (HCL gives lists of blocks, Terraform JSON objects) as a list. */
 function each(value: unknown): Body[] {
-  if (Array.isArray(value)) return value.filter((item): item is Body => typeof item === "object" && item !== null);
-  return typeof value === "object" && value !== null ? [value as Body] : [];
+  return (Array.isArray(value) ? value : [value]).filter(isBody);
 }
 
 /** `{ name: body | [body] }` blocks of one kind across all documents. */
@@ -63,11 +70,12 @@ function named(
   documents: readonly ModuleDocument[],
   kind: string,
 ): Array<{ name: string; body: Body; document: ModuleDocument }> {
-  return documents.flatMap((document) =>
-    Object.entries((document.body[kind] as Body | undefined) ?? {}).flatMap(([name, value]) =>
-      each(value).map((body) => ({ name, body, document })),
-    ),
-  );
+  return documents.flatMap((document) => {
+    const blocks = document.body[kind];
+    return isBody(blocks)
+      ? Object.entries(blocks).flatMap(([name, value]) => each(value).map((body) => ({ name, body, document })))
+      : [];
+  });
 }
 
 interface InstanceKey {
@@ -80,31 +88,36 @@ interface ModuleCall {
   readonly skipped?: string;
 }
 
+/** Arguments of a `module` block that are not inputs of the module. */
+const MODULE_META = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "//"]);
+/** Arguments of a resource block that are Terraform's, not the resource type's. */
+const RESOURCE_META = new Set(["//", "count", "for_each", "lifecycle", "depends_on", "provider"]);
+
 export class TerraformModule implements ModuleScope {
-  private readonly variables = new Map<string, Value>();
+  private readonly declared = new Map<string, Body>();
   private readonly rawLocals = new Map<string, unknown>();
-  private readonly locals = new Map<string, Promise<Value>>();
   private readonly outputs = new Map<string, unknown>();
-  private readonly calls = new Map<string, Promise<ModuleCall>>();
   private readonly annotations = new Map<string, BlockAnnotation>();
-  private readonly keys = new Map<string, Promise<InstanceKey[]>>();
+  private readonly memo = new Memo<Value>();
+  private readonly keys = new Memo<InstanceKey[]>();
+  private readonly calls = new Memo<ModuleCall>();
 
   /**
-   * @param inputs the values a parent module passes (evaluated), or tfvars for the root module
+   * @param inputs what the calling module passes (tfvars for the root module)
+   * @param ancestors the directories of the modules that call this one, root first: a module that calls
+   *   one of them (or itself) is not followed
    */
   constructor(
     readonly dir: string,
     readonly rootDir: string,
     readonly prefix: string,
     private readonly documents: readonly ModuleDocument[],
-    inputs: ReadonlyMap<string, Value>,
+    private readonly inputs: ModuleInputs,
     private readonly options: ReadOptions,
     private readonly notes: string[],
+    private readonly ancestors: readonly string[] = [],
   ) {
-    for (const { name, body } of named(documents, "variable")) {
-      const value = inputs.get(name) ?? ("default" in body ? (body.default as Value) : undefined);
-      this.variables.set(name, value ?? new Unknown(`var.${name} has no default and no value is given`));
-    }
+    for (const { name, body } of named(documents, "variable")) this.declared.set(name, body);
     for (const document of documents) {
       for (const block of each(document.body.locals))
         for (const [name, raw] of Object.entries(block)) this.rawLocals.set(name, raw);
@@ -113,33 +126,50 @@ export class TerraformModule implements ModuleScope {
     for (const { name, body } of named(documents, "output")) this.outputs.set(name, body.value);
   }
 
-  variable(name: string): Value {
-    return this.variables.get(name) ?? new Unknown(`var.${name} is not declared`);
+  variable(name: string): Promise<Value> {
+    const declaration = this.declared.get(name);
+    if (!declaration) return Promise.resolve(new Unknown(`var.${name} is not declared`));
+    return this.memo.get(
+      `var.${name}`,
+      async () => {
+        const given = this.inputs(name);
+        if (given) return given;
+        // `default = null` is a default: the variable is null, not unknown.
+        if ("default" in declaration) return (declaration.default ?? null) as Value;
+        return new Unknown(`var.${name} has no default and no value is given`);
+      },
+      () => new Unknown(`var.${name} depends on itself`),
+    );
   }
 
   local(name: string): Promise<Value> {
-    let value = this.locals.get(name);
-    if (!value) {
-      if (!this.rawLocals.has(name)) return Promise.resolve(new Unknown(`local.${name} is not declared`));
-      // Placed before evaluating, so a local that refers to itself ends as unknown instead of looping.
-      this.locals.set(name, Promise.resolve(new Unknown(`local.${name} refers to itself`)));
-      value = evaluate(this.rawLocals.get(name), this);
-      this.locals.set(name, value);
-    }
-    return value;
+    if (!this.rawLocals.has(name)) return Promise.resolve(new Unknown(`local.${name} is not declared`));
+    return this.memo.get(
+      `local.${name}`,
+      () => evaluate(this.rawLocals.get(name), this),
+      () => new Unknown(`local.${name} depends on itself`),
+    );
   }
 
   async moduleOutput(module: string, output: string): Promise<Value> {
     const call = await this.call(module);
     if (!call.module) return new Unknown(`module.${module}: ${call.skipped}`);
-    if (!call.module.outputs.has(output)) return new Unknown(`module.${module} has no output ${output}`);
-    return evaluate(call.module.outputs.get(output), call.module);
+    return call.module.output(output);
+  }
+
+  /** One of this module's outputs, as its calling module reads it. */
+  output(name: string): Promise<Value> {
+    if (!this.outputs.has(name)) return Promise.resolve(new Unknown(`${this.prefix}${name}: no such output`));
+    return this.memo.get(
+      `output.${name}`,
+      () => evaluate(this.outputs.get(name), this),
+      () => new Unknown(`output ${name} of ${this.prefix.slice(0, -1)} depends on itself`),
+    );
   }
 
   async resourceKeys(block: string): Promise<string[] | undefined> {
     const [type, name] = block.slice(this.prefix.length).split(".");
-    const found = named(this.documents, "resource").find((each) => each.name === type && name in each.body);
-    const body = found && each(found.body[name])[0];
+    const body = this.resourceBody(type, name);
     if (!body) return undefined;
     const keys = await this.instanceKeys(block, body);
     return keys.some((key) => key.suffix === "") ? undefined : keys.map((key) => key.suffix);
@@ -147,22 +177,20 @@ export class TerraformModule implements ModuleScope {
 
   /** Every managed resource instance of this module and the local modules it calls. */
   async instances(): Promise<ResourceInstance[]> {
-    const own = await Promise.all(
-      named(this.documents, "resource").map(({ name, body, document }) => this.expand(name, body, document)),
-    );
-    const children = await Promise.all(named(this.documents, "module").map(({ name }) => this.call(name)));
-    const nested = await Promise.all(children.map((child) => child.module?.instances() ?? []));
-    return [...own.flat(), ...nested.flat()];
-  }
-
-  /** The blocks of one resource type in one document (`named` yields a type with its blocks by name). */
-  private async expand(type: string, byName: Body, document: ModuleDocument): Promise<ResourceInstance[]> {
-    const results = await Promise.all(
-      Object.entries(byName).flatMap(([name, value]) =>
-        each(value).map((body) => this.expandBlock(type, name, body, document)),
+    const own = await mapInOrder(named(this.documents, "resource"), ({ name: type, body: byName, document }) =>
+      mapInOrder(
+        Object.entries(byName).flatMap(([name, value]) => each(value).map((body) => ({ name, body }))),
+        ({ name, body }) => this.expandBlock(type, name, body, document),
       ),
     );
-    return results.flat();
+    const children = await mapInOrder(named(this.documents, "module"), ({ name }) => this.call(name));
+    const nested = await mapInOrder(children, (child) => child.module?.instances() ?? Promise.resolve([]));
+    return [...own.flat(2), ...nested.flat()];
+  }
+
+  private resourceBody(type: string, name: string): Body | undefined {
+    const found = named(this.documents, "resource").find((block) => block.name === type && name in block.body);
+    return found && each(found.body[name])[0];
   }
 
   private async expandBlock(
@@ -183,57 +211,29 @@ export class TerraformModule implements ModuleScope {
       file: path.relative(this.rootDir, document.file) || path.basename(document.file),
       line: annotation?.line,
     };
-    return Promise.all(
-      keys.map(async ({ suffix, bindings }) => {
-        const values = evaluateValues ? await this.arguments(body, bindings) : {};
-        const ignores = new Map([...commentIgnores, ...tagDirectives(values.tags)]);
-        return { address: block + suffix, blockAddress: block, type, name, values, location, ignores };
-      }),
-    );
+    return mapInOrder(keys, async ({ suffix, bindings }) => {
+      const values = evaluateValues ? await this.arguments(body, bindings) : {};
+      const ignores = new Map([...commentIgnores, ...tagDirectives(values.tags)]);
+      return { address: block + suffix, blockAddress: block, type, name, values, location, ignores };
+    });
   }
 
-  private async arguments(body: Body, bindings: Bindings): Promise<ValueObject> {
-    const entries = Object.entries(body).filter(
-      ([key]) => !["//", "count", "for_each", "lifecycle", "depends_on", "provider"].includes(key),
-    );
+  private arguments(body: Body, bindings: Bindings): Promise<ValueObject> {
+    const entries = Object.entries(body).filter(([key]) => !RESOURCE_META.has(key));
     return evaluateBlock(Object.fromEntries(entries), this, bindings);
   }
 
   /** One entry per instance: `[0]`, `["key"]`, or the block itself when neither count nor for_each is known. */
   private instanceKeys(block: string, body: Body): Promise<InstanceKey[]> {
-    let keys = this.keys.get(block);
-    if (!keys) {
-      keys = this.evaluateInstanceKeys(block, body);
-      this.keys.set(block, keys);
-    }
-    return keys;
-  }
-
-  private async evaluateInstanceKeys(block: string, body: Body): Promise<InstanceKey[]> {
-    if (body.count !== undefined) {
-      const count = await evaluate(body.count, this);
-      if (typeof count === "number")
-        return Array.from({ length: count }, (_, index) => ({ suffix: `[${index}]`, bindings: { count: index } }));
-      this.notes.push(`${block}: count is not known statically (${describe(count)}); read as one instance`);
-      return [{ suffix: "", bindings: { count: new Unknown(`count of ${block} is not known`) } }];
-    }
-    if (body.for_each !== undefined) {
-      const forEach = await this.instancesOf(await evaluate(body.for_each, this));
-      const entries: [string, Value][] | undefined = Array.isArray(forEach)
-        ? forEach.map((item) => [String(item), item as Value])
-        : isObject(forEach)
-          ? Object.entries(forEach)
-          : undefined;
-      if (entries)
-        return entries.map(([key, value]) => ({
-          suffix: `[${JSON.stringify(key)}]`,
-          bindings: { each: { key, value } },
-        }));
-      this.notes.push(`${block}: for_each is not known statically (${describe(forEach)}); read as one instance`);
-      const unknown = new Unknown(`for_each of ${block} is not known`);
-      return [{ suffix: "", bindings: { each: { key: unknown, value: unknown } } }];
-    }
-    return [{ suffix: "", bindings: {} }];
+    return this.keys.get(
+      block,
+      async () => {
+        const keys = await expansion(body, this, (value) => this.instancesOf(value));
+        if (typeof keys === "string") this.notes.push(`${block}: ${keys}; read as one instance`);
+        return typeof keys === "string" ? [{ suffix: "", bindings: unknownBindings(body, block) }] : keys;
+      },
+      () => [{ suffix: "", bindings: unknownBindings(body, block) }],
+    );
   }
 
   /**
@@ -251,42 +251,85 @@ export class TerraformModule implements ModuleScope {
   }
 
   private call(name: string): Promise<ModuleCall> {
-    let call = this.calls.get(name);
-    if (!call) {
-      call = this.loadCall(name);
-      this.calls.set(name, call);
-    }
-    return call;
+    return this.calls.get(
+      name,
+      () => this.loadCall(name),
+      () => ({ skipped: "depends on itself" }),
+    );
   }
 
   private async loadCall(name: string): Promise<ModuleCall> {
     const found = named(this.documents, "module").find((call) => call.name === name);
     const address = `${this.prefix}module.${name}`;
     if (!found) return { skipped: "is not declared" };
+    const skip = (why: string): ModuleCall => {
+      this.notes.push(`${address}: ${why}`);
+      return { skipped: why };
+    };
     const source = typeof found.body.source === "string" ? found.body.source : "";
-    if (!/^\.\.?\//.test(source)) {
-      this.notes.push(`${address}: source '${source}' is not a local path; not followed`);
-      return { skipped: `source '${source}' is not followed` };
-    }
+    if (!/^\.\.?\//.test(source)) return skip(`source '${source}' is not a local path; not followed`);
     const dir = path.resolve(this.dir, source);
-    if (!fs.existsSync(dir)) {
-      this.notes.push(`${address}: source '${source}' does not exist`);
-      return { skipped: `source '${source}' does not exist` };
-    }
-    if (found.body.count !== undefined || found.body.for_each !== undefined) {
-      this.notes.push(`${address}: count or for_each on a module is read as one instance`);
-    }
-    const reserved = new Set(["source", "version", "count", "for_each", "providers", "depends_on", "//"]);
-    const inputs = new Map<string, Value>();
-    for (const [key, raw] of Object.entries(found.body))
-      if (!reserved.has(key)) inputs.set(key, await evaluate(raw, this));
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return skip(`source '${source}' is not a directory`);
+    if (dir === this.dir || this.ancestors.includes(dir)) return skip(`source '${source}' calls itself; not followed`);
+    const keys = await expansion(found.body, this, async (value) => value);
+    if (Array.isArray(keys) && keys.length === 0) return skip("count or for_each makes no instance; nothing to read");
+    if (typeof keys === "string") this.notes.push(`${address}: ${keys}; read as one instance`);
+    else if (keys.length > 1 || keys[0].suffix !== "") this.notes.push(`${address}: its instances are read as one`);
+    const inputs: ModuleInputs = (input) =>
+      input in found.body && !MODULE_META.has(input) ? evaluate(found.body[input], this) : undefined;
     const documents = await readModuleFiles(dir, this.notes);
+    const ancestors = [...this.ancestors, this.dir];
     return {
-      module: new TerraformModule(dir, this.rootDir, `${address}.`, documents, inputs, this.options, this.notes),
+      module: new TerraformModule(
+        dir,
+        this.rootDir,
+        `${address}.`,
+        documents,
+        inputs,
+        this.options,
+        this.notes,
+        ancestors,
+      ),
     };
   }
 }
 
-function describe(value: Value): string {
-  return value instanceof Unknown ? value.reason : "not a number, list or map";
+/**
+ * The instances a block's `count` or `for_each` makes (one with no key when it has neither), or why they
+ * are not known statically. `resolveForEach` turns a `for_each` value into the collection it stands for.
+ */
+async function expansion(
+  body: Body,
+  scope: ModuleScope,
+  resolveForEach: (value: Value) => Promise<Value>,
+): Promise<InstanceKey[] | string> {
+  if (body.count !== undefined) {
+    const value = await evaluate(body.count, scope);
+    const count = asNumber(value);
+    if (count !== undefined && Number.isInteger(count) && count >= 0)
+      return Array.from({ length: count }, (_, index) => ({ suffix: `[${index}]`, bindings: { count: index } }));
+    return `count is not known statically (${value instanceof Unknown ? value.reason : "not a whole number"})`;
+  }
+  if (body.for_each !== undefined) {
+    const forEach = await resolveForEach(await evaluate(body.for_each, scope));
+    const entries: [string, Value][] | undefined = Array.isArray(forEach)
+      ? forEach.map((item) => [String(item), item as Value])
+      : isObject(forEach)
+        ? Object.entries(forEach)
+        : undefined;
+    if (entries)
+      return entries.map(([key, value]) => ({
+        suffix: `[${JSON.stringify(key)}]`,
+        bindings: { each: { key, value } },
+      }));
+    return `for_each is not known statically (${forEach instanceof Unknown ? forEach.reason : "not a list or map"})`;
+  }
+  return [{ suffix: "", bindings: {} }];
+}
+
+/** `count.index` or `each` of a block whose instances are not known: unknown. */
+function unknownBindings(body: Body, block: string): Bindings {
+  const unknown = new Unknown(`the instances of ${block} are not known statically`);
+  if (body.count !== undefined) return { count: unknown };
+  return body.for_each !== undefined ? { each: { key: unknown, value: unknown } } : {};
 }

@@ -6,7 +6,14 @@
  */
 
 export class Unknown {
-  constructor(readonly reason: string) {}
+  /**
+   * @param isError the value is known to fail in Terraform (a missing map key, an index out of range), not
+   *   merely unknown here: what `try()` falls back from
+   */
+  constructor(
+    readonly reason: string,
+    readonly isError = false,
+  ) {}
 }
 
 /** The argument of `jsonencode(...)` when part of it is unknown: the rules can still read the known part. */

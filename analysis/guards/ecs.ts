@@ -13,6 +13,9 @@ import {
 
 /** What several rules read from ECS task definitions and services. */
 
+export const TASK_DEFINITION = "aws_ecs_task_definition";
+export const SERVICE = "aws_ecs_service";
+
 export interface EfsVolume {
   readonly name: string;
   readonly config: ValueObject;
@@ -49,9 +52,7 @@ export function taskDefinitionOf(
   configuration: Configuration,
   service: ResourceInstance,
 ): ResourceInstance | undefined {
-  return configuration
-    .referencedIn(service.values.task_definition)
-    .find((each) => each.type === "aws_ecs_task_definition");
+  return configuration.referencedIn(service.values.task_definition).find((each) => each.type === TASK_DEFINITION);
 }
 
 /**
@@ -76,8 +77,7 @@ export function keepsDataOnHost(taskDefinition: ResourceInstance): boolean | und
  * definition is in this configuration and mounts no host volume (see keepsDataOnHost).
  */
 export function mayKeepDataOnHost(configuration: Configuration, resource: ResourceInstance): boolean {
-  const taskDefinition =
-    resource.type === "aws_ecs_task_definition" ? resource : taskDefinitionOf(configuration, resource);
+  const taskDefinition = resource.type === TASK_DEFINITION ? resource : taskDefinitionOf(configuration, resource);
   return !taskDefinition || keepsDataOnHost(taskDefinition) !== false;
 }
 
@@ -101,18 +101,29 @@ export function requiresFargate(taskDefinition: ResourceInstance): boolean | und
   return compatibilities.includes("FARGATE");
 }
 
-export interface Constraint {
+/** One `attribute:<name> == <value>` clause of a placement constraint. */
+export interface AttributeClause {
   readonly attribute: string;
   readonly value: string;
+}
+
+/** A `memberOf` constraint on custom attributes: a host must advertise every clause. */
+export interface Constraint {
+  readonly expression: string;
+  /** Its clauses on custom attributes (not `ecs.*`), all of which one host must advertise. */
+  readonly clauses: readonly AttributeClause[];
   /** The resource the constraint is written on (the service or its task definition). */
   readonly on: ResourceInstance;
 }
 
 const CLAUSE = /attribute:([\w.:-]+)\s*==\s*['"]?([^'"\s)]+)['"]?/g;
+/** What makes an expression more than a conjunction of equalities: it cannot be decided here. */
+const NOT_A_CONJUNCTION = /\s(or|in|not)\s|!|=~|\|\|/i;
 
 /**
- * The `memberOf` clauses `attribute:<name> == <value>` on custom attributes (not `ecs.*`) of a resource's
- * placement constraints. An expression with `or`, `in` or `!=` cannot be decided here and is left out.
+ * The `memberOf` constraints of a resource whose expression requires custom attributes (`attribute:role ==
+ * db-primary`, clauses joined by `and`). An expression with `or`, `in`, `!` or a regular expression cannot
+ * be decided here and is left out; one that still holds a `${...}` is unknown.
  */
 export function customConstraints(resource: ResourceInstance): Constraint[] | Unknown {
   const constraints = blocks(resource.values.placement_constraints);
@@ -121,13 +132,20 @@ export function customConstraints(resource: ResourceInstance): Constraint[] | Un
   for (const constraint of constraints) {
     if (constraint.type !== "memberOf") continue;
     const expression = asString(constraint.expression);
-    if (expression === undefined) return new Unknown("a memberOf expression only known at apply");
-    if (/\s(or|in|not)\s|!=|=~|\|\|/i.test(expression)) continue;
-    for (const [, attribute, value] of expression.matchAll(CLAUSE)) {
-      if (!attribute.startsWith("ecs.")) result.push({ attribute, value, on: resource });
-    }
+    if (expression === undefined || expression.includes("${"))
+      return new Unknown(`the memberOf expression ${JSON.stringify(expression ?? null)} is only known at apply`);
+    if (NOT_A_CONJUNCTION.test(expression)) continue;
+    const clauses = [...expression.matchAll(CLAUSE)]
+      .map(([, attribute, value]) => ({ attribute, value }))
+      .filter((clause) => !clause.attribute.startsWith("ecs."));
+    if (clauses.length > 0) result.push({ expression, clauses, on: resource });
   }
   return result;
+}
+
+/** Whether a host's attributes satisfy every clause of the constraint. */
+export function satisfies(attributes: ReadonlyMap<string, string>, constraint: Constraint): boolean {
+  return constraint.clauses.every((clause) => attributes.get(clause.attribute) === clause.value);
 }
 
 /** The custom attribute constraints that apply to a service's tasks: its own and its task definition's. */

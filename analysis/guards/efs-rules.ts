@@ -1,12 +1,11 @@
 import { Configuration, ResourceInstance } from "../config/model";
 import { ValueObject, asNumber, asString, blocks, firstBlock, isUnknown } from "../config/values";
-import { EfsVolume, containers, efsVolumes, runsOnFargate, taskDefinitionOf } from "./ecs";
+import { EfsVolume, containers, efsVolumes, runsOnFargate, taskDefinitionOf, SERVICE, TASK_DEFINITION } from "./ecs";
 import { admitsTcp, groupKeys, ingressRules, worldOpenRules } from "./network";
 import { Reporter, Rule } from "./rule";
 
 /** Pattern 1, EFS: the rules SE001 to SE010. */
 
-const TASK_DEFINITION = "aws_ecs_task_definition";
 const NFS_PORT = 2049;
 
 /** Runs `check` on every EFS volume of every task definition, skipping those whose volumes are unknown. */
@@ -77,6 +76,7 @@ const rootDirectoryWithAccessPoint: Rule = {
       const accessPoint = volume.authorization?.access_point_id;
       const root = volume.config.root_directory;
       if (accessPoint === undefined || accessPoint === null || accessPoint === "") return;
+      if (isUnknown(root)) return report.skip(task, `volume '${volume.name}': root_directory is not known statically`);
       if (typeof root === "string" && root !== "" && root !== "/") {
         report.finding(
           task,
@@ -97,6 +97,7 @@ const iamWithoutTaskRole: Rule = {
     eachEfsVolume(configuration, report, (task, volume) => {
       if (volume.authorization?.iam !== "ENABLED") return;
       const role = task.values.task_role_arn;
+      if (isUnknown(role)) return report.skip(task, "task_role_arn is not known statically");
       if (role === undefined || role === null || role === "") {
         report.finding(
           task,
@@ -113,7 +114,7 @@ const mountTargetsUnreachable: Rule = {
   title: "A service mounts an EFS file system whose mount targets admit NFS from none of its security groups",
   help: "Allow TCP 2049 into the mount targets' security group from the service's security group (source_security_group_id / referenced_security_group_id); otherwise the mount times out and the task never starts.",
   reads: [
-    "aws_ecs_service",
+    SERVICE,
     TASK_DEFINITION,
     "aws_efs_mount_target",
     "aws_security_group",
@@ -122,7 +123,7 @@ const mountTargetsUnreachable: Rule = {
   ],
   check(configuration, report) {
     const rules = ingressRules(configuration);
-    for (const service of configuration.ofType("aws_ecs_service")) {
+    for (const service of configuration.ofType(SERVICE)) {
       const task = taskDefinitionOf(configuration, service);
       const volumes = task && efsVolumes(task);
       if (!volumes || isUnknown(volumes) || volumes.length === 0) continue;
@@ -176,21 +177,35 @@ const mountTargetsUnreachable: Rule = {
   },
 };
 
-/** The access point a container's mount uses, by volume name. */
-function accessPointsByVolume(configuration: Configuration, volumes: EfsVolume[]): Map<string, ResourceInstance> {
-  const result = new Map<string, ResourceInstance>();
-  for (const volume of volumes) {
-    const [accessPoint] = configuration
-      .resolve(volume.authorization?.access_point_id)
-      .filter((each) => each.type === "aws_efs_access_point");
-    if (accessPoint) result.set(volume.name, accessPoint);
+/**
+ * Runs `check` on every container mount of an EFS volume, in every task definition whose volumes and
+ * containers are known statically (the others are skipped, saying why).
+ */
+function eachEfsMount(
+  configuration: Configuration,
+  report: Reporter,
+  check: (task: ResourceInstance, container: ValueObject, mount: ValueObject, volume: EfsVolume) => void,
+): void {
+  for (const task of configuration.ofType(TASK_DEFINITION)) {
+    const volumes = efsVolumes(task);
+    const defined = containers(task);
+    const unknown = [volumes, defined].find(isUnknown);
+    if (unknown) {
+      report.skip(task, `its volumes or containers are not known statically (${unknown.reason})`);
+      continue;
+    }
+    const byName = new Map((volumes as EfsVolume[]).map((volume) => [volume.name, volume]));
+    for (const container of defined as ValueObject[]) {
+      const mounts = blocks(container.mountPoints);
+      if (isUnknown(mounts))
+        report.skip(task, `the mount points of '${String(container.name)}' are not known statically`);
+      else
+        for (const mount of mounts) {
+          const volume = byName.get(asString(mount.sourceVolume) ?? "");
+          if (volume) check(task, container, mount, volume);
+        }
+    }
   }
-  return result;
-}
-
-function mountPoints(container: ValueObject): ValueObject[] {
-  const mounts = blocks(container.mountPoints);
-  return isUnknown(mounts) ? [] : mounts;
 }
 
 const uidMismatch: Rule = {
@@ -200,27 +215,20 @@ const uidMismatch: Rule = {
   help: 'Run the container as the access point\'s posix_user uid (container user "<uid>:<gid>"), or change the access point: files created through it belong to the enforced user, so permission checks inside the container fail.',
   reads: [TASK_DEFINITION, "aws_efs_access_point"],
   check(configuration, report) {
-    for (const task of configuration.ofType(TASK_DEFINITION)) {
-      const volumes = efsVolumes(task);
-      const defined = containers(task);
-      if (isUnknown(volumes) || isUnknown(defined)) continue;
-      const accessPoints = accessPointsByVolume(configuration, volumes);
-      for (const container of defined) {
-        const user = /^(\d+)(?::\d+)?$/.exec(asString(container.user) ?? "");
-        if (!user) continue;
-        for (const mount of mountPoints(container)) {
-          const accessPoint = accessPoints.get(asString(mount.sourceVolume) ?? "");
-          const posix = accessPoint && firstBlock(accessPoint.values.posix_user);
-          const uid = posix && !isUnknown(posix) ? asNumber(configuration.follow(posix.uid)) : undefined;
-          if (uid !== undefined && uid !== Number(user[1])) {
-            report.finding(
-              task,
-              `container '${String(container.name)}' runs as uid ${user[1]} but mounts ${accessPoint!.address} (volume '${String(mount.sourceVolume)}'), which enforces uid ${uid}. Run the container as ${uid} or change the access point's posix_user.`,
-            );
-          }
-        }
+    eachEfsMount(configuration, report, (task, container, _mount, volume) => {
+      const user = /^(\d+)(?::\d+)?$/.exec(asString(container.user) ?? "");
+      const [accessPoint] = configuration
+        .resolve(volume.authorization?.access_point_id)
+        .filter((each) => each.type === "aws_efs_access_point");
+      const posix = accessPoint && firstBlock(accessPoint.values.posix_user);
+      const uid = posix && !isUnknown(posix) ? asNumber(configuration.follow(posix.uid)) : undefined;
+      if (user && uid !== undefined && uid !== Number(user[1])) {
+        report.finding(
+          task,
+          `container '${String(container.name)}' runs as uid ${user[1]} but mounts ${accessPoint.address} (volume '${volume.name}'), which enforces uid ${uid}. Run the container as ${uid} or change the access point's posix_user.`,
+        );
       }
-    }
+    });
   },
 };
 
@@ -242,9 +250,10 @@ const DATABASE_DIRECTORIES = [
   "/var/lib/neo4j",
   "/opt/couchdb/data",
 ];
+/** The image's repository name is the database's own (`postgres:16`, `bitnami/postgresql`), not a tool's (`mongo-express`). */
 const DATABASE_IMAGE =
-  /(^|\/)(postgres|postgresql|postgis|timescaledb|mysql|mariadb|percona|mongo|mongodb|cassandra|cockroach|cockroachdb|influxdb|neo4j|couchdb)([-_][\w.-]*)?(:|@|$)/i;
-const NOT_DATA = /^\/(backups?|tmp|imports?|exports?|docker-entrypoint-initdb\.d|etc|config)(\/|$)/;
+  /(^|\/)(postgres|postgresql|postgis|timescaledb|mysql|mariadb|percona|percona-server|mongo|mongodb|cassandra|cockroach|cockroachdb|influxdb|neo4j|couchdb)(:|@|$)/i;
+const NOT_DATA = /^\/(backups?|tmp|imports?|exports?|docker-entrypoint-initdb\.d|etc|config|var\/log)(\/|$)/;
 
 /** The database data directory `containerPath` is, or lies inside. */
 function databaseDirectory(containerPath: string): string | undefined {
@@ -259,29 +268,20 @@ const databaseOnEfs: Rule = {
   help: "Keep database files on block storage (the pinned EBS pattern) or use a managed database: NFS locking and write semantics corrupt PostgreSQL, MySQL/MariaDB and MongoDB data files.",
   reads: [TASK_DEFINITION],
   check(configuration, report) {
-    for (const task of configuration.ofType(TASK_DEFINITION)) {
-      const volumes = efsVolumes(task);
-      const defined = containers(task);
-      if (isUnknown(volumes) || isUnknown(defined)) continue;
-      const efsNames = new Set(volumes.map((volume) => volume.name));
-      for (const container of defined) {
-        const image = asString(container.image) ?? "";
-        for (const mount of mountPoints(container)) {
-          const path = asString(mount.containerPath) ?? "";
-          if (!efsNames.has(asString(mount.sourceVolume) ?? "")) continue;
-          const directory = databaseDirectory(path);
-          const databaseImage = DATABASE_IMAGE.test(image) && mount.readOnly !== true && !NOT_DATA.test(path);
-          if (!directory && !databaseImage) continue;
-          const why = directory
-            ? `${path} is a database data directory`
-            : `${image} is a database image and mounts it writable at ${path}`;
-          report.finding(
-            task,
-            `container '${String(container.name)}' keeps database files on EFS (volume '${String(mount.sourceVolume)}'): ${why}. NFS semantics corrupt databases; use EBS (pinned capacity) or a managed database.`,
-          );
-        }
-      }
-    }
+    eachEfsMount(configuration, report, (task, container, mount, volume) => {
+      const image = asString(container.image) ?? "";
+      const path = asString(mount.containerPath) ?? "";
+      const directory = databaseDirectory(path);
+      const databaseImage = DATABASE_IMAGE.test(image) && mount.readOnly !== true && !NOT_DATA.test(path);
+      if (!directory && !databaseImage) return;
+      const why = directory
+        ? `${path} is a database data directory`
+        : `${image} is a database image and mounts it writable at ${path}`;
+      report.finding(
+        task,
+        `container '${String(container.name)}' keeps database files on EFS (volume '${volume.name}'): ${why}. NFS semantics corrupt databases; use EBS (pinned capacity) or a managed database.`,
+      );
+    });
   },
 };
 
@@ -319,12 +319,15 @@ const noFileSystemPolicy: Rule = {
   reads: ["aws_efs_file_system", "aws_efs_file_system_policy"],
   check(configuration, report) {
     const policies = configuration.ofType("aws_efs_file_system_policy");
-    if (policies.some((policy) => isUnknown(policy.values.file_system_id))) return;
+    const unknown = policies.find((policy) => isUnknown(policy.values.file_system_id));
+    if (unknown) {
+      const why = `the file system of ${unknown.address} is not known statically`;
+      for (const fileSystem of configuration.ofType("aws_efs_file_system")) report.skip(fileSystem, why);
+      return;
+    }
     for (const fileSystem of configuration.ofType("aws_efs_file_system")) {
       const governed = policies.some((policy) =>
-        configuration
-          .resolve(policy.values.file_system_id)
-          .some((target) => target.blockAddress === fileSystem.blockAddress),
+        configuration.resolve(policy.values.file_system_id).includes(fileSystem),
       );
       if (!governed) {
         report.finding(
@@ -348,16 +351,17 @@ const oldFargatePlatform: Rule = {
   severity: "error",
   title: "A Fargate service or task that mounts EFS runs on a platform version below 1.4.0",
   help: 'Use platform_version "1.4.0" or "LATEST": EFS volumes need Fargate platform version 1.4.0 or later.',
-  reads: ["aws_ecs_service", "aws_ecs_task_set", "aws_cloudwatch_event_target", TASK_DEFINITION],
+  reads: [SERVICE, "aws_ecs_task_set", "aws_cloudwatch_event_target", TASK_DEFINITION],
   check(configuration, report) {
-    const mountsEfs = (task: ResourceInstance | undefined) => {
+    const mountsEfs = (task: ResourceInstance | undefined, starter: ResourceInstance) => {
       const volumes = task && efsVolumes(task);
+      if (isUnknown(volumes)) report.skip(starter, `the volumes of ${task!.address} are not known statically`);
       return Array.isArray(volumes) && volumes.length > 0;
     };
-    for (const service of configuration.ofType("aws_ecs_service", "aws_ecs_task_set")) {
+    for (const service of configuration.ofType(SERVICE, "aws_ecs_task_set")) {
       const version = asString(service.values.platform_version);
       if (!version || !platformBelow14(version) || runsOnFargate(service) !== true) continue;
-      if (mountsEfs(taskDefinitionOf(configuration, service))) {
+      if (mountsEfs(taskDefinitionOf(configuration, service), service)) {
         report.finding(
           service,
           `runs on Fargate platform version ${version} and its tasks mount EFS, which needs 1.4.0 or later. Set platform_version = "1.4.0" or "LATEST".`,
@@ -369,7 +373,7 @@ const oldFargatePlatform: Rule = {
       if (!ecs || isUnknown(ecs)) continue;
       const version = asString(ecs.platform_version);
       const task = configuration.referencedIn(ecs.task_definition_arn).find((each) => each.type === TASK_DEFINITION);
-      if (version && platformBelow14(version) && ecs.launch_type === "FARGATE" && mountsEfs(task)) {
+      if (version && platformBelow14(version) && ecs.launch_type === "FARGATE" && mountsEfs(task, target)) {
         report.finding(
           target,
           `starts Fargate tasks on platform version ${version} that mount EFS, which needs 1.4.0 or later. Set platform_version = "1.4.0" or "LATEST".`,

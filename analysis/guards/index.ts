@@ -48,10 +48,7 @@ export function runGuards(configuration: Configuration, rules: readonly Rule[] =
       },
     });
   }
+  const order = new Map(rules.map((rule, index) => [rule.id, index]));
+  findings.sort((a, b) => order.get(a.ruleId)! - order.get(b.ruleId)! || a.address.localeCompare(b.address));
   return { findings, notes: [...new Set(notes)] };
-}
-
-/** Findings that count: errors that were not silenced. */
-export function errors(report: GuardReport): Finding[] {
-  return report.findings.filter((finding) => finding.severity === "error" && !finding.silenced);
 }

@@ -117,25 +117,20 @@ export function admitsTcp(rule: IngressRule, port: number): boolean | undefined 
   return rule.fromPort <= port && port <= rule.toPort;
 }
 
-/** The rule opens every port (all protocols, or TCP 0 to 65535). */
-export function opensEveryPort(rule: IngressRule): boolean {
-  const protocol = rule.protocol?.toLowerCase();
-  return protocol === "-1" || protocol === "all" || (rule.fromPort === 0 && rule.toPort === 65535);
-}
-
 export function opensToWorld(rule: IngressRule): boolean {
   return (rule.cidrs ?? []).some((cidr) => WORLD.has(cidr));
 }
 
 /**
- * Rules that open TCP `port` to 0.0.0.0/0 or ::/0: rules written for that port anywhere, and rules that
- * open every port on one of `groups` (the groups the service on that port uses).
+ * Rules that open TCP `port` to 0.0.0.0/0 or ::/0: a rule for that port alone anywhere, and any rule that
+ * lets it through on one of `groups` (the groups of what serves that port). A wide range on some other
+ * group (1024-65535 on a load balancer's) is that group's business, not this port's.
  */
 export function worldOpenRules(configuration: Configuration, port: number, groups: ReadonlySet<string>): IngressRule[] {
   return ingressRules(configuration).filter(
     (rule) =>
       opensToWorld(rule) &&
       admitsTcp(rule, port) === true &&
-      (!opensEveryPort(rule) || (rule.group !== undefined && groups.has(rule.group))),
+      ((rule.fromPort === port && rule.toPort === port) || (rule.group !== undefined && groups.has(rule.group))),
   );
 }

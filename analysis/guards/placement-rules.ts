@@ -10,14 +10,20 @@ import {
   isUnknown,
   list,
 } from "../config/values";
-import { Constraint, customConstraints, mayKeepDataOnHost, requiresFargate, serviceConstraints } from "./ecs";
+import {
+  Constraint,
+  SERVICE,
+  TASK_DEFINITION,
+  customConstraints,
+  mayKeepDataOnHost,
+  requiresFargate,
+  satisfies,
+  serviceConstraints,
+} from "./ecs";
 import { Reporter, Rule } from "./rule";
 import { HOST_TYPES, HostUserData, advertisedAttributes, hostUserData } from "./user-data";
 
 /** Pattern 2, EBS-pinned capacity: the rules SE101 to SE105. */
-
-const SERVICE = "aws_ecs_service";
-const TASK_DEFINITION = "aws_ecs_task_definition";
 
 interface Advertised {
   readonly host: ResourceInstance;
@@ -37,10 +43,6 @@ function advertisedByHosts(configuration: Configuration): Advertised[] | Unknown
   return result;
 }
 
-function describe(constraint: Constraint): string {
-  return `attribute:${constraint.attribute} == ${constraint.value}`;
-}
-
 const unplaceable: Rule = {
   id: "SE101",
   severity: "error",
@@ -48,30 +50,26 @@ const unplaceable: Rule = {
   help: 'Advertise the attribute in the container instance\'s user data (ECS_INSTANCE_ATTRIBUTES={"<name>":"<value>"} in /etc/ecs/ecs.config, before the agent first registers), or fix the constraint: no instance matches, so the task can never be placed.',
   reads: [SERVICE, TASK_DEFINITION, ...HOST_TYPES],
   check(configuration, report) {
-    const constrained = configuration.ofType(SERVICE, TASK_DEFINITION);
     const advertised = advertisedByHosts(configuration);
-    for (const resource of constrained) {
+    const noUserData = hostUserData(configuration).length === 0;
+    for (const resource of configuration.ofType(SERVICE, TASK_DEFINITION)) {
       const constraints = customConstraints(resource);
       if (isUnknown(constraints)) {
         report.skip(resource, constraints.reason);
         continue;
       }
       for (const constraint of constraints) {
-        if (isUnknown(advertised)) {
-          report.skip(resource, advertised.reason);
-          continue;
-        }
-        if (advertised.some((host) => host.attributes.get(constraint.attribute) === constraint.value)) continue;
-        if (advertised.length === 0 && hostUserData(configuration).length === 0) {
+        if (isUnknown(advertised)) report.skip(resource, advertised.reason);
+        else if (noUserData) {
           report.finding(
             resource,
-            `places tasks only on instances with ${describe(constraint)}, and this configuration holds no container instance user data to check it against. Make sure an instance advertises it (ECS_INSTANCE_ATTRIBUTES).`,
+            `places tasks only on instances with ${constraint.expression}, and this configuration holds no container instance user data to check it against. Make sure an instance advertises it (ECS_INSTANCE_ATTRIBUTES).`,
             "warning",
           );
-        } else {
+        } else if (!advertised.some((host) => satisfies(host.attributes, constraint))) {
           report.finding(
             resource,
-            `places tasks only on instances with ${describe(constraint)}, which no container instance of this configuration advertises: the task can never be placed. Add ECS_INSTANCE_ATTRIBUTES={"${constraint.attribute}":"${constraint.value}"} to the instance's user data.`,
+            `places tasks only on instances with ${constraint.expression}, which no container instance of this configuration advertises: the task can never be placed. Add ECS_INSTANCE_ATTRIBUTES=${attributesJson(constraint)} to the instance's user data.`,
           );
         }
       }
@@ -79,18 +77,25 @@ const unplaceable: Rule = {
   },
 };
 
+/** The `ECS_INSTANCE_ATTRIBUTES` JSON that satisfies a constraint. */
+function attributesJson(constraint: Constraint): string {
+  return JSON.stringify(Object.fromEntries(constraint.clauses.map((clause) => [clause.attribute, clause.value])));
+}
+
 const twoWriters: Rule = {
   id: "SE102",
   severity: "error",
   title: "A service pinned by a custom attribute deploys with a maximum above 100 %",
-  help: "Set deployment_maximum_percent = 100 and deployment_minimum_healthy_percent = 0 on a pinned service: above 100 a deployment starts the new task beside the old one, two writers on one volume.",
+  help: "Set deployment_maximum_percent = 100 and deployment_minimum_healthy_percent = 0 on a pinned service: above 100 a deployment starts the new task beside the old one, two writers on one volume. Checked for services whose tasks mount a host volume (or whose task definition is not in the configuration): a stateless service pinned for other reasons may run two.",
   reads: [SERVICE, TASK_DEFINITION],
   check(configuration, report) {
     for (const service of configuration.ofType(SERVICE)) {
       const constraints = serviceConstraints(configuration, service);
       if (isUnknown(constraints) || constraints.length === 0 || service.values.scheduling_strategy === "DAEMON")
         continue;
-      if (!mayKeepDataOnHost(configuration, service)) continue;
+      // CODE_DEPLOY and EXTERNAL deployments do not use the percentages; a task that keeps no data on its
+      // host is pinned for other reasons (instance class), and two of it are harmless.
+      if (!usesEcsDeployments(service) || !mayKeepDataOnHost(configuration, service)) continue;
       const maximum = service.values.deployment_maximum_percent;
       if (isUnknown(maximum)) {
         report.skip(service, "deployment_maximum_percent is not known statically");
@@ -100,12 +105,18 @@ const twoWriters: Rule = {
       if (percent !== undefined && percent > 100) {
         report.finding(
           service,
-          `is pinned by ${describe(constraints[0])} but deploys with deployment_maximum_percent ${percent}${maximum === undefined || maximum === null ? " (the default)" : ""}: a deployment runs two writers on one volume. Set deployment_maximum_percent = 100 and deployment_minimum_healthy_percent = 0.`,
+          `is pinned by ${constraints[0].expression} but deploys with deployment_maximum_percent ${percent}${maximum === undefined || maximum === null ? " (the default)" : ""}: a deployment runs two writers on one volume. Set deployment_maximum_percent = 100 and deployment_minimum_healthy_percent = 0.`,
         );
       }
     }
   },
 };
+
+/** The service deploys with the ECS deployment controller (the default), which the percentages govern. */
+function usesEcsDeployments(service: ResourceInstance): boolean {
+  const controller = firstBlock(service.values.deployment_controller);
+  return !controller || isUnknown(controller) || controller.type === undefined || controller.type === "ECS";
+}
 
 const hostPathOnFargate: Rule = {
   id: "SE103",
@@ -143,7 +154,7 @@ function pinnedHosts(configuration: Configuration, advertised: Advertised[]): Re
     return isUnknown(found) ? [] : found;
   });
   return advertised
-    .filter((host) => constraints.some((constraint) => host.attributes.get(constraint.attribute) === constraint.value))
+    .filter((host) => constraints.some((constraint) => satisfies(host.attributes, constraint)))
     .map((host) => host.host);
 }
 
@@ -198,25 +209,51 @@ function tagsMatch(target: ValueObject, tags: ValueObject): boolean {
   return Object.entries(target).every(([key, value]) => tags[key] === value);
 }
 
-/** A DLM policy targets the volume's tags, or an AWS Backup selection names it. Unknown when unsure. */
-function hasSnapshotSchedule(configuration: Configuration, volume: ResourceInstance): boolean | undefined {
-  const tags = isObject(volume.values.tags) ? volume.values.tags : {};
+/** A resource's tags; undefined when they are not known statically (`merge(local.tags, ...)` of a module input). */
+function tagsOf(resource: ResourceInstance): ValueObject | undefined {
+  const tags = resource.values.tags;
+  if (tags === undefined || tags === null) return {};
+  return isObject(tags) ? tags : undefined;
+}
+
+/** The tags a pinned host's instances carry: an instance's own, or those its launch template gives them. */
+function instanceTags(host: ResourceInstance): ValueObject | undefined {
+  if (host.type === "aws_instance") return tagsOf(host);
+  const specifications = blocks(host.values.tag_specifications);
+  if (isUnknown(specifications)) return undefined;
+  const forInstances = specifications.find((specification) => specification.resource_type === "instance");
+  return forInstances && isObject(forInstances.tags) ? forInstances.tags : {};
+}
+
+/**
+ * A DLM policy targets the volume (by its tags, or by the tags of the pinned instances it snapshots whole),
+ * or an AWS Backup selection names or tags it. Undefined when tags the answer depends on are not known.
+ */
+function hasSnapshotSchedule(
+  configuration: Configuration,
+  volume: ResourceInstance,
+  hosts: ResourceInstance[],
+): boolean | undefined {
+  const tags = tagsOf(volume);
+  const hostTags = hosts.map(instanceTags);
+  if (!tags || hostTags.includes(undefined)) return undefined;
   const dlm = configuration.ofType("aws_dlm_lifecycle_policy").some((policy) => {
     const details = firstBlock(policy.values.policy_details);
-    if (!details || isUnknown(details)) return false;
+    if (!details || isUnknown(details) || !isObject(details.target_tags)) return false;
+    const target = details.target_tags;
     const types = list(details.resource_types);
-    const volumesToo = isUnknown(types) || types.length === 0 || types.includes("VOLUME") || types.includes("INSTANCE");
-    return volumesToo && isObject(details.target_tags) && tagsMatch(details.target_tags, tags);
+    const kinds = isUnknown(types) || types.length === 0 ? ["VOLUME"] : types;
+    return (
+      (kinds.includes("VOLUME") && tagsMatch(target, tags)) ||
+      (kinds.includes("INSTANCE") && hostTags.some((each) => tagsMatch(target, each as ValueObject)))
+    );
   });
   if (dlm) return true;
   return configuration.ofType("aws_backup_selection").some((selection) => {
     const resources = list(selection.values.resources);
     const named =
       !isUnknown(resources) &&
-      resources.some(
-        (resource) =>
-          resource === "*" || configuration.resolve(resource).some((each) => each.blockAddress === volume.blockAddress),
-      );
+      resources.some((resource) => resource === "*" || configuration.resolve(resource).includes(volume));
     const selectionTags = blocks(selection.values.selection_tag);
     const byTag =
       !isUnknown(selectionTags) &&
@@ -242,7 +279,10 @@ const noRecovery: Rule = {
   ],
   check(configuration, report) {
     const advertised = advertisedByHosts(configuration);
-    if (isUnknown(advertised)) return;
+    if (isUnknown(advertised)) {
+      for (const host of configuration.ofType(...HOST_TYPES)) report.skip(host, advertised.reason);
+      return;
+    }
     const hosts = pinnedHosts(configuration, advertised);
     const instances = pinnedInstances(configuration, hosts);
     for (const instance of instances) {
@@ -254,7 +294,9 @@ const noRecovery: Rule = {
       }
     }
     for (const volume of pinnedVolumes(configuration, hosts, instances, hostUserData(configuration))) {
-      if (hasSnapshotSchedule(configuration, volume) === false) {
+      const scheduled = hasSnapshotSchedule(configuration, volume, hosts);
+      if (scheduled === undefined) report.skip(volume, "its tags, or its hosts' tags, are not known statically");
+      if (scheduled === false) {
         report.finding(
           volume,
           "holds the data of pinned tasks but no snapshot schedule covers it (no DLM policy targets its tags, no AWS Backup selection names it). Add one.",

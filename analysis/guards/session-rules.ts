@@ -1,5 +1,6 @@
-import { asBoolean, asNumber, asString, blocks, firstBlock, isUnknown } from "../config/values";
-import { containers, taskDefinitionOf } from "./ecs";
+import { ResourceInstance } from "../config/model";
+import { Unknown, asBoolean, asNumber, asString, blocks, firstBlock, firstUnknown, isUnknown } from "../config/values";
+import { SERVICE, TASK_DEFINITION, containers, taskDefinitionOf } from "./ecs";
 import { groupKeys, worldOpenRules } from "./network";
 import { Rule } from "./rule";
 
@@ -19,12 +20,19 @@ const sessionsDieWithTask: Rule = {
   severity: "warning",
   title: "A sticky target group serves a service whose tasks reference no external session store",
   help: "Keep session state in ElastiCache, MemoryDB or DynamoDB and pass its endpoint to the tasks: stickiness is a cache hint, and sessions held in the task die with it on every deployment, scale-in or failure.",
-  reads: [...TARGET_GROUPS, "aws_ecs_service", "aws_ecs_task_definition"],
+  reads: [...TARGET_GROUPS, SERVICE, TASK_DEFINITION],
   check(configuration, report) {
     for (const targetGroup of configuration.ofType(...TARGET_GROUPS)) {
       const stickiness = firstBlock(targetGroup.values.stickiness);
-      if (!stickiness || isUnknown(stickiness) || asBoolean(stickiness.enabled) === false) continue;
-      const services = configuration.ofType("aws_ecs_service").filter((service) => {
+      if (!stickiness) continue;
+      // `enabled` defaults to true in a stickiness block.
+      const enabled = isUnknown(stickiness) ? stickiness : (stickiness.enabled ?? true);
+      if (isUnknown(enabled)) {
+        report.skip(targetGroup, "whether stickiness is enabled is not known statically");
+        continue;
+      }
+      if (asBoolean(enabled) === false) continue;
+      const services = configuration.ofType(SERVICE).filter((service) => {
         const balancers = blocks(service.values.load_balancer);
         return (
           !isUnknown(balancers) &&
@@ -37,12 +45,17 @@ const sessionsDieWithTask: Rule = {
       });
       for (const service of services) {
         const task = taskDefinitionOf(configuration, service);
-        const defined = task && containers(task);
-        if (!defined || isUnknown(defined)) {
-          report.skip(service, "its container definitions are not known statically");
+        const defined = task ? containers(task) : new Unknown("its task definition is not in this configuration");
+        if (isUnknown(defined)) {
+          report.skip(targetGroup, `${service.address}: ${defined.reason}`);
           continue;
         }
-        if (!SESSION_STORE.test(JSON.stringify(defined))) {
+        if (SESSION_STORE.test(JSON.stringify(defined))) continue;
+        // An environment value only known at apply (a remote module's output) may well be the store.
+        const unknown = firstUnknown(defined);
+        if (unknown)
+          report.skip(targetGroup, `${service.address}: a container value is not known statically (${unknown.reason})`);
+        else {
           report.finding(
             targetGroup,
             `is sticky and serves ${service.address}, whose containers reference no ElastiCache, MemoryDB or DynamoDB session store: sessions die with the task. Keep sessions in a shared store and pass its endpoint to the containers.`,
@@ -79,6 +92,16 @@ const unencryptedCache: Rule = {
   },
 };
 
+const REDIS_PORT = 6379;
+const MEMCACHED_PORT = 11211;
+
+/** The ports a cache listens on: its `port`, or the engine's default; a serverless cache's reader port too. */
+function cachePorts(cache: ResourceInstance): number[] {
+  const memcached = asString(cache.values.engine) === "memcached";
+  const port = asNumber(cache.values.port) ?? (memcached ? MEMCACHED_PORT : REDIS_PORT);
+  return cache.type === "aws_elasticache_serverless_cache" ? [port, port + 1] : [port];
+}
+
 const cacheOpenToWorld: Rule = {
   id: "SE203",
   severity: "error",
@@ -86,14 +109,18 @@ const cacheOpenToWorld: Rule = {
   help: "Allow the cache port only from the security groups of the tasks that use the cache.",
   reads: [...CACHE_TYPES, "aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
   check(configuration, report) {
-    const ports = new Map<number, Set<string>>();
+    // The default ports are checked even with no cache here: a rule for 6379 alone is for a cache.
+    const ports = new Map<number, Set<string>>([
+      [REDIS_PORT, new Set()],
+      [MEMCACHED_PORT, new Set()],
+    ]);
     for (const cache of configuration.ofType(...CACHE_TYPES)) {
-      const memcached = asString(cache.values.engine) === "memcached";
-      const port = asNumber(cache.values.port) ?? (memcached ? 11211 : 6379);
       const groups = groupKeys(configuration, cache.values.security_group_ids) ?? [];
-      const known = ports.get(port) ?? new Set<string>();
-      groups.forEach((group) => known.add(group));
-      ports.set(port, known);
+      for (const port of cachePorts(cache)) {
+        const known = ports.get(port) ?? new Set<string>();
+        groups.forEach((group) => known.add(group));
+        ports.set(port, known);
+      }
     }
     for (const [port, groups] of ports) {
       for (const rule of worldOpenRules(configuration, port, groups)) {

@@ -13,13 +13,23 @@ if (fs.existsSync(source)) {
   cli = require(path.join(__dirname, "..", "..", "dist", "cli", "main.js"));
 }
 
+let settled = false;
+// Node exits when nothing is left to wait for, even if the command's promise never settled: say so.
+process.on("beforeExit", () => {
+  if (settled) return;
+  settled = true;
+  console.error("stateful-ecs: internal error: the command stopped before it finished");
+  process.exitCode = 1;
+});
 cli.run(process.argv.slice(2)).then(
   (result) => {
+    settled = true;
     if (result.stdout) console.log(result.stdout);
     if (result.stderr) console.error(result.stderr);
     process.exitCode = result.code;
   },
   (error) => {
+    settled = true;
     console.error(`stateful-ecs: ${error && error.stack ? error.stack : error}`);
     process.exitCode = 1;
   },

@@ -1,6 +1,7 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { UnreadableInput, readConfiguration } from "../../analysis/config/load";
-import { RULES, RULE_TYPES, runGuards } from "../../analysis/guards";
+import { Finding, GuardReport, RULES, RULE_TYPES, runGuards } from "../../analysis/guards";
 import type { CliResult } from "../result";
 import { sarifLog } from "./sarif";
 import { countFindings, findingLine, summaryLine } from "./text";
@@ -49,16 +50,20 @@ export async function lintCommand(args: string[], cwd: string, version: string):
     else return usageError(`unexpected argument '${arg}'`);
   }
   if (input === undefined) return usageError("missing <path>");
-  let report;
+  const resolved = path.resolve(cwd, input);
+  let report: GuardReport;
   let resources: number;
   try {
-    const configuration = await readConfiguration(path.resolve(cwd, input), { evaluateTypes: RULE_TYPES });
+    const configuration = await readConfiguration(resolved, { evaluateTypes: RULE_TYPES });
     resources = configuration.resources.length;
     report = runGuards(configuration);
   } catch (error) {
     if (error instanceof UnreadableInput) return { code: 2, stdout: "", stderr: `stateful-ecs lint: ${error.message}` };
-    throw error;
+    const message = (error as Error).stack ?? String(error);
+    return { code: 1, stdout: "", stderr: `stateful-ecs lint: internal error while linting ${input}: ${message}` };
   }
+  const findings = withPathsFrom(report.findings, resolved, cwd);
+  report = { ...report, findings };
   const counts = countFindings(report.findings);
   const code = counts.errors > 0 ? 1 : 0;
   if (format === "sarif")
@@ -76,4 +81,20 @@ export async function lintCommand(args: string[], cwd: string, version: string):
   const lines = [...report.findings.map((finding) => findingLine(finding)), summaryLine(counts, resources)];
   const notes = verbose ? report.notes.map((note) => `note: ${note}`) : [];
   return { code, stdout: [...lines, ...notes].join("\n"), stderr: "" };
+}
+
+/**
+ * Findings with their files relative to the working directory (where a CI job or an editor resolves them,
+ * and SARIF's artifact locations are read from), or absolute when outside it; the reader gives them
+ * relative to the linted directory.
+ */
+function withPathsFrom(findings: readonly Finding[], input: string, cwd: string): Finding[] {
+  const base = fs.statSync(input).isDirectory() ? input : path.dirname(input);
+  return findings.map((finding) => {
+    if (!finding.location) return finding;
+    const file = path.resolve(base, finding.location.file);
+    const relative = path.relative(cwd, file);
+    const shown = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+    return { ...finding, location: { ...finding.location, file: shown } };
+  });
 }

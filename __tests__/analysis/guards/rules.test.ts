@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readConfiguration } from "../../../analysis/config/load";
-import { Finding, GuardReport, RULES, RULE_TYPES, errors, runGuards } from "../../../analysis/guards";
+import { Finding, GuardReport, RULES, RULE_TYPES, runGuards } from "../../../analysis/guards";
 import { ExpectedFinding, expectedFindings, fixtureDir, fixtureRuleIds, repoNames } from "./fixtures";
 
 /**
@@ -10,6 +10,10 @@ import { ExpectedFinding, expectedFindings, fixtureDir, fixtureRuleIds, repoName
  * error; its `good` twin, the same configuration corrected, reports no error at all. Ignore directives
  * silence a finding with their reason, and whole repositories give exactly the findings they should.
  */
+
+/** The error findings that count: not silenced. */
+const errors = (report: GuardReport): Finding[] =>
+  report.findings.filter((finding) => finding.severity === "error" && finding.silenced === undefined);
 
 interface RuleExpectation {
   /** The resources the bad fixture's findings of the rule are on. */
