@@ -2,8 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { getExpressionAst, TFExpressionSyntaxTree as Ast } from "@cdktf/hcl2json";
 import { FILE_FUNCTIONS, callFunction } from "./functions";
+import { decodeLiteral, flushHeredocIndent, unindent } from "./literals";
 import { mapInOrder } from "./one-at-a-time";
-import { PartialJson, Unknown, Value, ValueObject, asNumber, asString, isObject, parseReference } from "./values";
+import { PartialJson, Unknown, Value, asNumber, asString, isObject, parseReference } from "./values";
 
 /**
  * Evaluates Terraform expressions statically: the `${...}` strings of Terraform JSON (which is also what
@@ -52,92 +53,6 @@ interface Context {
 const HEREDOC = "STATEFUL_ECS_EOT";
 const TRAVERSAL = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[(?:\d+|"[^"\\]*")\])*$/;
 const INTERPOLATION = /\$\{([^{}]*)\}/g;
-
-/** Evaluates every `${...}` string inside `raw` (a Terraform JSON value). */
-export async function evaluate(raw: unknown, scope: ModuleScope, bindings: Bindings = {}): Promise<Value> {
-  if (typeof raw === "string") return evaluateString(raw, scope, bindings);
-  if (Array.isArray(raw)) return mapInOrder(raw, (item) => evaluate(item, scope, bindings));
-  if (typeof raw === "object" && raw !== null) {
-    const entries = await mapInOrder(
-      Object.entries(raw),
-      async ([key, item]) => [key, await evaluate(item, scope, bindings)] as const,
-    );
-    return Object.fromEntries(entries);
-  }
-  return (raw ?? null) as Value;
-}
-
-type RawBody = Record<string, unknown>;
-
-const isRawBody = (raw: unknown): raw is RawBody => typeof raw === "object" && raw !== null && !Array.isArray(raw);
-
-/** `{ label: [{ for_each, iterator?, content }] }`: the shape `dynamic` blocks take (not a map attribute named so). */
-function dynamicBlocks(raw: unknown): Record<string, RawBody[]> | undefined {
-  if (!isRawBody(raw)) return undefined;
-  const specs = Object.values(raw);
-  const isDynamic = specs.every((spec) =>
-    (Array.isArray(spec) ? spec : [spec]).every((each) => isRawBody(each) && "content" in each && "for_each" in each),
-  );
-  if (specs.length === 0 || !isDynamic) return undefined;
-  return Object.fromEntries(
-    Object.entries(raw).map(([label, spec]) => [label, (Array.isArray(spec) ? spec : [spec]) as RawBody[]]),
-  );
-}
-
-/**
- * A resource's body, its nested blocks included, with `dynamic "x"` blocks expanded into the `x` blocks
- * they generate, as Terraform does: repositories build volumes and ingress rules so, and a rule must see
- * them. A `for_each` only known at apply makes that block list unknown, so the rules reading it skip it.
- */
-export async function evaluateBlock(raw: RawBody, scope: ModuleScope, bindings: Bindings = {}): Promise<ValueObject> {
-  const result: Record<string, Value> = {};
-  for (const [key, item] of Object.entries(raw)) {
-    if (key === "dynamic" && dynamicBlocks(item)) continue;
-    result[key] =
-      Array.isArray(item) && item.length > 0 && item.every(isRawBody)
-        ? await mapInOrder(item, (block) => evaluateBlock(block, scope, bindings))
-        : await evaluate(item, scope, bindings);
-  }
-  for (const [label, specs] of Object.entries(dynamicBlocks(raw.dynamic) ?? {})) {
-    for (const spec of specs) {
-      const generated = await expandDynamic(label, spec, scope, bindings);
-      const existing = result[label];
-      if (generated instanceof Unknown || existing instanceof Unknown)
-        result[label] = existing instanceof Unknown ? existing : generated;
-      else
-        result[label] = [
-          ...(Array.isArray(existing) ? existing : existing === undefined ? [] : [existing]),
-          ...generated,
-        ];
-    }
-  }
-  return result;
-}
-
-/** The blocks one `dynamic` block generates: its `content` once per element of its `for_each`. */
-async function expandDynamic(
-  label: string,
-  spec: RawBody,
-  scope: ModuleScope,
-  bindings: Bindings,
-): Promise<ValueObject[] | Unknown> {
-  const forEach = await evaluate(spec.for_each, scope, bindings);
-  const entries: [Value, Value][] | undefined = Array.isArray(forEach)
-    ? forEach.map((item, index) => [index, item as Value])
-    : isObject(forEach)
-      ? Object.entries(forEach)
-      : undefined;
-  if (!entries || typeof forEach === "string")
-    return new Unknown(`the for_each of dynamic "${label}" is not known statically`);
-  const iterator = typeof spec.iterator === "string" ? spec.iterator.replace(/^\$\{(.*)\}$/, "$1").trim() : label;
-  const contents = (Array.isArray(spec.content) ? spec.content : [spec.content]).filter(isRawBody);
-  const blocks: ValueObject[] = [];
-  for (const [key, value] of entries) {
-    const names = { ...bindings.names, [iterator]: { key, value } };
-    for (const content of contents) blocks.push(await evaluateBlock(content, scope, { ...bindings, names }));
-  }
-  return blocks;
-}
 
 /** A Terraform template string: literal text, `$${` escapes, `${...}` interpolations and `%{...}` directives. */
 export async function evaluateString(
@@ -396,48 +311,6 @@ function template(values: Result[], node: Ast.ExpressionType): Result {
       return decodeLiteral(indent > 0 ? unindent(piece, indent) : piece, heredoc);
     })
     .join("");
-}
-
-const QUOTED_ESCAPE = /\\(?:[nrt"\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})|\$\$\{|%%\{/g;
-const HEREDOC_ESCAPE = /\$\$\{|%%\{/g;
-
-/**
- * A literal part of a template as Terraform reads it. hcl2json's expression AST gives the source text:
- * `$${` and `%%{` (a script's `$${HOME}`) still escaped, and in a quoted string the backslash escapes
- * too; a heredoc (and so a template file) takes backslashes literally.
- */
-function decodeLiteral(raw: string, heredoc: boolean): string {
-  return raw.replace(heredoc ? HEREDOC_ESCAPE : QUOTED_ESCAPE, (escape) => {
-    if (escape === "$${" || escape === "%%{") return escape.slice(1);
-    const code = escape[1];
-    if (code === "u" || code === "U") return String.fromCodePoint(parseInt(escape.slice(2), 16));
-    return ({ n: "\n", r: "\r", t: "\t" } as Record<string, string>)[code] ?? code;
-  });
-}
-
-/**
- * The indentation Terraform strips from every line of a `<<-EOT` heredoc: the least of its non-blank
- * lines. 0 for anything else. hcl2json's expression AST strips it from the first line only (the one
- * `base64encode(<<-EOT ...)` user data starts with), so the evaluator strips it from the other lines.
- */
-function flushHeredocIndent(source: string): number {
-  if (!source.startsWith("<<-")) return 0;
-  const lines = source
-    .split("\n")
-    .slice(1, -1)
-    .filter((line) => line.trim() !== "");
-  return lines.length === 0 ? 0 : Math.min(...lines.map((line) => /^[ \t]*/.exec(line)![0].length));
-}
-
-/** A literal piece of a flush heredoc with `indent` whitespace removed after each newline, blank lines kept. */
-function unindent(text: string, indent: number): string {
-  return text
-    .split("\n")
-    .map((line, index, lines) => {
-      const blank = line.trim() === "" && index < lines.length - 1;
-      return index === 0 || blank ? line : line.replace(new RegExp(`^[ \\t]{0,${indent}}`), "");
-    })
-    .join("\n");
 }
 
 async function object(node: Ast.ExpressionType, context: Context): Promise<Result> {
