@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { runTerraform } from "../../cli/terraform/terraform";
+import { installForSharedCommands, runTerraform } from "../../cli/terraform/terraform";
 import { Toolchain, toolchainStatus } from "../../cli/terraform/toolchain";
 import { VENDORED_MODULES } from "../../cli/vendor/vendor";
 import { describeWithTerraform } from "../support/harness";
@@ -18,7 +18,7 @@ const repo = path.resolve(__dirname, "../..");
 async function ownTests(toolchain: Toolchain, name: string): Promise<string> {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-vendored-")), name);
   fs.cpSync(path.join(repo, "terraform", name), dir, { recursive: true });
-  await runTerraform(toolchain, dir, ["init", "-input=false", "-no-color"]);
+  await installForSharedCommands(toolchain, dir);
   return runTerraform(toolchain, dir, ["test", "-no-color"]);
 }
 
@@ -37,7 +37,7 @@ async function validateWithoutInputs(toolchain: Toolchain, name: string): Promis
     path.join(root, "main.tf.json"),
     JSON.stringify({ module: { subject: { source: "./variables-only" } } }),
   );
-  await runTerraform(toolchain, root, ["init", "-input=false", "-no-color"]);
+  await installForSharedCommands(toolchain, root);
   const result = JSON.parse(await runTerraform(toolchain, root, ["validate", "-json", "-no-color"], [0, 1]));
   return result.diagnostics.map(
     (diagnostic: { summary: string; detail: string }) => `${diagnostic.summary}: ${diagnostic.detail}`,

@@ -129,6 +129,16 @@ export function runTerraform(toolchain: Toolchain, cwd: string, args: string[], 
   );
 }
 
+/**
+ * Readies `dir` for the commands that use the shared provider process (`validate`, `test`): with that
+ * process, Terraform needs only the configuration's modules installed (`terraform get`), no provider
+ * unpacked into the folder; without it, `terraform init` as usual.
+ */
+export function installForSharedCommands(toolchain: Toolchain, dir: string): Promise<string> {
+  const args = toolchain.sharedProvider ? ["get", "-no-color"] : ["init", "-input=false", "-no-color", "-backend=false"];
+  return runTerraform(toolchain, dir, args);
+}
+
 const MOCK_TEST_FILE = path.join("tests", "stateful_ecs_mock_apply.tftest.hcl");
 
 /**

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ValidateResult, runTerraform } from "../../../cli/terraform/terraform";
+import { ValidateResult, installForSharedCommands, runTerraform } from "../../../cli/terraform/terraform";
 import { AWS_PROVIDER_VERSION, Toolchain, toolchainStatus } from "../../../cli/terraform/toolchain";
 import { describeWithTerraform } from "../../support/harness";
 import { FIXTURES, allFixtureDirs } from "./fixtures";
@@ -50,12 +50,7 @@ async function validateAll(toolchain: Toolchain, fixtures: string[]): Promise<Va
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-guard-fixtures-"));
   try {
     fs.writeFileSync(path.join(dir, "main.tf"), rootModule(dir, fixtures));
-    // With the suite's shared provider process, validate needs only the modules installed (`get`), not
-    // the provider unpacked into the workspace (`init`): half the time.
-    const install = toolchain.sharedProvider
-      ? ["get", "-no-color"]
-      : ["init", "-input=false", "-no-color", "-backend=false"];
-    await runTerraform(toolchain, dir, install);
+    await installForSharedCommands(toolchain, dir);
     return JSON.parse(await runTerraform(toolchain, dir, ["validate", "-json", "-no-color"], [0, 1])) as ValidateResult;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
