@@ -1,4 +1,4 @@
-import { Bindings, ModuleScope, evaluateString } from "./expressions";
+import { Bindings, ModuleScope, evaluate } from "./expressions";
 import { mapInOrder } from "./one-at-a-time";
 import { Unknown, Value, ValueObject, isObject } from "./values";
 
@@ -7,20 +7,6 @@ import { Unknown, Value, ValueObject, isObject } from "./values";
  * of `.tf` files): every `${...}` string inside, nested blocks as lists of objects, and the blocks that
  * `dynamic` blocks generate.
  */
-
-/** Evaluates every `${...}` string inside `raw` (a Terraform JSON value). */
-export async function evaluate(raw: unknown, scope: ModuleScope, bindings: Bindings = {}): Promise<Value> {
-  if (typeof raw === "string") return evaluateString(raw, scope, bindings);
-  if (Array.isArray(raw)) return mapInOrder(raw, (item) => evaluate(item, scope, bindings));
-  if (typeof raw === "object" && raw !== null) {
-    const entries = await mapInOrder(
-      Object.entries(raw),
-      async ([key, item]) => [key, await evaluate(item, scope, bindings)] as const,
-    );
-    return Object.fromEntries(entries);
-  }
-  return (raw ?? null) as Value;
-}
 
 type RawBody = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { getExpressionAst, TFExpressionSyntaxTree as Ast } from "@cdktf/hcl2json";
+import { getExpressionAst, parse as parseHcl, TFExpressionSyntaxTree as Ast } from "@cdktf/hcl2json";
 import { FILE_FUNCTIONS, callFunction } from "./functions";
 import { decodeLiteral, flushHeredocIndent, unindent } from "./literals";
 import { mapInOrder } from "./one-at-a-time";
@@ -54,6 +54,20 @@ const HEREDOC = "STATEFUL_ECS_EOT";
 const TRAVERSAL = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[(?:\d+|"[^"\\]*")\])*$/;
 const INTERPOLATION = /\$\{([^{}]*)\}/g;
 
+/** Evaluates every `${...}` string inside `raw` (a Terraform JSON value). */
+export async function evaluate(raw: unknown, scope: ModuleScope, bindings: Bindings = {}): Promise<Value> {
+  if (typeof raw === "string") return evaluateString(raw, scope, bindings);
+  if (Array.isArray(raw)) return mapInOrder(raw, (item) => evaluate(item, scope, bindings));
+  if (typeof raw === "object" && raw !== null) {
+    const entries = await mapInOrder(
+      Object.entries(raw),
+      async ([key, item]) => [key, await evaluate(item, scope, bindings)] as const,
+    );
+    return Object.fromEntries(entries);
+  }
+  return (raw ?? null) as Value;
+}
+
 /** A Terraform template string: literal text, `$${` escapes, `${...}` interpolations and `%{...}` directives. */
 export async function evaluateString(
   text: string,
@@ -70,6 +84,8 @@ export async function evaluateString(
   try {
     const whole = /^\$\{([\s\S]*)\}$/.exec(text);
     if (whole) {
+      const encoded = await jsonencodeOfCollection(whole[1], scope, bindings);
+      if (encoded !== undefined) return encoded;
       const inner = await parseExpression(whole[1]).catch(() => undefined);
       if (inner) return finish(await evaluateNode(inner, context(whole[1])));
     }
@@ -81,6 +97,24 @@ export async function evaluateString(
       `could not read ${JSON.stringify(abbreviate(text))}: ${(error as Error).message.split("\n")[0]}`,
     );
   }
+}
+
+/**
+ * `jsonencode([...])` or `jsonencode({...})`, what most container definitions and policies are, read by
+ * hcl2json's document parser instead of its expression AST (a quarter of the cost: the AST carries every
+ * node's source and range): the collection comes back as Terraform JSON, `${...}` strings inside, which
+ * `evaluate` reads. Undefined when the expression is not that shape.
+ */
+async function jsonencodeOfCollection(
+  expression: string,
+  scope: ModuleScope,
+  bindings: Bindings,
+): Promise<Value | undefined> {
+  const call = /^\s*jsonencode\(\s*([[{][\s\S]*[\]}])\s*\)\s*$/.exec(expression);
+  if (!call) return undefined;
+  const body = await parseHcl("expression.tf", `value = ${call[1]}\n`).catch(() => undefined);
+  if (!body || typeof body.value !== "object" || body.value === null) return undefined;
+  return callFunction("jsonencode", [await evaluate(body.value, scope, bindings)]);
 }
 
 /**

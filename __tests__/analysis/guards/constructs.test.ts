@@ -29,7 +29,10 @@ async function guard(build: (scope: Construct) => void): Promise<GuardReport> {
 const findingsOf = (report: GuardReport, ruleId: string) =>
   report.findings.filter((finding) => finding.ruleId === ruleId);
 
-function postgresOnEfs(scope: Construct, options: { user?: string; guardExceptions?: GuardExceptions } = {}) {
+function postgresOnEfs(
+  scope: Construct,
+  options: { user?: string; guardExceptions?: GuardExceptions; containerPath?: string } = {},
+) {
   const storage = new EfsStorage(scope, "data", { network: existingNetwork });
   const point = storage.addAccessPoint("pgdata", { path: "/pgdata", uid: 999, gid: 999 });
   const service = new FargateService(scope, "db", {
@@ -37,7 +40,7 @@ function postgresOnEfs(scope: Construct, options: { user?: string; guardExceptio
     container: { name: "postgres", image: "postgres:16", port: 5432, user: options.user },
     guardExceptions: options.guardExceptions,
   });
-  storage.mount(service, point, { containerPath: "/var/lib/postgresql/data" });
+  storage.mount(service, point, { containerPath: options.containerPath ?? "/var/lib/postgresql/data" });
 }
 
 function stickyApp(scope: Construct, withStore: boolean) {
@@ -60,6 +63,11 @@ describe("the guards on what our constructs synthesize", () => {
     });
     expect(finding.message).toContain("/var/lib/postgresql/data is a database data directory");
     expect(finding.silenced).toBeUndefined();
+  });
+
+  it("SE007 corrected: the same database keeps only its dumps on EFS", async () => {
+    const report = await guard((scope) => postgresOnEfs(scope, { containerPath: "/backups" }));
+    expect(report.findings).toEqual([]);
   });
 
   it("SE007 silenced by the service's guardExceptions, with the reason", async () => {
