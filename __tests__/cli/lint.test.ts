@@ -111,6 +111,14 @@ describe("stateful-ecs lint", () => {
     expect(runLog.tool.driver.rules[runLog.results[1].ruleIndex].id).toBe("SE009");
   });
 
+  it("lints the plain Terraform example clean, every value known (modules followed, optional attributes filled)", async () => {
+    const result = await run(["lint", path.join(repo, "examples", "terraform-consumer"), "--verbose"]);
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^0 errors, 0 warnings, 0 silenced in \d+ resources$/),
+    });
+  });
+
   it("lints every example stack and every vendored module with no error", async () => {
     const inputs = [
       ...exampleStacks().map((stack) => stack.dir),

@@ -145,7 +145,7 @@ function abbreviate(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-async function parseExpression(source: string): Promise<Ast.ExpressionType> {
+export async function parseExpression(source: string): Promise<Ast.ExpressionType> {
   const ast = await getExpressionAst("expression.tf", source);
   if (!ast) throw new Error("empty expression");
   return ast;
@@ -270,6 +270,24 @@ function access(value: Result, steps: Segment[]): Result {
 
 async function evaluateChildren(node: Ast.ExpressionType, context: Context): Promise<Result[]> {
   return mapInOrder(node.children, (child) => evaluateNode(child, context));
+}
+
+/** What a constant expression sees: nothing but itself (a type's default values, in variable-types.ts). */
+const NOTHING: ModuleScope = {
+  dir: ".",
+  rootDir: ".",
+  prefix: "",
+  variable: async (name) => new Unknown(`var.${name} in a constant`),
+  local: async (name) => new Unknown(`local.${name} in a constant`),
+  moduleOutput: async (module) => new Unknown(`module.${module} in a constant`),
+  resourceKeys: async () => undefined,
+};
+
+/** The value of a node of `source` that refers to nothing (a literal, a tuple or object of literals). */
+export async function evaluateConstant(node: Ast.ExpressionType, source: string): Promise<Value> {
+  return finish(
+    await evaluateNode(node, { scope: NOTHING, bindings: {}, source: Buffer.from(source), isolated: false }),
+  );
 }
 
 async function evaluateNode(node: Ast.ExpressionType, context: Context): Promise<Result> {

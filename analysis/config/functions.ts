@@ -128,6 +128,12 @@ const BUILTINS: Record<string, Builtin> = {
   ),
   split: textual(([separator, value]) => str(value).split(str(separator))),
   format: known(format),
+  formatlist: known(([spec, ...args]) => {
+    const length = Math.max(0, ...args.filter(Array.isArray).map((arg) => (arg as Value[]).length));
+    return Array.from({ length }, (_, index) =>
+      format([spec, ...args.map((arg) => (Array.isArray(arg) ? (arg as Value[])[index] : arg))]),
+    );
+  }),
   lower: textual(([value]) => str(value).toLowerCase()),
   upper: textual(([value]) => str(value).toUpperCase()),
   trimspace: textual(([value]) => str(value).trim()),

@@ -7,6 +7,7 @@ import { Bindings, ModuleScope, evaluate } from "./expressions";
 import { ResourceInstance } from "./model";
 import { Memo, mapInOrder } from "./one-at-a-time";
 import { Unknown, Value, ValueObject, asNumber, blockAddress, isObject, parseReference } from "./values";
+import { withTypeDefaults } from "./variable-types";
 
 /**
  * Reads one Terraform module from its files (`.tf` through hcl2json, `.tf.json` as they are) and expands
@@ -134,10 +135,14 @@ export class TerraformModule implements ModuleScope {
       `var.${name}`,
       async () => {
         const given = this.inputs(name);
-        if (given) return given;
         // `default = null` is a default: the variable is null, not unknown.
-        if ("default" in declaration) return (declaration.default ?? null) as Value;
-        return new Unknown(`var.${name} has no default and no value is given`);
+        const value = given
+          ? await given
+          : "default" in declaration
+            ? ((declaration.default ?? null) as Value)
+            : undefined;
+        if (value === undefined) return new Unknown(`var.${name} has no default and no value is given`);
+        return withTypeDefaults(value, declaration.type);
       },
       () => new Unknown(`var.${name} depends on itself`),
     );

@@ -131,9 +131,11 @@ export function customConstraints(resource: ResourceInstance): Constraint[] | Un
   const result: Constraint[] = [];
   for (const constraint of constraints) {
     if (constraint.type !== "memberOf") continue;
-    const expression = asString(constraint.expression);
+    const written = constraint.expression;
+    const expression = asString(written);
+    if (isUnknown(written)) return new Unknown(`its memberOf expression is not known statically (${written.reason})`);
     if (expression === undefined || expression.includes("${"))
-      return new Unknown(`the memberOf expression ${JSON.stringify(expression ?? null)} is only known at apply`);
+      return new Unknown(`the memberOf expression ${JSON.stringify(written ?? null)} is only known at apply`);
     if (NOT_A_CONJUNCTION.test(expression)) continue;
     const clauses = [...expression.matchAll(CLAUSE)]
       .map(([, attribute, value]) => ({ attribute, value }))

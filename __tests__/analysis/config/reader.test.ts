@@ -122,6 +122,28 @@ describe("the configuration reader", () => {
     expect(pairs(report)).toEqual(["SE004 aws_ecs_task_definition.t[0]", "SE004 aws_ecs_task_definition.t[1]"]);
   });
 
+  it("fills the attributes an object type marks optional with their defaults", async () => {
+    const report = await lint({
+      "main.tf": `variable "volumes" {
+  type = map(object({ file_system_id = string, transit_encryption = optional(string, "DISABLED"), iam = optional(string) }))
+  default = { data = { file_system_id = "fs-1" } }
+}
+resource "aws_ecs_task_definition" "t" {
+  family                = "t"
+  container_definitions = "[]"
+  volume {
+    name = "data"
+    efs_volume_configuration {
+      file_system_id     = var.volumes.data.file_system_id
+      transit_encryption = var.volumes.data.transit_encryption
+    }
+  }
+}
+`,
+    });
+    expect(pairs(report)).toEqual(["SE001 aws_ecs_task_definition.t"]);
+  });
+
   it("keeps a comment directive to its own block when the block before it is written on one line", async () => {
     const report = await lint({
       "main.tf":
@@ -169,6 +191,16 @@ resource "aws_ecs_service" "db" {
         ruleId: "SE101",
         message: expect.stringContaining('ECS_INSTANCE_ATTRIBUTES={"role":"db","zone":"a"}'),
       }),
+    ]);
+  });
+
+  it("SE101 reads a constraint built with formatlist, as the vendored pinned-capacity module builds it", async () => {
+    const built =
+      `variable "attributes" {\n  default = { role = "web" }\n}\n` +
+      service('${join(" and ", formatlist("attribute:%s == %s", keys(var.attributes), values(var.attributes)))}');
+    const report = await lint({ "main.tf": host('{"role":"db"}') + built });
+    expect(report.findings).toEqual([
+      expect.objectContaining({ ruleId: "SE101", message: expect.stringContaining("attribute:role == web") }),
     ]);
   });
 
