@@ -1,19 +1,26 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ValidateResult, installForSharedCommands, runTerraform } from "../../../cli/terraform/terraform";
 import { AWS_PROVIDER_VERSION, Toolchain, toolchainStatus } from "../../../cli/terraform/toolchain";
 import { describeWithTerraform } from "../../support/harness";
-import { FIXTURES, allFixtureDirs } from "./fixtures";
+import {
+  FIXTURES,
+  allFixtureModules,
+  fixtureModuleDir,
+  fixtureRuleIds,
+  fixtureVariants,
+  variantsRoot,
+} from "./fixtures";
 
 /**
- * The guards' fixtures are real Terraform: one root module calls every fixture directory as a local
- * module, and one `terraform init` and one `terraform validate` (offline, from the provider mirror, as
- * every Terraform test here) judge them all. The fixtures hold `required_providers` and no `provider`
- * block, which is what lets them be child modules.
+ * The guards' fixtures are real Terraform: one root module calls every fixture as a local module (each
+ * rule's variants as they are read, their rule's shared files with their own, and the repositories), and
+ * one `terraform init` and one `terraform validate` (offline, from the provider mirror, as every Terraform
+ * test here) judge them all. The fixtures hold `required_providers` and no `provider` block, which is what
+ * lets them be child modules.
  */
 
-/** `SE001/bad` -> `se001_bad`, `repos/sticky-alb-redis` -> `repos_sticky_alb_redis`. */
+/** `SE001/ignore-tag` -> `se001_ignore_tag`, `repos/sticky-alb-redis` -> `repos_sticky_alb_redis`. */
 function moduleName(relative: string): string {
   return relative.toLowerCase().replace(/[^a-z0-9]+/g, "_");
 }
@@ -21,7 +28,7 @@ function moduleName(relative: string): string {
 function rootModule(dir: string, fixtures: string[]): string {
   const calls = fixtures.map((relative) => {
     // A local source must start with ./ or ../: a relative path from the workspace, not an absolute one.
-    const source = path.relative(dir, path.join(FIXTURES, relative)).split(path.sep).join("/");
+    const source = path.relative(dir, fixtureModuleDir(relative)).split(path.sep).join("/");
     return `module "${moduleName(relative)}" {\n  source = ${JSON.stringify(source)}\n}\n`;
   });
   const versions = [
@@ -47,7 +54,8 @@ async function judge(toolchain: Toolchain, fixtures: string[]): Promise<Judgemen
 }
 
 async function validateAll(toolchain: Toolchain, fixtures: string[]): Promise<ValidateResult> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-guard-fixtures-"));
+  // Beside the materialized variants, which it calls as ../SE001/bad...
+  const dir = fs.mkdtempSync(path.join(variantsRoot(), "root-"));
   try {
     fs.writeFileSync(path.join(dir, "main.tf"), rootModule(dir, fixtures));
     await installForSharedCommands(toolchain, dir);
@@ -57,24 +65,50 @@ async function validateAll(toolchain: Toolchain, fixtures: string[]): Promise<Va
   }
 }
 
-describe("the guards' fixtures", () => {
-  const fixtures = allFixtureDirs();
+/** The `.tf` files under `dir` (relative to it), with their text. */
+function terraformFiles(dir: string): [string, string][] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".tf"))
+    .sort()
+    .map((file) => [file, fs.readFileSync(path.join(dir, file), "utf8")]);
+}
 
+/** The top-level blocks a `.tf` text names: `resource "aws_efs_file_system" "data"`, `variable "name"`... */
+function namedBlocks(text: string): string[] {
+  return [...text.matchAll(/^(resource|data|variable|output|module)((?:\s+"[^"]*")+)\s*\{/gm)].map((match) =>
+    `${match[1]}${match[2]}`.replace(/\s+/g, " "),
+  );
+}
+
+describe("the guards' fixtures", () => {
   it("have no provider block (they are validated as child modules)", () => {
-    const withProvider = fixtures.flatMap((relative) => {
-      const dir = path.join(FIXTURES, relative);
-      return fs
-        .readdirSync(dir, { recursive: true, encoding: "utf8" })
-        .filter((file) => file.endsWith(".tf") && /^provider\s+"/m.test(fs.readFileSync(path.join(dir, file), "utf8")))
-        .map((file) => `${relative}/${file}`);
-    });
+    const withProvider = terraformFiles(FIXTURES)
+      .filter(([, text]) => /^provider\s+"/m.test(text))
+      .map(([file]) => file);
     expect(withProvider).toEqual([]);
+  });
+
+  it("hold in a variant only what its rule's shared files do not define", () => {
+    const redefined = fixtureRuleIds().flatMap((id) => {
+      const shared = new Set(
+        terraformFiles(path.join(FIXTURES, id, "shared")).flatMap(([, text]) => namedBlocks(text)),
+      );
+      return fixtureVariants(id).flatMap((variant) =>
+        terraformFiles(path.join(FIXTURES, id, variant)).flatMap(([file, text]) =>
+          namedBlocks(text)
+            .filter((block) => shared.has(block))
+            .map((block) => `${id}/${variant}/${file}: ${block}`),
+        ),
+      );
+    });
+    expect(redefined).toEqual([]);
   });
 });
 
 describeWithTerraform("the guards' fixtures, judged by Terraform", () => {
   let judgement: Promise<Judgement>;
-  const fixtures = allFixtureDirs();
+  const fixtures = allFixtureModules();
 
   beforeAll(() => {
     const status = toolchainStatus();
@@ -83,8 +117,9 @@ describeWithTerraform("the guards' fixtures, judged by Terraform", () => {
     judgement.catch(() => undefined);
   });
 
-  it("cover every rule's bad and good, the ignore copies and the repositories", () => {
+  it("cover every rule's bad and good, the ignore variants and the repositories", () => {
     expect(fixtures.filter((relative) => /^SE\d{3}\/(bad|good)$/.test(relative))).toHaveLength(36);
+    expect(fixtures).toEqual(expect.arrayContaining(["SE001/ignore-comment", "SE001/ignore-tag"]));
     expect(fixtures.filter((relative) => relative.startsWith("repos/")).length).toBeGreaterThanOrEqual(4);
   });
 
@@ -92,7 +127,7 @@ describeWithTerraform("the guards' fixtures, judged by Terraform", () => {
     const { diagnostics, valid } = (await judgement).validation;
     const described = diagnostics.map(
       (diagnostic) =>
-        `${(diagnostic.range?.filename ?? "?").replace(/^.*?fixtures\//, "")}: ${diagnostic.severity}: ${diagnostic.summary}: ${diagnostic.detail ?? ""}`,
+        `${(diagnostic.range?.filename ?? "?").replace(/^(?:.*?fixtures\/|(?:\.\.\/)+)/, "")}: ${diagnostic.severity}: ${diagnostic.summary}: ${diagnostic.detail ?? ""}`,
     );
     expect(described).toEqual([]);
     expect(valid).toBe(true);

@@ -2,13 +2,22 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { readConfiguration } from "../../../analysis/config/load";
 import { Finding, GuardReport, RULES, RULE_TYPES, runGuards } from "../../../analysis/guards";
-import { ExpectedFinding, expectedFindings, fixtureDir, fixtureRuleIds, repoNames } from "./fixtures";
+import {
+  ExpectedFinding,
+  allVariants,
+  expectedFindings,
+  fixtureModuleDir,
+  fixtureRuleIds,
+  fixtureVariants,
+  repoNames,
+} from "./fixtures";
 
 /**
  * Every rule against Terraform written as repositories write it (fixtures/): each rule's `bad`
  * configuration reports it, on the resource at fault, at the rule's severity, and nothing else that is an
- * error; its `good` twin, the same configuration corrected, reports no error at all. Ignore directives
- * silence a finding with their reason, and whole repositories give exactly the findings they should.
+ * error; its `good` twin, the same configuration corrected, reports no error at all. (Each is read as one
+ * module: the rule's `shared` files with the variant's own.) Ignore directives silence a finding with
+ * their reason, and whole repositories give exactly the findings they should.
  */
 
 /** The error findings that count: not silenced. */
@@ -47,8 +56,8 @@ const EXPECTED: Record<string, RuleExpectation> = {
 };
 
 const IGNORE_REASONS: Record<string, string> = {
-  "ignore/comment": "the nginx image serves public files only; TLS is added with the access point in JIRA-1234",
-  "ignore/tag": "public files only; TLS comes with the access point",
+  "SE001/ignore-comment": "the nginx image serves public files only; TLS is added with the access point in JIRA-1234",
+  "SE001/ignore-tag": "public files only; TLS comes with the access point",
 };
 
 const reports = new Map<string, GuardReport>();
@@ -84,14 +93,20 @@ beforeAll(async () => {
   ];
   // One after the other: hcl2json's WebAssembly parser is shared, and they take a few ms each.
   for (const relative of fixtures) {
-    reports.set(relative, runGuards(await readConfiguration(fixtureDir(relative), { evaluateTypes: RULE_TYPES })));
+    const dir = fixtureModuleDir(relative);
+    reports.set(relative, runGuards(await readConfiguration(dir, { evaluateTypes: RULE_TYPES })));
   }
 });
 
 it("has a bad and a good fixture for every rule, and an expectation for each", () => {
   const ids = RULES.map((rule) => rule.id).sort();
   expect(fixtureRuleIds()).toEqual(ids);
+  for (const id of ids) expect(fixtureVariants(id)).toEqual(expect.arrayContaining(["bad", "good"]));
   expect(Object.keys(EXPECTED).sort()).toEqual(ids);
+  // Every other variant is an ignore directive's, and is checked below.
+  expect(allVariants().filter((relative) => !/\/(bad|good)$/.test(relative))).toEqual(
+    Object.keys(IGNORE_REASONS).sort(),
+  );
 });
 
 describe.each(RULES.map((rule) => [rule.id, rule] as const))("%s", (id, rule) => {
@@ -137,13 +152,14 @@ it("reads every fixture completely: no file, count, for_each or module left unre
 describe("findings of .tf files", () => {
   it("point at the line of the resource block", () => {
     const [finding] = report("SE001/bad").findings;
-    const text = fs.readFileSync(path.join(fixtureDir("SE001/bad"), "main.tf"), "utf8");
+    const text = fs.readFileSync(path.join(fixtureModuleDir("SE001/bad"), "task.tf"), "utf8");
     const line = text.split("\n").findIndex((each) => each.startsWith('resource "aws_ecs_task_definition" "app"')) + 1;
-    expect(finding.location).toEqual({ file: "main.tf", line });
+    expect(line).toBeGreaterThan(0);
+    expect(finding.location).toEqual({ file: "task.tf", line });
   });
 });
 
-describe("ignore directives (copies of SE001/bad)", () => {
+describe("ignore directives (SE001/bad with one added)", () => {
   it.each(Object.entries(IGNORE_REASONS))("%s silences SE001 with its reason", (relative, reason) => {
     const { findings } = report(relative);
     expect(findings).toHaveLength(1);
