@@ -4,7 +4,7 @@ import { getExpressionAst, parse as parseHcl, TFExpressionSyntaxTree as Ast } fr
 import { FILE_FUNCTIONS, callFunction } from "./functions";
 import { decodeLiteral, flushHeredocIndent, unindent } from "./literals";
 import { mapInOrder } from "./one-at-a-time";
-import { PartialJson, Unknown, Value, asNumber, asString, isObject, parseReference } from "./values";
+import { PartialJson, Unknown, Value, asBoolean, asNumber, asString, isObject, parseReference } from "./values";
 
 /**
  * Evaluates Terraform expressions statically: the `${...}` strings of Terraform JSON (which is also what
@@ -59,10 +59,13 @@ export async function evaluate(raw: unknown, scope: ModuleScope, bindings: Bindi
   if (typeof raw === "string") return evaluateString(raw, scope, bindings);
   if (Array.isArray(raw)) return mapInOrder(raw, (item) => evaluate(item, scope, bindings));
   if (typeof raw === "object" && raw !== null) {
-    const entries = await mapInOrder(
-      Object.entries(raw),
-      async ([key, item]) => [key, await evaluate(item, scope, bindings)] as const,
-    );
+    const entries = await mapInOrder(Object.entries(raw), async ([key, item]) => {
+      // hcl2json writes a key given as an expression (`(local.k) = ...`, `"${local.k}_2" = ...`) as a template.
+      const name = key.includes("${") ? await evaluateString(key, scope, bindings) : key;
+      return [name, await evaluate(item, scope, bindings)] as const;
+    });
+    const unknownKey = entries.find(([name]) => typeof name !== "string" || name.includes("${"));
+    if (unknownKey) return new Unknown("an object key only known at apply");
     return Object.fromEntries(entries);
   }
   return (raw ?? null) as Value;
@@ -236,7 +239,8 @@ async function traverse(segments: Segment[], context: Context): Promise<Result> 
     case "path":
       return rest[0] === "root" ? context.scope.rootDir : rest[0] === "cwd" ? process.cwd() : scope.dir;
     case "terraform":
-      return rest[0] === "workspace" ? "default" : new Unknown(`terraform.${String(rest[0])}`);
+      // The workspace is chosen when Terraform runs, not written in the configuration.
+      return new Unknown(`terraform.${String(rest[0])} is chosen at run time`);
     case "module":
       return access(await scope.moduleOutput(String(rest[0]), String(rest[1])), rest.slice(2));
     case "data":
@@ -399,7 +403,8 @@ async function functionCall(node: Ast.FunctionCallExpression, context: Context):
 async function readFileFunction(name: string, [file, vars]: Value[], context: Context): Promise<Value> {
   if (typeof file !== "string")
     return file instanceof Unknown ? file : new Unknown(`${name}() of a path only known at apply`);
-  const resolved = path.resolve(context.scope.dir, file);
+  // As Terraform does: a relative path is relative to the working directory, the root module's.
+  const resolved = path.resolve(context.scope.rootDir, file);
   let text: string;
   try {
     text = fs.readFileSync(resolved, "utf8");
@@ -451,19 +456,21 @@ async function conditional(node: Ast.ExpressionType, context: Context): Promise<
 
 function binary(operator: string, [left, right]: Result[]): Result {
   for (const side of [left, right]) if (side instanceof Unknown) return side;
-  if (left instanceof Ref || right instanceof Ref) return new Unknown(`${operator} of a value only known at apply`);
+  const applyTime = (side: Result) => side instanceof Ref || JSON.stringify(side).includes("${");
+  if (applyTime(left) || applyTime(right)) return new Unknown(`${operator} of a value only known at apply`);
   const same = JSON.stringify(left) === JSON.stringify(right);
   const [a, b] = [asNumber(left as Value), asNumber(right as Value)];
+  const [p, q] = [asBoolean(left as Value), asBoolean(right as Value)];
   const numeric = a !== undefined && b !== undefined;
   switch (operator) {
     case "equal":
-      return same;
+      return same || (numeric && a === b);
     case "notEqual":
-      return !same;
+      return !(same || (numeric && a === b));
     case "logicalAnd":
-      return left === true && right === true;
     case "logicalOr":
-      return left === true || right === true;
+      if (p === undefined || q === undefined) return new Unknown(`${operator} of values that are not booleans`);
+      return operator === "logicalAnd" ? p && q : p || q;
   }
   if (!numeric) return new Unknown(`${operator} of values that are not numbers`);
   const arithmetic: Record<string, () => Value> = {
@@ -506,8 +513,10 @@ async function forExpression(node: Ast.ForExpression, context: Context): Promise
     const item = valueNode ? await evaluateNode(valueNode, inner) : null;
     if (openRangeValue === "{" && keyNode) {
       const name = await evaluateNode(keyNode, inner);
-      if (typeof name !== "string") return new Unknown("a for key only known at apply");
-      map[name] = item as Value;
+      if (typeof name !== "string" || name.includes("${")) return new Unknown("a for key only known at apply");
+      // `k => v...` groups the values of equal keys into lists.
+      if (node.meta.groupedValue) map[name] = [...((map[name] as Value[] | undefined) ?? []), item as Value];
+      else map[name] = item as Value;
     } else list.push(item);
   }
   return openRangeValue === "{" ? map : (list as Value[]);

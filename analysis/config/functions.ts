@@ -33,6 +33,16 @@ const textual =
       ? new Unknown("a function of a value only known at apply")
       : known(fn)(args);
 
+/** What this reader does not implement (a regular expression, a format verb): not a failure in Terraform. */
+class Unsupported extends Error {}
+
+/** Whether `value` holds text that stands for a value only known at apply (`${aws_x.a.id}`, `${var.x}`). */
+function holdsApplyTimeText(value: Value): boolean {
+  if (typeof value === "string") return value.includes("${");
+  if (Array.isArray(value)) return value.some(holdsApplyTimeText);
+  return isObject(value) && Object.values(value).some(holdsApplyTimeText);
+}
+
 const str = (value: Value): string => {
   const text = asString(value);
   if (text === undefined) throw new TypeError("expected a string");
@@ -81,13 +91,21 @@ function element([collection, index]: Value[]): Value {
   return values[position % values.length];
 }
 
+/** A set as Terraform orders it: no duplicates, strings sorted (other elements keep their order). */
+export function toSet(values: readonly Value[]): Value[] {
+  const unique = [...new Map(values.map((value) => [JSON.stringify(value), value])).values()];
+  return unique.every((value) => typeof value === "string") ? (unique as string[]).sort() : unique;
+}
+
+/** `format` with the plain verbs `%s`, `%d`, `%v`, `%q` and `%%`; flags, widths and other verbs are not read. */
 function format([spec, ...args]: Value[]): Value {
   let next = 0;
-  return str(spec).replace(/%(%|[-+ 0#]*\d*(?:\.\d+)?[sdvqf])/g, (_match, verb: string) => {
-    if (verb === "%") return "%";
+  return str(spec).replace(/%([^a-zA-Z%]*)([a-zA-Z%])/g, (_match, flags: string, verb: string) => {
+    if (verb === "%" && flags === "") return "%";
+    if (flags !== "" || !"sdvq".includes(verb)) throw new Unsupported(`format verb %${flags}${verb}`);
     const arg = args[next++];
-    if (verb.endsWith("q")) return JSON.stringify(str(arg));
-    if (verb.endsWith("v") && typeof arg !== "string") return JSON.stringify(arg);
+    if (verb === "q") return JSON.stringify(str(arg));
+    if (verb === "v" && typeof arg !== "string") return JSON.stringify(arg);
     return str(arg);
   });
 }
@@ -115,7 +133,7 @@ const BUILTINS: Record<string, Builtin> = {
   base64encode: known(([value]) => Buffer.from(str(value)).toString("base64")),
   base64decode: textual(([value]) => Buffer.from(str(value), "base64").toString("utf8")),
   merge,
-  lookup,
+  lookup: known(lookup),
   element: known(element),
   concat: known((args) => args.flatMap((arg) => items(arg))),
   flatten: known(([value]) => flatten(value)),
@@ -139,7 +157,7 @@ const BUILTINS: Record<string, Builtin> = {
   trimspace: textual(([value]) => str(value).trim()),
   chomp: textual(([value]) => str(value).replace(/[\r\n]+$/, "")),
   replace: textual(([value, search, replacement]) => {
-    if (/^\/.*\/$/.test(str(search))) throw new TypeError("regular expression replace");
+    if (/^\/.*\/$/.test(str(search))) throw new Unsupported("regular expression replace");
     return str(value).split(str(search)).join(str(replacement));
   }),
   coalesce: (args) => args.find((arg) => arg !== null && arg !== "") ?? null,
@@ -154,10 +172,15 @@ const BUILTINS: Record<string, Builtin> = {
   zipmap: known(([names, vals]) => Object.fromEntries(items(names).map((name, i) => [str(name), items(vals)[i]]))),
   try: tryFunction,
   tostring: known(([value]) => (value === null ? null : str(value))),
-  tonumber: textual(([value]) => (value === null ? null : (asNumber(value) ?? Number.NaN))),
+  tonumber: textual(([value]) => {
+    if (value === null) return null;
+    const number = asNumber(value);
+    if (number === undefined) throw new TypeError(`cannot convert ${JSON.stringify(value)} to a number`);
+    return number;
+  }),
   tobool: textual(([value]) => value),
   tolist: known(([value]) => items(value)),
-  toset: known(([value]) => items(value)),
+  toset: known(([value]) => toSet(items(value))),
   tomap: known(([value]) => value),
   min: known((args) => Math.min(...args.flatMap((arg) => items(Array.isArray(arg) ? arg : [arg])).map(Number))),
   max: known((args) => Math.max(...args.flatMap((arg) => items(Array.isArray(arg) ? arg : [arg])).map(Number))),
@@ -173,12 +196,16 @@ const BUILTINS: Record<string, Builtin> = {
 
 /** `name(args)`, or an unknown value that names the function when it is not evaluated here or fails. */
 export function callFunction(name: string, args: Value[]): Value {
-  const builtin = BUILTINS[name.replace(/^provider::[\w-]+::/, "")];
+  // `core::` names Terraform's own functions; another provider's functions are not known here.
+  const builtin = BUILTINS[name.replace(/^core::/, "")];
   if (!builtin) return new Unknown(`${name}() is not evaluated statically`);
   try {
     return builtin(args);
   } catch (error) {
-    return new Unknown(`${name}() could not be evaluated: ${(error as Error).message}`, true);
+    // A failure on values known here fails in Terraform too (what try() falls back from); one on text that
+    // stands for a value known only at apply, or on what this reader does not implement, proves nothing.
+    const failsInTerraform = !(error instanceof Unsupported) && !args.some(holdsApplyTimeText);
+    return new Unknown(`${name}() could not be evaluated: ${(error as Error).message}`, failsInTerraform);
   }
 }
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseHcl } from "@cdktf/hcl2json";
-import { Configuration } from "./model";
+import { Configuration, unreadNote } from "./model";
 import { isPlan, planConfiguration } from "./plan-configuration";
 import { ModuleDocument, ReadOptions, TerraformModule, readModuleFiles } from "./terraform-module";
 import { Value } from "./values";
@@ -86,22 +86,22 @@ async function moduleConfiguration(
   return new Configuration(await module.instances(), notes);
 }
 
-/** Variable values from `terraform.tfvars` and `*.auto.tfvars(.json)`, as Terraform loads them. */
+/**
+ * Variable values from `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical
+ * order: the order Terraform loads them in, a later file overriding an earlier one.
+ */
 async function rootInputs(dir: string, notes: string[]): Promise<Map<string, Value>> {
-  const names = fs
-    .readdirSync(dir)
-    .filter(
-      (name) =>
-        name === "terraform.tfvars" || name === "terraform.tfvars.json" || /\.auto\.tfvars(\.json)?$/.test(name),
-    );
+  const files = fs.readdirSync(dir);
+  const auto = files.filter((name) => /\.auto\.tfvars(\.json)?$/.test(name)).sort();
+  const names = [...["terraform.tfvars", "terraform.tfvars.json"].filter((name) => files.includes(name)), ...auto];
   const inputs = new Map<string, Value>();
-  for (const name of names.sort()) {
+  for (const name of names) {
     try {
       const text = fs.readFileSync(path.join(dir, name), "utf8");
       const values = name.endsWith(".json") ? JSON.parse(text) : await parseHcl(name, text);
       for (const [key, value] of Object.entries(values as Record<string, Value>)) inputs.set(key, value);
     } catch (error) {
-      notes.push(`${name}: not read (${(error as Error).message.split("\n")[0]})`);
+      notes.push(unreadNote(name, (error as Error).message));
     }
   }
   return inputs;

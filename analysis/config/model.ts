@@ -25,6 +25,17 @@ export interface ResourceInstance {
   readonly ignores: ReadonlyMap<string, string>;
 }
 
+const UNREAD = ": not read (";
+
+/** The note that a file could not be read at all (the command shows these even without `--verbose`). */
+export function unreadNote(file: string, why: string): string {
+  return `${file}${UNREAD}${why.split("\n")[0]})`;
+}
+
+export function isUnreadNote(note: string): boolean {
+  return note.includes(UNREAD);
+}
+
 export class Configuration {
   private readonly byType = new Map<string, ResourceInstance[]>();
   private readonly byAddress = new Map<string, ResourceInstance[]>();

@@ -4,7 +4,9 @@ import { parse as parseHcl } from "@cdktf/hcl2json";
 import { BlockAnnotation, annotateBlocks, ignoreDirectives, tagDirectives } from "./annotations";
 import { evaluateBlock } from "./blocks";
 import { Bindings, ModuleScope, evaluate } from "./expressions";
-import { ResourceInstance } from "./model";
+import { ResourceInstance, unreadNote } from "./model";
+import { toSet } from "./functions";
+import { withOverrides } from "./overrides";
 import { Memo, mapInOrder } from "./one-at-a-time";
 import { Unknown, Value, ValueObject, asNumber, blockAddress, isObject, parseReference } from "./values";
 import { withTypeDefaults } from "./variable-types";
@@ -52,14 +54,14 @@ export async function readModuleFiles(dir: string, notes: string[]): Promise<Mod
         const text = fs.readFileSync(file, "utf8");
         const body: unknown = name.endsWith(".json") ? JSON.parse(text) : await parseHcl(name, text);
         if (isBody(body)) return { file, body, text: name.endsWith(".json") ? undefined : text };
-        notes.push(`${file}: not read (not a JSON object)`);
+        notes.push(unreadNote(file, "not a JSON object"));
       } catch (error) {
-        notes.push(`${file}: not read (${(error as Error).message.split("\n")[0]})`);
+        notes.push(unreadNote(file, (error as Error).message));
       }
       return undefined;
     }),
   );
-  return documents.filter((document): document is ModuleDocument => document !== undefined);
+  return withOverrides(documents.filter((document): document is ModuleDocument => document !== undefined));
 }
 
 /** `x` or `[x, y]` (HCL gives lists of blocks, Terraform JSON objects) as a list. */
@@ -318,8 +320,9 @@ async function expansion(
   }
   if (body.for_each !== undefined) {
     const forEach = await resolveForEach(await evaluate(body.for_each, scope));
+    // A list given to for_each is a set in Terraform: each element once.
     const entries: [string, Value][] | undefined = Array.isArray(forEach)
-      ? forEach.map((item) => [String(item), item as Value])
+      ? toSet(forEach).map((item) => [String(item), item])
       : isObject(forEach)
         ? Object.entries(forEach)
         : undefined;

@@ -40,6 +40,14 @@ export function isObject(value: unknown): value is ValueObject {
   );
 }
 
+/**
+ * A value only known at apply: unknown here, or text that stands for one (`${aws_x.a.enabled}`, a value
+ * whose template kept an interpolation it could not evaluate). Rules must not read such text as a value.
+ */
+export function isApplyTime(value: unknown): boolean {
+  return value instanceof Unknown || (typeof value === "string" && value.includes("${"));
+}
+
 /** The first `Unknown` anywhere inside `value`, if any. */
 export function firstUnknown(value: Value): Unknown | undefined {
   if (value instanceof Unknown) return value;

@@ -1,5 +1,5 @@
 import { Configuration, ResourceInstance } from "../config/model";
-import { ValueObject, asNumber, asString, blocks, firstBlock, isUnknown } from "../config/values";
+import { ValueObject, asNumber, asString, blocks, firstBlock, isApplyTime, isUnknown } from "../config/values";
 import { EfsVolume, containers, efsVolumes, runsOnFargate, taskDefinitionOf, SERVICE, TASK_DEFINITION } from "./ecs";
 import { admitsTcp, groupKeys, ingressRules, worldOpenRules } from "./network";
 import { Reporter, Rule } from "./rule";
@@ -30,7 +30,7 @@ const transitEncryption: Rule = {
   check(configuration, report) {
     eachEfsVolume(configuration, report, (task, volume) => {
       const setting = volume.config.transit_encryption;
-      if (isUnknown(setting))
+      if (isApplyTime(setting))
         return report.skip(task, `volume '${volume.name}': transit_encryption is not known statically`);
       if (setting === "ENABLED") return;
       const written =
@@ -76,7 +76,8 @@ const rootDirectoryWithAccessPoint: Rule = {
       const accessPoint = volume.authorization?.access_point_id;
       const root = volume.config.root_directory;
       if (accessPoint === undefined || accessPoint === null || accessPoint === "") return;
-      if (isUnknown(root)) return report.skip(task, `volume '${volume.name}': root_directory is not known statically`);
+      if (isApplyTime(root))
+        return report.skip(task, `volume '${volume.name}': root_directory is not known statically`);
       if (typeof root === "string" && root !== "" && root !== "/") {
         report.finding(
           task,
@@ -155,6 +156,13 @@ const mountTargetsUnreachable: Rule = {
           continue;
         }
         const groups = new Set(targetGroups.flat() as string[]);
+        // A group this configuration does not manage (a literal id, a data source) has its rules elsewhere.
+        const managed = new Set(configuration.ofType("aws_security_group").map((group) => group.blockAddress));
+        const unmanaged = [...groups].filter((group) => !managed.has(group));
+        if (unmanaged.length > 0) {
+          report.skip(service, `the rules of mount target group ${unmanaged[0]} are not in this configuration`);
+          continue;
+        }
         const nfsRules = rules.filter(
           (rule) => rule.group === undefined || (groups.has(rule.group) && admitsTcp(rule, NFS_PORT) !== false),
         );
@@ -164,6 +172,7 @@ const mountTargetsUnreachable: Rule = {
             rule.sources === undefined ||
             rule.cidrs === undefined ||
             rule.cidrs.length > 0 ||
+            rule.prefixLists ||
             rule.sources.some((source) => serviceGroups.includes(source)),
         );
         if (!admitted) {

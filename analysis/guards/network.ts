@@ -18,6 +18,8 @@ export interface IngressRule {
   readonly cidrs: string[] | undefined;
   /** Source groups as keys; `undefined` when not known statically. */
   readonly sources: string[] | undefined;
+  /** Whether the rule admits managed prefix lists (address ranges kept elsewhere). */
+  readonly prefixLists: boolean;
 }
 
 const WORLD = new Set(["0.0.0.0/0", "::/0"]);
@@ -54,6 +56,12 @@ function strings(value: Value | undefined): string[] | undefined {
   return texts.every((text): text is string => text !== undefined && !text.includes("${")) ? texts : undefined;
 }
 
+/** A rule's prefix lists: any, or any that might be (not known statically), counts. */
+function admitsPrefixLists(value: Value | undefined): boolean {
+  const items = list(value);
+  return isUnknown(items) || items.length > 0;
+}
+
 export function ingressRules(configuration: Configuration): IngressRule[] {
   const rules: IngressRule[] = [];
   for (const group of configuration.ofType("aws_security_group")) {
@@ -70,6 +78,7 @@ export function ingressRules(configuration: Configuration): IngressRule[] {
         toPort: asNumber(rule.to_port),
         cidrs: cidrs.every((each) => each !== undefined) ? (cidrs.flat() as string[]) : undefined,
         sources: sources && (rule.self === true ? [...sources, group.blockAddress] : sources),
+        prefixLists: admitsPrefixLists(rule.prefix_list_ids),
       });
     }
   }
@@ -88,6 +97,7 @@ export function ingressRules(configuration: Configuration): IngressRule[] {
       toPort: asNumber(rule.values.to_port),
       cidrs: cidrs.every((each) => each !== undefined) ? (cidrs.flat() as string[]) : undefined,
       sources: sourceKey.every((key): key is string => key !== undefined) ? [...sourceKey, ...self] : undefined,
+      prefixLists: admitsPrefixLists(rule.values.prefix_list_ids),
     });
   }
   for (const rule of configuration.ofType("aws_vpc_security_group_ingress_rule")) {
@@ -103,6 +113,7 @@ export function ingressRules(configuration: Configuration): IngressRule[] {
       toPort: protocol === "-1" ? 65535 : asNumber(rule.values.to_port),
       cidrs: cidrs.every((each) => typeof each === "string" && !each.includes("${")) ? (cidrs as string[]) : undefined,
       sources: sourceKey.every((key): key is string => key !== undefined) ? sourceKey : undefined,
+      prefixLists: admitsPrefixLists(rule.values.prefix_list_id),
     });
   }
   return rules;

@@ -1,6 +1,7 @@
 import { Configuration, ResourceInstance } from "../config/model";
 import {
   Unknown,
+  Value,
   ValueObject,
   asNumber,
   asString,
@@ -205,8 +206,14 @@ function pinnedVolumes(
   return volumes.filter((volume) => [...attached, ...named].some((each) => each.blockAddress === volume.blockAddress));
 }
 
+/** Every tag of `target` on the resource: tags are strings in AWS, so `true` and `"true"` are one value. */
 function tagsMatch(target: ValueObject, tags: ValueObject): boolean {
-  return Object.entries(target).every(([key, value]) => tags[key] === value);
+  return Object.entries(target).every(([key, value]) => tags[key] !== undefined && String(tags[key]) === String(value));
+}
+
+/** `*`, or an ARN pattern such as `arn:aws:ec2:*:*:volume/*`, that selects every EBS volume. */
+function coversEveryVolume(resource: Value): boolean {
+  return resource === "*" || (typeof resource === "string" && /^arn:[^:]+:ec2:[^:]*:[^:]*:volume\/\*$/.test(resource));
 }
 
 /** A resource's tags; undefined when they are not known statically (`merge(local.tags, ...)` of a module input). */
@@ -253,11 +260,11 @@ function hasSnapshotSchedule(
     const resources = list(selection.values.resources);
     const named =
       !isUnknown(resources) &&
-      resources.some((resource) => resource === "*" || configuration.resolve(resource).includes(volume));
+      resources.some((resource) => coversEveryVolume(resource) || configuration.resolve(resource).includes(volume));
     const selectionTags = blocks(selection.values.selection_tag);
     const byTag =
       !isUnknown(selectionTags) &&
-      selectionTags.some((tag) => typeof tag.key === "string" && tags[tag.key] === tag.value);
+      selectionTags.some((tag) => typeof tag.key === "string" && tagsMatch({ [tag.key]: tag.value }, tags));
     return named || byTag;
   });
 }

@@ -1,5 +1,16 @@
 import { ResourceInstance } from "../config/model";
-import { Unknown, asBoolean, asNumber, asString, blocks, firstBlock, firstUnknown, isUnknown } from "../config/values";
+import {
+  Unknown,
+  Value,
+  asBoolean,
+  asNumber,
+  asString,
+  blocks,
+  firstBlock,
+  firstUnknown,
+  isApplyTime,
+  isUnknown,
+} from "../config/values";
 import { SERVICE, TASK_DEFINITION, containers, taskDefinitionOf } from "./ecs";
 import { groupKeys, worldOpenRules } from "./network";
 import { Rule } from "./rule";
@@ -13,7 +24,9 @@ const CACHE_TYPES = [REPLICATION_GROUP, "aws_elasticache_cluster", "aws_elastica
 
 /** A reference to, or the endpoint of, ElastiCache, MemoryDB or DynamoDB. */
 const SESSION_STORE =
-  /\$\{(module\.[\w-]+\.)*aws_(elasticache|memorydb|dynamodb)_|\.cache\.amazonaws\.com|\.memorydb\.[\w-]+\.amazonaws\.com|dynamodb\.[\w-]+\.amazonaws\.com|SESSION_TABLE|DYNAMODB_TABLE/i;
+  /\$\{(module\.[\w-]+\.)*(data\.)?aws_(elasticache|memorydb|dynamodb)_|\.cache\.amazonaws\.com|\.memorydb\.[\w-]+\.amazonaws\.com|dynamodb\.[\w-]+\.amazonaws\.com|SESSION_TABLE|DYNAMODB_TABLE/i;
+
+const hasEntries = (value: Value | undefined) => Array.isArray(value) && value.length > 0;
 
 const sessionsDieWithTask: Rule = {
   id: "SE201",
@@ -27,7 +40,7 @@ const sessionsDieWithTask: Rule = {
       if (!stickiness) continue;
       // `enabled` defaults to true in a stickiness block.
       const enabled = isUnknown(stickiness) ? stickiness : (stickiness.enabled ?? true);
-      if (isUnknown(enabled)) {
+      if (isApplyTime(enabled)) {
         report.skip(targetGroup, "whether stickiness is enabled is not known statically");
         continue;
       }
@@ -51,9 +64,18 @@ const sessionsDieWithTask: Rule = {
           continue;
         }
         if (SESSION_STORE.test(JSON.stringify(defined))) continue;
-        // An environment value only known at apply (a remote module's output) may well be the store.
+        // An environment value only known at apply (a remote module's output), or one read from a secret or
+        // an environment file at start, may well be the store.
         const unknown = firstUnknown(defined);
-        if (unknown)
+        const fromOutside = defined.find(
+          (container) => hasEntries(container.secrets) || hasEntries(container.environmentFiles),
+        );
+        if (fromOutside)
+          report.skip(
+            targetGroup,
+            `${service.address}: '${String(fromOutside.name)}' reads settings from secrets or files`,
+          );
+        else if (unknown)
           report.skip(targetGroup, `${service.address}: a container value is not known statically (${unknown.reason})`);
         else {
           report.finding(
@@ -75,7 +97,7 @@ const unencryptedCache: Rule = {
   check(configuration, report) {
     for (const group of configuration.ofType(REPLICATION_GROUP)) {
       const transit = group.values.transit_encryption_enabled;
-      if (isUnknown(transit)) {
+      if (isApplyTime(transit)) {
         report.skip(group, "transit_encryption_enabled is not known statically");
         continue;
       }

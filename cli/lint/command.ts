@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UnreadableInput, readConfiguration } from "../../analysis/config/load";
+import { isUnreadNote } from "../../analysis/config/model";
 import { Finding, GuardReport, RULES, RULE_TYPES, runGuards } from "../../analysis/guards";
 import type { CliResult } from "../result";
 import { sarifLog } from "./sarif";
@@ -41,8 +42,8 @@ export async function lintCommand(args: string[], cwd: string, version: string):
     const arg = args[index];
     if (arg === "--help" || arg === "-h") return { code: 0, stdout: LINT_USAGE, stderr: "" };
     if (arg === "--verbose" || arg === "-v") verbose = true;
-    else if (arg === "--format") {
-      const value = args[++index];
+    else if (arg === "--format" || arg.startsWith("--format=")) {
+      const value = arg === "--format" ? args[++index] : arg.slice("--format=".length);
       if (!FORMATS.includes(value as Format)) return usageError(`--format takes one of ${FORMATS.join(", ")}`);
       format = value as Format;
     } else if (arg.startsWith("-")) return usageError(`unknown option '${arg}'`);
@@ -67,7 +68,11 @@ export async function lintCommand(args: string[], cwd: string, version: string):
   const counts = countFindings(report.findings);
   const code = counts.errors > 0 ? 1 : 0;
   if (format === "sarif")
-    return { code, stdout: JSON.stringify(sarifLog(report.findings, RULES, version), null, 2), stderr: "" };
+    return {
+      code,
+      stdout: JSON.stringify(sarifLog(report.findings, RULES, version), null, 2),
+      stderr: unreadWarnings(report),
+    };
   if (format === "json") {
     const json = {
       input,
@@ -76,11 +81,11 @@ export async function lintCommand(args: string[], cwd: string, version: string):
       findings: report.findings,
       notes: verbose ? report.notes : undefined,
     };
-    return { code, stdout: JSON.stringify(json, null, 2), stderr: "" };
+    return { code, stdout: JSON.stringify(json, null, 2), stderr: unreadWarnings(report) };
   }
   const lines = [...report.findings.map((finding) => findingLine(finding)), summaryLine(counts, resources)];
   const notes = verbose ? report.notes.map((note) => `note: ${note}`) : [];
-  return { code, stdout: [...lines, ...notes].join("\n"), stderr: "" };
+  return { code, stdout: [...lines, ...notes].join("\n"), stderr: unreadWarnings(report) };
 }
 
 /**
@@ -97,4 +102,12 @@ function withPathsFrom(findings: readonly Finding[], input: string, cwd: string)
     const shown = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
     return { ...finding, location: { ...finding.location, file: shown } };
   });
+}
+
+/** Files that could not be read are said on standard error whatever the format: what they hold was not linted. */
+function unreadWarnings(report: GuardReport): string {
+  return report.notes
+    .filter(isUnreadNote)
+    .map((note) => `stateful-ecs lint: warning: ${note}; what it holds is not checked`)
+    .join("\n");
 }

@@ -1,3 +1,5 @@
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Finding, Rule } from "../../analysis/guards";
 
 /**
@@ -38,7 +40,7 @@ export function sarifLog(findings: readonly Finding[], rules: readonly Rule[], v
               ...(finding.location
                 ? {
                     physicalLocation: {
-                      artifactLocation: { uri: finding.location.file.split("\\").join("/") },
+                      artifactLocation: { uri: artifactUri(finding.location.file) },
                       ...(finding.location.line !== undefined ? { region: { startLine: finding.location.line } } : {}),
                     },
                   }
@@ -53,4 +55,10 @@ export function sarifLog(findings: readonly Finding[], rules: readonly Rule[], v
       },
     ],
   };
+}
+
+/** A file as a SARIF artifact URI: relative paths percent-encoded, absolute ones as `file://` URIs. */
+function artifactUri(file: string): string {
+  if (path.isAbsolute(file)) return pathToFileURL(file).href;
+  return file.split(path.sep).map(encodeURIComponent).join("/");
 }

@@ -2,9 +2,10 @@ import { Finding } from "../../analysis/guards";
 
 /** The guards' findings as text: one line per finding, then a summary line. */
 
-/** `SE001 error aws_ecs_task_definition.app (ecs.tf:12): message`, silenced ones saying so. */
+/** `SE001 error aws_ecs_task_definition.app (ecs.tf:12): message` (the file alone when it has no lines), silenced ones saying so. */
 export function findingLine(finding: Finding): string {
-  const where = finding.location?.line !== undefined ? ` (${finding.location.file}:${finding.location.line})` : "";
+  const { location } = finding;
+  const where = location ? ` (${location.file}${location.line !== undefined ? `:${location.line}` : ""})` : "";
   const silenced = finding.silenced !== undefined ? `silenced (${finding.silenced}): ` : "";
   return `${finding.ruleId} ${finding.severity} ${finding.address}${where}: ${silenced}${finding.message}`;
 }

@@ -12,14 +12,20 @@ import { PlanJson } from "../../../analysis/plan-json";
  */
 
 /** A directory holding `files` (relative path -> text), linted. */
-async function lint(files: Record<string, string>): Promise<GuardReport & { resources: string[] }> {
+async function lint(
+  files: Record<string, string>,
+): Promise<GuardReport & { resources: string[]; values: (address: string) => unknown }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-reader-"));
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
   }
   const configuration = await readConfiguration(dir, { evaluateTypes: RULE_TYPES });
-  return { ...runGuards(configuration), resources: configuration.resources.map((resource) => resource.address) };
+  return {
+    ...runGuards(configuration),
+    resources: configuration.resources.map((resource) => resource.address),
+    values: (address) => configuration.resources.find((resource) => resource.address === address)?.values,
+  };
 }
 
 const pairs = (report: GuardReport) => report.findings.map((finding) => `${finding.ruleId} ${finding.address}`);
@@ -325,5 +331,178 @@ describe("plans", () => {
       },
     };
     expect(runGuards(planConfiguration(plan)).findings).toEqual([]);
+  });
+});
+
+describe("what Terraform itself would compute differently, read as Terraform does", () => {
+  const replicationGroup = (transit: string) => `resource "aws_elasticache_replication_group" "r" {
+  replication_group_id       = "r"
+  description                = "sessions"
+  transit_encryption_enabled = ${transit}
+}
+`;
+
+  it("takes tfvars in Terraform's order: terraform.tfvars, then *.auto.tfvars", async () => {
+    const report = await lint({
+      "main.tf": `variable "tls" {}\n${replicationGroup("var.tls")}`,
+      "terraform.tfvars": "tls = false\n",
+      "prod.auto.tfvars": "tls = true\n",
+    });
+    expect(report.findings).toEqual([]);
+  });
+
+  it("merges override files into the blocks they override", async () => {
+    const report = await lint({ "main.tf": replicationGroup("false"), "main_override.tf": replicationGroup("true") });
+    expect(report).toMatchObject({ findings: [], resources: ["aws_elasticache_replication_group.r"] });
+  });
+
+  it("does not fall back in try() from what only this reader cannot do", async () => {
+    const report = await lint({
+      "main.tf": `data "aws_ssm_parameter" "cfg" {\n  name = "cfg"\n}\n${replicationGroup("try(jsondecode(data.aws_ssm_parameter.cfg.value).tls, false)")}`,
+    });
+    expect(report.findings).toEqual([]);
+  });
+
+  it("reads a reference or an undecidable comparison as unknown, never as a value", async () => {
+    const viaData = `data "aws_elasticache_replication_group" "primary" {\n  replication_group_id = "p"\n}\n`;
+    const compared = `variable "env" {}\n${replicationGroup('"${var.env}-x" == "prod-x"').replace('"r"', '"c"')}`;
+    const report = await lint({
+      "main.tf":
+        viaData + replicationGroup("data.aws_elasticache_replication_group.primary.transit_encryption_enabled"),
+      "compared.tf": compared,
+    });
+    expect(report.findings).toEqual([]);
+  });
+
+  it("makes a set of for_each's list, groups values with ..., evaluates keys written as expressions", async () => {
+    const report = await lint({
+      "main.tf": `locals {
+  names   = toset(["b", "a", "a"])
+  grouped = { for n in ["x", "y", "x"] : n => n... }
+  key     = "Backup"
+}
+resource "aws_efs_file_system" "fs" {
+  for_each = local.names
+  tags     = { (local.key) = "daily", count = length(local.grouped.x) }
+}
+`,
+    });
+    expect(report.resources).toEqual(['aws_efs_file_system.fs["a"]', 'aws_efs_file_system.fs["b"]']);
+    expect(report.values('aws_efs_file_system.fs["a"]')).toEqual({ tags: { Backup: "daily", count: 2 } });
+    expect(report.findings.map((finding) => finding.address)).toEqual(report.resources);
+  });
+
+  it("fills an optional attribute set to null with its default, and leaves format verbs it does not implement unknown", async () => {
+    const report = await lint({
+      "main.tf": `variable "cache" {
+  type    = object({ tls = optional(bool, true) })
+  default = { tls = null }
+}
+${replicationGroup("var.cache.tls")}${replicationGroup('format("%t", false) == "false"').replace('"r"', '"f"')}`,
+    });
+    expect(report.findings).toEqual([]);
+  });
+
+  it("leaves another provider's functions unknown", async () => {
+    const report = await lint({ "main.tf": replicationGroup('provider::other::lower("FALSE") == "false"') });
+    expect(report.findings).toEqual([]);
+  });
+});
+
+describe("rules on what the configuration does not hold", () => {
+  const mounted = (ingress: string) => `resource "aws_efs_file_system" "fs" {}
+resource "aws_efs_file_system_policy" "fs" {
+  file_system_id = aws_efs_file_system.fs.id
+  policy         = "{}"
+}
+resource "aws_security_group" "tasks" {}
+resource "aws_security_group" "efs" {
+${ingress}}
+resource "aws_efs_mount_target" "a" {
+  file_system_id  = aws_efs_file_system.fs.id
+  subnet_id       = "subnet-1"
+  security_groups = [aws_security_group.efs.id]
+}
+resource "aws_ecs_task_definition" "t" {
+  family                = "t"
+  container_definitions = jsonencode([{ name = "c", image = "busybox" }])
+  volume {
+    name = "d"
+    efs_volume_configuration {
+      file_system_id     = aws_efs_file_system.fs.id
+      transit_encryption = "ENABLED"
+    }
+  }
+}
+resource "aws_ecs_service" "s" {
+  name            = "s"
+  task_definition = aws_ecs_task_definition.t.arn
+  network_configuration {
+    subnets         = ["subnet-1"]
+    security_groups = [aws_security_group.tasks.id]
+  }
+}
+`;
+
+  it("SE005 counts a prefix list as admitting, and fires when nothing admits the tasks", async () => {
+    const prefixList =
+      '  ingress {\n    from_port       = 2049\n    to_port         = 2049\n    protocol        = "tcp"\n    prefix_list_ids = ["pl-1"]\n  }\n';
+    expect((await lint({ "main.tf": mounted(prefixList) })).findings).toEqual([]);
+    expect(pairs(await lint({ "main.tf": mounted("") }))).toEqual(["SE005 aws_ecs_service.s"]);
+  });
+
+  it("SE005 leaves mount targets whose group is managed elsewhere", async () => {
+    const report = await lint({ "main.tf": mounted("").replace("[aws_security_group.efs.id]", '["sg-0123"]') });
+    expect(report.findings).toEqual([]);
+    expect(report.notes).toContain(
+      "SE005 aws_ecs_service.s: not checked, the rules of mount target group sg-0123 are not in this configuration",
+    );
+  });
+
+  it("SE104 matches tags as strings, and a Backup selection of every volume", async () => {
+    const pinned = (schedule: string) => `resource "aws_instance" "db" {
+  ami       = "ami-1"
+  user_data = "echo ECS_INSTANCE_ATTRIBUTES={\\"role\\":\\"db\\"} >> /etc/ecs/ecs.config"
+}
+resource "aws_cloudwatch_metric_alarm" "recover" {
+  alarm_name          = "recover"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 2
+  alarm_actions       = ["arn:aws:automate:eu-west-1:ec2:recover"]
+  dimensions          = { InstanceId = aws_instance.db.id }
+}
+resource "aws_ebs_volume" "data" {
+  availability_zone = "eu-west-1a"
+  tags              = { Backup = true }
+}
+resource "aws_volume_attachment" "data" {
+  device_name = "/dev/xvdf"
+  volume_id   = aws_ebs_volume.data.id
+  instance_id = aws_instance.db.id
+}
+resource "aws_ecs_task_definition" "db" {
+  family                = "db"
+  container_definitions = "[]"
+  volume {
+    name      = "data"
+    host_path = "/mnt/data"
+  }
+  placement_constraints {
+    type       = "memberOf"
+    expression = "attribute:role == db"
+  }
+}
+resource "aws_backup_selection" "s" {
+  name         = "s"
+  plan_id      = "p"
+  iam_role_arn = "arn:aws:iam::123456789012:role/backup"
+${schedule}}
+`;
+    const byTag = '  selection_tag {\n    type  = "STRINGEQUALS"\n    key   = "Backup"\n    value = "true"\n  }\n';
+    expect((await lint({ "main.tf": pinned(byTag) })).findings).toEqual([]);
+    expect((await lint({ "main.tf": pinned('  resources = ["arn:aws:ec2:*:*:volume/*"]\n') })).findings).toEqual([]);
+    expect(pairs(await lint({ "main.tf": pinned('  resources = ["arn:aws:rds:*:*:db:*"]\n') }))).toEqual([
+      "SE104 aws_ebs_volume.data",
+    ]);
   });
 });
