@@ -13,6 +13,9 @@ if (fs.existsSync(source)) {
   cli = require(path.join(__dirname, "..", "..", "dist", "cli", "main.js"));
 }
 
+/** Writes `text` and a newline (nothing when empty), resolving once it is flushed, even into a pipe. */
+const write = (stream, text) => new Promise((resolve) => (text ? stream.write(`${text}\n`, resolve) : resolve()));
+
 let settled = false;
 // Node exits when nothing is left to wait for, even if the command's promise never settled: say so.
 process.on("beforeExit", () => {
@@ -21,16 +24,18 @@ process.on("beforeExit", () => {
   console.error("stateful-ecs: internal error: the command stopped before it finished");
   process.exitCode = 1;
 });
+// Exit as soon as the output is written: the HCL parser's Go runtime may keep a timer pending for most of
+// a second after its last call, which would hold the process open for nothing.
 cli.run(process.argv.slice(2)).then(
-  (result) => {
+  async (result) => {
     settled = true;
-    if (result.stdout) console.log(result.stdout);
-    if (result.stderr) console.error(result.stderr);
-    process.exitCode = result.code;
+    await write(process.stdout, result.stdout);
+    await write(process.stderr, result.stderr);
+    process.exit(result.code);
   },
-  (error) => {
+  async (error) => {
     settled = true;
-    console.error(`stateful-ecs: ${error && error.stack ? error.stack : error}`);
-    process.exitCode = 1;
+    await write(process.stderr, `stateful-ecs: ${error && error.stack ? error.stack : error}`);
+    process.exit(1);
   },
 );
