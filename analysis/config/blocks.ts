@@ -8,9 +8,16 @@ import { Unknown, Value, ValueObject, isObject } from "./values";
  * `dynamic` blocks generate.
  */
 
-type RawBody = Record<string, unknown>;
+/** A block body, or any JSON object, as Terraform JSON (or hcl2json) writes it: nothing evaluated yet. */
+export type RawBody = Record<string, unknown>;
 
-const isRawBody = (raw: unknown): raw is RawBody => typeof raw === "object" && raw !== null && !Array.isArray(raw);
+export const isRawBody = (raw: unknown): raw is RawBody =>
+  typeof raw === "object" && raw !== null && !Array.isArray(raw);
+
+/** `x` or `[x, y]` as a list of bodies: HCL gives lists of blocks, Terraform JSON may give one object. */
+export function rawBodies(value: unknown): RawBody[] {
+  return (Array.isArray(value) ? value : [value]).filter(isRawBody);
+}
 
 /** `{ label: [{ for_each, iterator?, content }] }`: the shape `dynamic` blocks take (not a map attribute named so). */
 function dynamicBlocks(raw: unknown): Record<string, RawBody[]> | undefined {
@@ -71,7 +78,7 @@ async function expandDynamic(
   if (!entries || typeof forEach === "string")
     return new Unknown(`the for_each of dynamic "${label}" is not known statically`);
   const iterator = typeof spec.iterator === "string" ? spec.iterator.replace(/^\$\{(.*)\}$/, "$1").trim() : label;
-  const contents = (Array.isArray(spec.content) ? spec.content : [spec.content]).filter(isRawBody);
+  const contents = rawBodies(spec.content);
   const blocks: ValueObject[] = [];
   for (const [key, value] of entries) {
     const names = { ...bindings.names, [iterator]: { key, value } };

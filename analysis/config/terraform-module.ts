@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseHcl } from "@cdktf/hcl2json";
 import { BlockAnnotation, annotateBlocks, ignoreDirectives, tagDirectives } from "./annotations";
-import { evaluateBlock } from "./blocks";
+import { RawBody, evaluateBlock, isRawBody, rawBodies } from "./blocks";
 import { Bindings, ModuleScope, evaluate } from "./expressions";
 import { ResourceInstance, unreadNote } from "./model";
 import { toSet } from "./functions";
@@ -18,11 +18,9 @@ import { withTypeDefaults } from "./variable-types";
  * what it cannot read, and never waits on itself: a value that depends on itself is unknown (Memo).
  */
 
-type Body = Record<string, unknown>;
-
 export interface ModuleDocument {
   readonly file: string;
-  readonly body: Body;
+  readonly body: RawBody;
   /** Source text of a `.tf` file, for lines and comments. */
   readonly text?: string;
 }
@@ -34,8 +32,6 @@ export interface ReadOptions {
 
 /** The value of a module input, evaluated in the calling module when first read; undefined if not given. */
 export type ModuleInputs = (name: string) => Promise<Value> | undefined;
-
-const isBody = (value: unknown): value is Body => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * The `.tf` and `.tf.json` files of `dir` (not its subdirectories), parsed; unreadable files are noted.
@@ -53,7 +49,7 @@ export async function readModuleFiles(dir: string, notes: string[]): Promise<Mod
       try {
         const text = fs.readFileSync(file, "utf8");
         const body: unknown = name.endsWith(".json") ? JSON.parse(text) : await parseHcl(name, text);
-        if (isBody(body)) return { file, body, text: name.endsWith(".json") ? undefined : text };
+        if (isRawBody(body)) return { file, body, text: name.endsWith(".json") ? undefined : text };
         notes.push(unreadNote(file, "not a JSON object"));
       } catch (error) {
         notes.push(unreadNote(file, (error as Error).message));
@@ -64,20 +60,15 @@ export async function readModuleFiles(dir: string, notes: string[]): Promise<Mod
   return withOverrides(documents.filter((document): document is ModuleDocument => document !== undefined));
 }
 
-/** `x` or `[x, y]` (HCL gives lists of blocks, Terraform JSON objects) as a list. */
-function each(value: unknown): Body[] {
-  return (Array.isArray(value) ? value : [value]).filter(isBody);
-}
-
 /** `{ name: body | [body] }` blocks of one kind across all documents. */
 function named(
   documents: readonly ModuleDocument[],
   kind: string,
-): Array<{ name: string; body: Body; document: ModuleDocument }> {
+): Array<{ name: string; body: RawBody; document: ModuleDocument }> {
   return documents.flatMap((document) => {
     const blocks = document.body[kind];
-    return isBody(blocks)
-      ? Object.entries(blocks).flatMap(([name, value]) => each(value).map((body) => ({ name, body, document })))
+    return isRawBody(blocks)
+      ? Object.entries(blocks).flatMap(([name, value]) => rawBodies(value).map((body) => ({ name, body, document })))
       : [];
   });
 }
@@ -98,7 +89,7 @@ const MODULE_META = new Set(["source", "version", "count", "for_each", "provider
 const RESOURCE_META = new Set(["//", "count", "for_each", "lifecycle", "depends_on", "provider"]);
 
 export class TerraformModule implements ModuleScope {
-  private readonly declared = new Map<string, Body>();
+  private readonly declared = new Map<string, RawBody>();
   private readonly rawLocals = new Map<string, unknown>();
   private readonly outputs = new Map<string, unknown>();
   private readonly annotations = new Map<string, BlockAnnotation>();
@@ -123,7 +114,7 @@ export class TerraformModule implements ModuleScope {
   ) {
     for (const { name, body } of named(documents, "variable")) this.declared.set(name, body);
     for (const document of documents) {
-      for (const block of each(document.body.locals))
+      for (const block of rawBodies(document.body.locals))
         for (const [name, raw] of Object.entries(block)) this.rawLocals.set(name, raw);
       for (const [key, annotation] of annotateBlocks(document.text ?? "")) this.annotations.set(key, annotation);
     }
@@ -187,7 +178,7 @@ export class TerraformModule implements ModuleScope {
   async instances(): Promise<ResourceInstance[]> {
     const own = await mapInOrder(named(this.documents, "resource"), ({ name: type, body: byName, document }) =>
       mapInOrder(
-        Object.entries(byName).flatMap(([name, value]) => each(value).map((body) => ({ name, body }))),
+        Object.entries(byName).flatMap(([name, value]) => rawBodies(value).map((body) => ({ name, body }))),
         ({ name, body }) => this.expandBlock(type, name, body, document),
       ),
     );
@@ -196,15 +187,15 @@ export class TerraformModule implements ModuleScope {
     return [...own.flat(2), ...nested.flat()];
   }
 
-  private resourceBody(type: string, name: string): Body | undefined {
+  private resourceBody(type: string, name: string): RawBody | undefined {
     const found = named(this.documents, "resource").find((block) => block.name === type && name in block.body);
-    return found && each(found.body[name])[0];
+    return found && rawBodies(found.body[name])[0];
   }
 
   private async expandBlock(
     type: string,
     name: string,
-    body: Body,
+    body: RawBody,
     document: ModuleDocument,
   ): Promise<ResourceInstance[]> {
     const block = `${this.prefix}${type}.${name}`;
@@ -226,13 +217,13 @@ export class TerraformModule implements ModuleScope {
     });
   }
 
-  private arguments(body: Body, bindings: Bindings): Promise<ValueObject> {
+  private arguments(body: RawBody, bindings: Bindings): Promise<ValueObject> {
     const entries = Object.entries(body).filter(([key]) => !RESOURCE_META.has(key));
     return evaluateBlock(Object.fromEntries(entries), this, bindings);
   }
 
   /** One entry per instance: `[0]`, `["key"]`, or the block itself when neither count nor for_each is known. */
-  private instanceKeys(block: string, body: Body): Promise<InstanceKey[]> {
+  private instanceKeys(block: string, body: RawBody): Promise<InstanceKey[]> {
     return this.keys.get(
       block,
       async () => {
@@ -307,7 +298,7 @@ export class TerraformModule implements ModuleScope {
  * are not known statically. `resolveForEach` turns a `for_each` value into the collection it stands for.
  */
 async function expansion(
-  body: Body,
+  body: RawBody,
   scope: ModuleScope,
   resolveForEach: (value: Value) => Promise<Value>,
 ): Promise<InstanceKey[] | string> {
@@ -337,7 +328,7 @@ async function expansion(
 }
 
 /** `count.index` or `each` of a block whose instances are not known: unknown. */
-function unknownBindings(body: Body, block: string): Bindings {
+function unknownBindings(body: RawBody, block: string): Bindings {
   const unknown = new Unknown(`the instances of ${block} are not known statically`);
   if (body.count !== undefined) return { count: unknown };
   return body.for_each !== undefined ? { each: { key: unknown, value: unknown } } : {};
