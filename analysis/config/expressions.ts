@@ -4,7 +4,17 @@ import { getExpressionAst, parse as parseHcl, TFExpressionSyntaxTree as Ast } fr
 import { FILE_FUNCTIONS, callFunction } from "./functions";
 import { decodeLiteral, flushHeredocIndent, unindent } from "./literals";
 import { mapInOrder } from "./one-at-a-time";
-import { PartialJson, Unknown, Value, asBoolean, asNumber, asString, isObject, parseReference } from "./values";
+import {
+  PartialJson,
+  Unknown,
+  Value,
+  asBoolean,
+  asNumber,
+  asString,
+  holdsApplyTimeText,
+  isObject,
+  parseReference,
+} from "./values";
 
 /**
  * Evaluates Terraform expressions statically: the `${...}` strings of Terraform JSON (which is also what
@@ -456,7 +466,7 @@ async function conditional(node: Ast.ExpressionType, context: Context): Promise<
 
 function binary(operator: string, [left, right]: Result[]): Result {
   for (const side of [left, right]) if (side instanceof Unknown) return side;
-  const applyTime = (side: Result) => side instanceof Ref || JSON.stringify(side).includes("${");
+  const applyTime = (side: Result) => side instanceof Ref || holdsApplyTimeText(side);
   if (applyTime(left) || applyTime(right)) return new Unknown(`${operator} of a value only known at apply`);
   const same = JSON.stringify(left) === JSON.stringify(right);
   const [a, b] = [asNumber(left as Value), asNumber(right as Value)];

@@ -1,4 +1,4 @@
-import { PartialJson, Unknown, Value, asNumber, asString, firstUnknown, isObject } from "./values";
+import { PartialJson, Unknown, Value, asNumber, asString, firstUnknown, holdsApplyTimeText, isObject } from "./values";
 
 /**
  * The Terraform functions the reader evaluates: those real repositories use to build the values the rules
@@ -35,13 +35,6 @@ const textual =
 
 /** What this reader does not implement (a regular expression, a format verb): not a failure in Terraform. */
 class Unsupported extends Error {}
-
-/** Whether `value` holds text that stands for a value only known at apply (`${aws_x.a.id}`, `${var.x}`). */
-function holdsApplyTimeText(value: Value): boolean {
-  if (typeof value === "string") return value.includes("${");
-  if (Array.isArray(value)) return value.some(holdsApplyTimeText);
-  return isObject(value) && Object.values(value).some(holdsApplyTimeText);
-}
 
 const str = (value: Value): string => {
   const text = asString(value);

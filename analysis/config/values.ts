@@ -45,7 +45,14 @@ export function isObject(value: unknown): value is ValueObject {
  * whose template kept an interpolation it could not evaluate). Rules must not read such text as a value.
  */
 export function isApplyTime(value: unknown): boolean {
-  return value instanceof Unknown || (typeof value === "string" && value.includes("${"));
+  return value instanceof Unknown || holdsApplyTimeText(value);
+}
+
+/** Whether `value` holds, anywhere inside, text that stands for a value only known at apply. */
+export function holdsApplyTimeText(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("${");
+  if (Array.isArray(value)) return value.some(holdsApplyTimeText);
+  return isObject(value) && Object.values(value).some(holdsApplyTimeText);
 }
 
 /** The first `Unknown` anywhere inside `value`, if any. */
