@@ -142,3 +142,14 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (existing) existing.push(value);
   else map.set(key, [value]);
 }
+
+/** `read`, computed once per configuration: for what several rules derive from the same resources. */
+export function oncePerConfiguration<T>(
+  read: (configuration: Configuration) => T,
+): (configuration: Configuration) => T {
+  const results = new WeakMap<Configuration, T>();
+  return (configuration) => {
+    if (!results.has(configuration)) results.set(configuration, read(configuration));
+    return results.get(configuration) as T;
+  };
+}

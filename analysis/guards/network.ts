@@ -1,4 +1,4 @@
-import { Configuration, ResourceInstance } from "../config/model";
+import { Configuration, ResourceInstance, oncePerConfiguration } from "../config/model";
 import { Value, asNumber, asString, blocks, isUnknown, list, parseReference } from "../config/values";
 
 /**
@@ -62,7 +62,10 @@ function admitsPrefixLists(value: Value | undefined): boolean {
   return isUnknown(items) || items.length > 0;
 }
 
-export function ingressRules(configuration: Configuration): IngressRule[] {
+/** Every ingress rule, read once per configuration however many rules ask (SE005, SE008, SE203 per port). */
+export const ingressRules = oncePerConfiguration(readIngressRules);
+
+function readIngressRules(configuration: Configuration): IngressRule[] {
   const rules: IngressRule[] = [];
   for (const group of configuration.ofType("aws_security_group")) {
     const inline = blocks(group.values.ingress);

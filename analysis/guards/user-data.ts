@@ -1,4 +1,4 @@
-import { Configuration, ResourceInstance } from "../config/model";
+import { Configuration, ResourceInstance, oncePerConfiguration } from "../config/model";
 import { Unknown, Value, asString, isUnknown } from "../config/values";
 
 /** The user data of EC2 hosts, as text, and the ECS instance attributes it advertises. */
@@ -37,13 +37,13 @@ function wholeExpression(text: string): Unknown | undefined {
   return /^\$\{[^\n]*\}$/.test(trimmed) ? new Unknown(`the user data is ${trimmed}, only known at apply`) : undefined;
 }
 
-/** Every host with user data (`user_data` or `user_data_base64`). */
-export function hostUserData(configuration: Configuration): HostUserData[] {
-  return configuration.ofType(...HOST_TYPES).flatMap((host) => {
+/** Every host with user data (`user_data` or `user_data_base64`), decoded once per configuration (SE101, SE104, SE105 read it). */
+export const hostUserData = oncePerConfiguration((configuration: Configuration): HostUserData[] =>
+  configuration.ofType(...HOST_TYPES).flatMap((host) => {
     const text = userDataText(host.values.user_data) ?? userDataText(host.values.user_data_base64);
     return text === undefined ? [] : [{ host, text }];
-  });
-}
+  }),
+);
 
 /**
  * The attributes `ECS_INSTANCE_ATTRIBUTES={...}` sets in a script; unknown when the script sets them in a
