@@ -1,6 +1,7 @@
 import "./cli/baseline-wasm";
 import { App, TerraformStack } from "cdktf";
 import { guardSynthesizedApp } from "./cli/lint/synth-guard";
+import { CliResult, exitWith } from "./cli/result";
 import { EbsPinnedDbStack } from "./stacks/ebs-pinned-db";
 import { EfsFargateStack } from "./stacks/efs-fargate";
 import { ExampleNetworkStack } from "./stacks/example-network";
@@ -31,16 +32,14 @@ export function addExampleStacks(app: App): App {
 }
 
 /** Synthesizes every example stack, then runs the guards over them: an error finding fails synth. */
-async function synthesize(): Promise<number> {
+async function synthesize(): Promise<CliResult> {
   const app = addExampleStacks(new App());
   app.synth();
   const { code, lines } = await guardSynthesizedApp(app.outdir);
-  const stream = code === 0 ? process.stdout : process.stderr;
-  await new Promise((flushed) => stream.write(`${lines.join("\n")}\n`, flushed));
-  return code;
+  const report = lines.join("\n");
+  return code === 0 ? { code, stdout: report, stderr: "" } : { code, stdout: "", stderr: report };
 }
 
 if (require.main === module) {
-  // Exit once the report is written: the HCL parser's Go runtime may keep a timer pending for most of a second.
-  synthesize().then((code) => process.exit(code));
+  synthesize().then(exitWith);
 }

@@ -2,6 +2,8 @@ import "./baseline-wasm";
 import * as path from "node:path";
 import type { CliResult } from "./result";
 
+export { exitWith } from "./result";
+
 /**
  * The `stateful-ecs` command: argument parsing and printing only, over the vendoring code and the guards.
  * Exit codes: 0 done, 1 refused, failed or (lint) errors found, 2 bad usage or unreadable input.

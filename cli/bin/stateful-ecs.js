@@ -13,9 +13,6 @@ if (fs.existsSync(source)) {
   cli = require(path.join(__dirname, "..", "..", "dist", "cli", "main.js"));
 }
 
-/** Writes `text` and a newline (nothing when empty), resolving once it is flushed, even into a pipe. */
-const write = (stream, text) => new Promise((resolve) => (text ? stream.write(`${text}\n`, resolve) : resolve()));
-
 let settled = false;
 // Node exits when nothing is left to wait for, even if the command's promise never settled: say so.
 process.on("beforeExit", () => {
@@ -24,18 +21,13 @@ process.on("beforeExit", () => {
   console.error("stateful-ecs: internal error: the command stopped before it finished");
   process.exitCode = 1;
 });
-// Exit as soon as the output is written: the HCL parser's Go runtime may keep a timer pending for most of
-// a second after its last call, which would hold the process open for nothing.
 cli.run(process.argv.slice(2)).then(
-  async (result) => {
+  (result) => {
     settled = true;
-    await write(process.stdout, result.stdout);
-    await write(process.stderr, result.stderr);
-    process.exit(result.code);
+    return cli.exitWith(result);
   },
-  async (error) => {
+  (error) => {
     settled = true;
-    await write(process.stderr, `stateful-ecs: ${error && error.stack ? error.stack : error}`);
-    process.exit(1);
+    return cli.exitWith({ code: 1, stdout: "", stderr: `stateful-ecs: ${error && error.stack ? error.stack : error}` });
   },
 );
