@@ -8,18 +8,21 @@ import { ExampleNetworkStack } from "./stacks/example-network";
 import { StickySessionsStack } from "./stacks/sticky-sessions";
 
 /** Where the example stacks deploy. Change both together: the zones must belong to the region. */
-const target = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
+export const EXAMPLE_TARGET = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
 
 /** Every example stack: its default id, and how to make it under any id (a dev and a prod copy). */
 export const EXAMPLE_STACKS: ReadonlyArray<{ readonly id: string; create(app: App, id: string): TerraformStack }> = [
-  { id: "example-network", create: (app, id) => new ExampleNetworkStack(app, id, target) },
-  { id: "efs-fargate", create: (app, id) => new EfsFargateStack(app, id, target) },
-  { id: "ebs-pinned-db", create: (app, id) => new EbsPinnedDbStack(app, id, { ...target, recovery: "self-healing" }) },
+  { id: "example-network", create: (app, id) => new ExampleNetworkStack(app, id, EXAMPLE_TARGET) },
+  { id: "efs-fargate", create: (app, id) => new EfsFargateStack(app, id, EXAMPLE_TARGET) },
+  {
+    id: "ebs-pinned-db",
+    create: (app, id) => new EbsPinnedDbStack(app, id, { ...EXAMPLE_TARGET, recovery: "self-healing" }),
+  },
   {
     id: "ebs-pinned-db-instance",
-    create: (app, id) => new EbsPinnedDbStack(app, id, { ...target, recovery: "instance" }),
+    create: (app, id) => new EbsPinnedDbStack(app, id, { ...EXAMPLE_TARGET, recovery: "instance" }),
   },
-  { id: "sticky-sessions", create: (app, id) => new StickySessionsStack(app, id, target) },
+  { id: "sticky-sessions", create: (app, id) => new StickySessionsStack(app, id, EXAMPLE_TARGET) },
 ];
 
 /**

@@ -8,6 +8,29 @@ export interface PlanJson {
   readonly terraform_version: string;
   readonly resource_changes?: ResourceChange[];
   readonly configuration?: { readonly root_module: ModuleConfig };
+  /** The values of every resource after apply, by module. */
+  readonly planned_values?: { readonly root_module: PlannedModule };
+  /** True when Terraform stopped planning on an error: the changes listed are not all of them. */
+  readonly errored?: boolean;
+}
+
+/** One module of `planned_values`: its resources' values, and its child modules. */
+export interface PlannedModule {
+  readonly address?: string;
+  readonly resources?: PlannedResource[];
+  readonly child_modules?: PlannedModule[];
+}
+
+export interface PlannedResource {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly index?: number | string;
+  readonly provider_name?: string;
+  readonly schema_version?: number;
+  readonly values?: Record<string, unknown>;
+  readonly sensitive_values?: Record<string, unknown>;
 }
 
 export interface ResourceChange {
@@ -18,11 +41,23 @@ export interface ResourceChange {
   readonly type: string;
   readonly name: string;
   readonly index?: number | string;
+  /** The address it had in the prior state, when a `moved` block moved it. */
+  readonly previous_address?: string;
+  /** Why Terraform chose a replace or delete: `replace_because_cannot_update`, `delete_because_each_key`... */
+  readonly action_reason?: string;
   readonly change: {
+    /** `["create"]`, `["update"]`, `["delete"]`, `["delete", "create"]` (replace), `["no-op"]`... */
     readonly actions: string[];
     readonly before?: Record<string, unknown> | null;
     readonly after: Record<string, unknown> | null;
     readonly after_unknown?: Record<string, unknown>;
+    /** Where `before` / `after` hold sensitive values: `true` at a sensitive value's place. */
+    readonly before_sensitive?: unknown;
+    readonly after_sensitive?: unknown;
+    /** The attribute paths that force a replacement, each a list of keys and indexes. */
+    readonly replace_paths?: Array<Array<string | number>>;
+    /** Present when the change imports an existing object. */
+    readonly importing?: { readonly id?: string; readonly identity?: unknown };
   };
 }
 

@@ -6,7 +6,8 @@ export { exitWith } from "./result";
 
 /**
  * The `stateful-ecs` command: argument parsing and printing only, over the vendoring code and the guards.
- * Exit codes: 0 done, 1 refused, failed or (lint) errors found, 2 bad usage or unreadable input.
+ * Exit codes: 0 done, 1 refused, failed or (lint) errors found, 2 bad usage or unreadable input; `review` and
+ * `plan` have their own (2 there means data loss, so a usage error is 1).
  */
 
 const USAGE = `Usage: stateful-ecs <command> [options]
@@ -14,6 +15,8 @@ const USAGE = `Usage: stateful-ecs <command> [options]
 Commands:
   vendor <outdir>   write our modules as plain Terraform modules into <outdir>/<module>/
   lint <path>       check a Terraform configuration or plan for stateful-ECS pitfalls
+  review <plan>     review a plan (terraform show -json) for data loss, as Markdown or JSON
+  plan <stack>      synthesize, plan one stack of the cdktf app here, and review the plan
 
 Run 'stateful-ecs <command> --help' for a command's options.`;
 
@@ -36,7 +39,19 @@ export async function run(args: string[], cwd = process.cwd()): Promise<CliResul
     return (require("./vendor/command") as typeof import("./vendor/command")).vendorCommand(rest, cwd);
   if (command === "lint")
     return (require("./lint/command") as typeof import("./lint/command")).lintCommand(rest, cwd, packageVersion());
+  if (command === "review")
+    return (require("./review/command") as typeof import("./review/command")).reviewCommand(rest, cwd, readStdin);
+  if (command === "plan") return (require("./plan/command") as typeof import("./plan/command")).planCommand(rest, cwd);
   return { code: 2, stdout: "", stderr: `stateful-ecs: unknown command '${command}'\n\n${USAGE}` };
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on("data", (chunk: Buffer) => chunks.push(chunk));
+    process.stdin.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    process.stdin.on("error", reject);
+  });
 }
 
 function packageVersion(): string {

@@ -1,4 +1,4 @@
-import { PlanJson } from "../../analysis/plan-json";
+import { PlanJson, PlannedModule } from "../../analysis/plan-json";
 import { Diagnostic, TestDiagnostic, TestRun, ValidateResult } from "./terraform";
 
 /**
@@ -47,16 +47,32 @@ export function stackValidateResult(result: ValidateResult, stacks: string[], st
   return { valid: count("error") === 0, error_count: count("error"), warning_count: count("warning"), diagnostics };
 }
 
-/** The stack's resource changes and configuration, as if it had been planned alone. */
+/** The stack's resource changes, planned values and configuration, as if it had been planned alone. */
 export function stackPlan(plan: PlanJson, stack: string): PlanJson {
   const prefix = modulePrefix(stack);
+  const local = (address: string) => address.slice(prefix.length);
+  const planned = plan.planned_values?.root_module.child_modules?.find((module) => module.address === `module.${stack}`);
   return {
     format_version: plan.format_version,
     terraform_version: plan.terraform_version,
     resource_changes: (plan.resource_changes ?? [])
       .filter((change) => change.module_address === `module.${stack}`)
-      .map(({ module_address: _module, ...change }) => ({ ...change, address: change.address.slice(prefix.length) })),
+      .map(({ module_address: _module, ...change }) => ({
+        ...change,
+        address: local(change.address),
+        ...(change.previous_address ? { previous_address: local(change.previous_address) } : {}),
+      })),
+    planned_values: { root_module: planned ? withLocalAddresses(planned, local) : {} },
     configuration: { root_module: plan.configuration?.root_module.module_calls?.[stack]?.module ?? {} },
+  };
+}
+
+/** A planned module of the stack, with addresses as in the stack itself (the root module has none). */
+function withLocalAddresses(module: PlannedModule, local: (address: string) => string, root = true): PlannedModule {
+  return {
+    ...(root ? {} : { address: local(module.address ?? "") }),
+    resources: (module.resources ?? []).map((resource) => ({ ...resource, address: local(resource.address) })),
+    child_modules: (module.child_modules ?? []).map((child) => withLocalAddresses(child, local, false)),
   };
 }
 

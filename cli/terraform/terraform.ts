@@ -108,21 +108,31 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs terraform in `cwd`; rejects on an exit code not in `okExitCodes`, with the end of its output. */
-export function runTerraform(toolchain: Toolchain, cwd: string, args: string[], okExitCodes = [0]): Promise<string> {
+/**
+ * Runs terraform in `cwd`; rejects on an exit code not in `okExitCodes`, with the end of its output. `env`
+ * is the offline one (`terraformEnv`) unless given.
+ */
+export function runTerraform(
+  toolchain: Toolchain,
+  cwd: string,
+  args: string[],
+  okExitCodes = [0],
+  env: NodeJS.ProcessEnv = terraformEnv(toolchain, process.env, args[0]),
+): Promise<string> {
   return withSlot(
     () =>
       new Promise<string>((resolve, reject) => {
         const options = {
           cwd,
-          env: terraformEnv(toolchain, process.env, args[0]),
+          env,
           maxBuffer: 512 * 1024 * 1024,
           timeout: COMMAND_TIMEOUT_MS,
         };
         execFile(toolchain.terraform, args, options, (error, stdout, stderr) => {
           const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
           if (okExitCodes.includes(code)) return resolve(stdout);
-          const output = `${stderr}\n${stdout}`.trim().slice(-6000);
+          // Terraform writes its errors to stderr, after a plan's long stdout: keep them whole.
+          const output = `${stderr.trim().slice(-5000)}\n${stdout.trim().slice(-1000)}`.trim();
           reject(new Error(`terraform ${args.join(" ")} exited ${code} in ${cwd}:\n${output}`));
         });
       }),
@@ -189,8 +199,12 @@ export class TerraformWorkspace {
     return JSON.parse(await this.terraform(["validate", "-json", "-no-color"], [0, 1]));
   }
 
-  /** `terraform plan -refresh=false`, then the plan as `terraform show -json` prints it. */
-  async plan(): Promise<PlanJson> {
+  /**
+   * `terraform plan -refresh=false`, then the plan as `terraform show -json` prints it. With `priorState`
+   * (a state file's content), the plan starts from it instead of an empty state.
+   */
+  async plan(priorState?: object): Promise<PlanJson> {
+    if (priorState) fs.writeFileSync(path.join(this.dir, "terraform.tfstate"), JSON.stringify(priorState));
     await this.terraform(["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]);
     return JSON.parse(await this.terraform(["show", "-json", "-no-color", "tfplan"]));
   }

@@ -206,7 +206,7 @@ function checkNames(stacks: WorkspaceStack[]): void {
 }
 
 /** A well-formed ARN for a mocked resource type: the provider validates ARNs consumed by other resources. */
-function mockArn(resourceType: string, region: string): string {
+export function mockArn(resourceType: string, region: string): string {
   return `arn:aws:${resourceType.split("_")[1]}:${region}:123456789012:${resourceType}/mock`;
 }
 
@@ -291,4 +291,18 @@ export function mockApplyTestFile(stacks: WorkspaceStack[]): string {
 /** A `terraform test` file: the mock providers, then one run that applies, checking `assertions` (HCL). */
 export function mockApplyFile(mockProviders: string[], assertions = ""): string {
   return `${[...mockProviders, `run "mock_apply" {\n  command = apply\n${assertions}}`].join("\n\n")}\n`;
+}
+
+/**
+ * A stack planned alone and offline, as `stateful-ecs plan --offline` does: no backend (so a local, empty
+ * state), and every AWS provider configuration with the settings that keep it from calling AWS.
+ */
+export function offlineStack(config: TerraformJson): TerraformJson {
+  assertOffline(config);
+  const { backend: _backend, ...settings } = config.terraform ?? {};
+  const provider = config.provider && {
+    ...config.provider,
+    ...(config.provider.aws ? { aws: config.provider.aws.map((aws) => ({ ...aws, ...OFFLINE_PROVIDER })) } : {}),
+  };
+  return { ...config, terraform: settings, ...(provider ? { provider } : {}) };
 }
