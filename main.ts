@@ -2,35 +2,43 @@ import "./cli/baseline-wasm";
 import { App, TerraformStack } from "cdktf";
 import { guardSynthesizedApp } from "./cli/lint/synth-guard";
 import { CliResult, exitWith } from "./cli/result";
+import { cloudBackendFromEnv } from "./stacks/cloud-backend";
 import { EbsPinnedDbStack } from "./stacks/ebs-pinned-db";
 import { EfsFargateStack } from "./stacks/efs-fargate";
 import { ExampleNetworkStack } from "./stacks/example-network";
+import { ExampleStackProps } from "./stacks/example-stack";
 import { StickySessionsStack } from "./stacks/sticky-sessions";
 
 /** Where the example stacks deploy. Change both together: the zones must belong to the region. */
 export const EXAMPLE_TARGET = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
 
 /** Every example stack: its default id, and how to make it under any id (a dev and a prod copy). */
-export const EXAMPLE_STACKS: ReadonlyArray<{ readonly id: string; create(app: App, id: string): TerraformStack }> = [
-  { id: "example-network", create: (app, id) => new ExampleNetworkStack(app, id, EXAMPLE_TARGET) },
-  { id: "efs-fargate", create: (app, id) => new EfsFargateStack(app, id, EXAMPLE_TARGET) },
+export const EXAMPLE_STACKS: ReadonlyArray<{
+  readonly id: string;
+  create(app: App, id: string, props?: ExampleStackProps): TerraformStack;
+}> = [
+  { id: "example-network", create: (app, id, props = EXAMPLE_TARGET) => new ExampleNetworkStack(app, id, props) },
+  { id: "efs-fargate", create: (app, id, props = EXAMPLE_TARGET) => new EfsFargateStack(app, id, props) },
   {
     id: "ebs-pinned-db",
-    create: (app, id) => new EbsPinnedDbStack(app, id, { ...EXAMPLE_TARGET, recovery: "self-healing" }),
+    create: (app, id, props = EXAMPLE_TARGET) => new EbsPinnedDbStack(app, id, { ...props, recovery: "self-healing" }),
   },
   {
     id: "ebs-pinned-db-instance",
-    create: (app, id) => new EbsPinnedDbStack(app, id, { ...EXAMPLE_TARGET, recovery: "instance" }),
+    create: (app, id, props = EXAMPLE_TARGET) => new EbsPinnedDbStack(app, id, { ...props, recovery: "instance" }),
   },
-  { id: "sticky-sessions", create: (app, id) => new StickySessionsStack(app, id, EXAMPLE_TARGET) },
+  { id: "sticky-sessions", create: (app, id, props = EXAMPLE_TARGET) => new StickySessionsStack(app, id, props) },
 ];
 
 /**
- * Every example stack, added to `app`. The test suite synthesizes this same App and runs Terraform on each
- * of its stacks, so a stack added here is validated, planned and mock-applied without new test code.
+ * Every example stack, added to `app`, with its state in Terraform Cloud when `env` names an organization
+ * (`TFC_ORGANIZATION`; see `stacks/cloud-backend.ts`), else in the local backend. The test suite
+ * synthesizes this same App and runs Terraform on each of its stacks, so a stack added here is validated,
+ * planned and mock-applied without new test code.
  */
-export function addExampleStacks(app: App): App {
-  for (const stack of EXAMPLE_STACKS) stack.create(app, stack.id);
+export function addExampleStacks(app: App, env: NodeJS.ProcessEnv = process.env): App {
+  const cloud = cloudBackendFromEnv(env);
+  for (const stack of EXAMPLE_STACKS) stack.create(app, stack.id, { ...EXAMPLE_TARGET, ...(cloud ? { cloud } : {}) });
   return app;
 }
 

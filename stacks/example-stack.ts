@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EcsCluster } from "../modules/ecs";
 import { ExampleNetwork } from "../modules/network";
+import { CloudBackendProps, useCloudBackend } from "./cloud-backend";
 
 /** What every example stack needs to know about where it deploys. */
 export interface ExampleStackProps {
@@ -10,11 +11,16 @@ export interface ExampleStackProps {
   readonly region: string;
   /** Availability zones of `region` for the example network: 2 to 8 zone names. */
   readonly availabilityZones: string[];
+  /**
+   * Keep the state in Terraform Cloud, in the workspace `<workspacePrefix><stack id>`.
+   * @default - cdktf's local backend: `terraform.<stack id>.tfstate` in the project directory
+   */
+  readonly cloud?: CloudBackendProps;
 }
 
 /**
  * The base of every example stack: an AWS provider for the region, with default tags that name the project
- * and the stack on every resource. The modules check that zones belong to the provider's region.
+ * and the stack on every resource, and the backend. The modules check that zones belong to the region.
  */
 export class ExampleStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
@@ -23,6 +29,7 @@ export class ExampleStack extends TerraformStack {
       region: props.region,
       defaultTags: [{ tags: { Project: "stateful-ecs", Stack: id, ManagedBy: "cdktf" } }],
     });
+    if (props.cloud) useCloudBackend(this, props.cloud);
   }
 }
 

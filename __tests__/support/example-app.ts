@@ -23,27 +23,32 @@ export interface TerraformConfig {
   readonly output?: Record<string, { value: unknown; description?: string }>;
   readonly provider?: Record<string, Array<Record<string, unknown>>>;
   readonly terraform?: Record<string, unknown>;
+  readonly moved?: Array<{ from: string; to: string }>;
 }
 
 let synthesized: SynthesizedStack[] | undefined;
 
 /**
  * Every stack of the App in `main.ts`, synthesized once per test file into a temporary directory exactly as
- * `npm run synth` writes them to `cdktf.out`.
+ * `npm run synth` writes them to `cdktf.out`, with the local backend whatever the environment says.
  */
 export function exampleStacks(): SynthesizedStack[] {
-  if (synthesized) return synthesized;
+  synthesized ??= synthesizeExampleApp({});
+  return synthesized;
+}
+
+/** Every stack of the App in `main.ts` as `env` makes them (`TFC_ORGANIZATION`...), in a new directory. */
+export function synthesizeExampleApp(env: NodeJS.ProcessEnv): SynthesizedStack[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-synth-"));
-  const app = addExampleStacks(new App({ outdir }));
+  const app = addExampleStacks(new App({ outdir }), env);
   app.synth();
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  synthesized = app.node.children.filter(TerraformStack.isStack).map((stack) => {
+  return app.node.children.filter(TerraformStack.isStack).map((stack) => {
     const name = stack.node.id;
     const { workingDirectory, synthesizedStackPath } = manifest.stacks[name];
     const json = fs.readFileSync(path.join(outdir, synthesizedStackPath), "utf8");
     return { name, stack, dir: path.join(outdir, workingDirectory), json, config: JSON.parse(json) };
   });
-  return synthesized;
 }
 
 /** One example stack by name; throws if `main.ts` has no such stack. */

@@ -91,6 +91,23 @@ export async function initAsWritten(stackDir: string): Promise<string> {
   }
 }
 
+/**
+ * The stack's own directory judged as a root module, backend block included: `terraform init
+ * -backend=false` (the backend, a Terraform Cloud one too, is read but not contacted), then `validate`.
+ */
+export async function validateAsRoot(stackDir: string): Promise<ValidateResult> {
+  const status = toolchainStatus();
+  if (!status.ok) throw new Error(`Terraform checks cannot run: ${status.reason}`);
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-as-root-"));
+  fs.copyFileSync(path.join(stackDir, "cdk.tf.json"), path.join(copy, "cdk.tf.json"));
+  try {
+    await runTerraform(status.toolchain, copy, ["init", "-input=false", "-no-color", "-backend=false"]);
+    return JSON.parse(await runTerraform(status.toolchain, copy, ["validate", "-json", "-no-color"], [0, 1]));
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 export async function validate(stackDir: string): Promise<ValidateResult> {
   const { result, stacks, stack } = await groupCheck(stackDir, "validate", (workspace) => workspace.validate());
   return stackValidateResult(result, stacks, stack);
