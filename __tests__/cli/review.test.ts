@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { PlanJson, ResourceChange } from "../../analysis/plan-json";
 import { reviewPlan } from "../../analysis/review/plan-review";
 import { run } from "../../cli/main";
-import { code } from "../../cli/markdown";
+import { code, inlineCode } from "../../cli/markdown";
 import { REVIEW_USAGE } from "../../cli/review/command";
 import { countsLine, dataSafetyEntry, reviewMarkdown } from "../../cli/review/markdown";
 
@@ -393,6 +393,31 @@ describe("review Markdown", () => {
     ]);
   });
 
+  it("writes pipes in list items as they are, and escapes them in the guards table only", () => {
+    const review = reviewPlan(
+      planOf(
+        resourceChange('aws_ebs_volume.v["a|b"]', ["delete", "create"], {
+          change: { before: { type: "gp2|io1" }, after: { type: "gp3" }, replace_paths: [["type"]] },
+        }),
+        resourceChange('aws_efs_file_system.f["x|y"]', ["create"], { change: { after: { encrypted: true } } }),
+      ),
+    );
+    // Outside a table a backslash in a code span is shown as written: `\|` would print its backslash.
+    expect(dataSafetyEntry(review.dataSafety[0])).toEqual([
+      '- **`aws_ebs_volume.v["a|b"]` is replaced** (holds data: A block device (a database\'s disk): its blocks go with it.)',
+      "  - Why: an argument that cannot change in place changed",
+      '  - Forced by `type`: `"gp2|io1"` → `"gp3"`',
+    ]);
+    const markdown = reviewMarkdown(review);
+    expect(markdown).toContain(
+      '- **`aws_ebs_volume.v["a|b"]`**: an argument that cannot change in place changed; forced by `type`\n',
+    );
+    expect(markdown).toContain('- `aws_efs_file_system.f["x|y"]`\n');
+    expect(markdown).toContain(
+      '| SE009 | warning | `aws_efs_file_system.f["x\\|y"]` | has no aws_efs_file_system_policy',
+    );
+  });
+
   it("counts forgets only when there are some", () => {
     const counts = { add: 3, change: 1, replace: 1, destroy: 0, move: 0, import: 2, forget: 0 };
     expect(countsLine(counts)).toBe("3 to add, 1 to change, 1 to replace, 0 to destroy, 0 moved, 2 imported");
@@ -425,16 +450,27 @@ describe("review Markdown", () => {
   });
 });
 
-describe("code", () => {
+describe("code (table cells)", () => {
+  it.each([
+    ["aws_s3_bucket.b", "`aws_s3_bucket.b`"],
+    ["a | b", "`a \\| b`"],
+    ["two\n  lines", "`two lines`"],
+  ])("%j is %s", (text, fenced) => {
+    expect(code(text)).toBe(fenced);
+  });
+});
+
+describe("inlineCode", () => {
   it.each([
     ["aws_s3_bucket.b", "`aws_s3_bucket.b`"],
     ["a`b", "`` a`b ``"],
     ["a``b`c", "``` a``b`c ```"],
     ["`start", "`` `start ``"],
     ["end`", "`` end` ``"],
-    ["a | b", "`a \\| b`"],
-    ["two\n  lines", "`two lines`"],
+    ['"a | b"', '`"a | b"`'],
+    ["a\\|b", "`a\\|b`"],
+    ["two\n  lines ", "`two lines`"],
   ])("%j is %s", (text, fenced) => {
-    expect(code(text)).toBe(fenced);
+    expect(inlineCode(text)).toBe(fenced);
   });
 });

@@ -1,7 +1,9 @@
 import { exampleStacks, protectedResources, resourceAddresses } from "../support/example-app";
 import { describeWithTerraform, initAsWritten, mockApply, plan, validate } from "../support/harness";
-import { planConfiguration } from "../../analysis/config/plan-configuration";
-import { runGuards } from "../../analysis/guards";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { writePlanFiles } from "../../cli/plan/command";
 
 /**
  * Terraform judges every stack of the App in `main.ts`: `terraform init` of the stack as synthesized, then
@@ -43,8 +45,16 @@ describeWithTerraform("Terraform checks of every stack in main.ts", () => {
       expect(changes.filter((change) => change.change.actions.join() !== "create")).toEqual([]);
     });
 
-    it("gives the guards nothing to report in its plan", async () => {
-      expect(runGuards(planConfiguration(await plan(stack.dir))).findings).toEqual([]);
+    it("reviews clean: plan.json and plan.md written, no data at risk, no guard finding, exit 0", async () => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), `stateful-ecs-review-${stack.name}-`));
+      const result = writePlanFiles(out, stack.name, JSON.stringify(await plan(stack.dir)));
+      expect(result).toMatchObject({ review: { exitCode: 0, dataSafety: [], findings: [] } });
+      expect(fs.readFileSync(path.join(out, "plan.md"), "utf8")).toMatch(
+        new RegExp(
+          `^## Plan review: ${stack.name}\n\n\\*\\*\\d+ to add, 0 to change, 0 to replace, 0 to destroy, 0 moved, 0 imported\\.\\*\\* Nothing risky`,
+        ),
+      );
+      expect(fs.existsSync(path.join(out, "plan.json"))).toBe(true);
     });
 
     it('passes a mock apply (terraform test with mock_provider "aws")', async () => {

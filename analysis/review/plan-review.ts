@@ -111,7 +111,9 @@ export function reviewPlan(plan: PlanJson): PlanReview {
 
 function actionOf(change: ResourceChange): ReviewAction {
   const actions = change.change.actions;
-  if (actions.includes("delete") && actions.includes("create")) return "replace";
+  // create + forget (`destroy = false`): the old object stays in AWS, out of state; the address gets a new,
+  // empty one, so what reads it through Terraform loses its data as with a replacement.
+  if (actions.includes("create") && (actions.includes("delete") || actions.includes("forget"))) return "replace";
   for (const action of ["delete", "create", "update", "forget"] as const) if (actions.includes(action)) return action;
   return "no-op";
 }

@@ -78,18 +78,26 @@ export async function planCommand(args: string[], cwd: string): Promise<CliResul
   } catch (error) {
     return fail(`terraform failed for stack '${stack}': ${(error as Error).message}`);
   }
-  fs.writeFileSync(path.join(outDir, "plan.json"), planText);
-  const result = reviewPlanText(planText);
+  const result = writePlanFiles(outDir, stack, planText);
   if ("unreadable" in result) return fail(`the plan of '${stack}' cannot be reviewed: ${result.unreadable}`);
   const { review } = result;
-  fs.writeFileSync(path.join(outDir, "plan.md"), `${reviewMarkdown(review, `Plan review: ${stack}`)}\n`);
-  fs.writeFileSync(path.join(outDir, "review.json"), `${JSON.stringify(review, null, 2)}\n`);
   const relative = path.relative(cwd, outDir) || ".";
   return {
     code: review.exitCode,
     stdout: `${stack}: ${reviewSummary(review)}\nwrote ${["plan.json", "plan.md", "review.json"].map((file) => path.join(relative, file)).join(", ")}`,
     stderr: app.output,
   };
+}
+
+/** The files of a stack's plan review in `outDir`: plan.json as given, plan.md and review.json. */
+export function writePlanFiles(outDir: string, stack: string, planText: string): ReturnType<typeof reviewPlanText> {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, "plan.json"), planText);
+  const result = reviewPlanText(planText);
+  if ("unreadable" in result) return result;
+  fs.writeFileSync(path.join(outDir, "plan.md"), `${reviewMarkdown(result.review, `Plan review: ${stack}`)}\n`);
+  fs.writeFileSync(path.join(outDir, "review.json"), `${JSON.stringify(result.review, null, 2)}\n`);
+  return result;
 }
 
 /** The terraform command: `TERRAFORM_BINARY_NAME` (as cdktf reads it), else `terraform` on the PATH. */

@@ -1,5 +1,5 @@
 import { ChangeCounts, PlanReview, ReviewedChange } from "../../analysis/review/plan-review";
-import { cell, code } from "../markdown";
+import { cell, code, inlineCode } from "../markdown";
 
 /**
  * The plan review as Markdown for a pull request comment: the verdict, the data safety section first (every
@@ -62,17 +62,17 @@ function dataSafetySection(review: PlanReview): string[] {
 export function dataSafetyEntry(change: ReviewedChange): string[] {
   const verb = change.action === "replace" ? "replaced" : "destroyed";
   const role = change.stateful?.role === "holds" ? "holds data" : "protects data";
-  const lines = [`- **${code(change.address)} is ${verb}** (${role}: ${cell(change.stateful?.why ?? "")})`];
+  const lines = [`- **${inlineCode(change.address)} is ${verb}** (${role}: ${cell(change.stateful?.why ?? "")})`];
   if (change.reason) {
-    const raw = change.actionReason ? ` (${code(change.actionReason)})` : "";
+    const raw = change.actionReason ? ` (${inlineCode(change.actionReason)})` : "";
     lines.push(`  - Why: ${cell(change.reason)}${raw}`);
   }
   for (const forced of change.forcedBy ?? []) {
-    lines.push(`  - Forced by ${code(forced.path)}: ${code(forced.before)} → ${code(forced.after)}`);
+    lines.push(`  - Forced by ${inlineCode(forced.path)}: ${inlineCode(forced.before)} → ${inlineCode(forced.after)}`);
   }
   if (change.possibleNewAddresses) {
     lines.push(
-      `  - Renamed? Created in the same plan: ${change.possibleNewAddresses.map(code).join(", ")}. A moved block ` +
+      `  - Renamed? Created in the same plan: ${change.possibleNewAddresses.map(inlineCode).join(", ")}. A moved block ` +
         "(cdktf: `moveTo` / `moveFromId`) would keep the data.",
     );
   }
@@ -106,12 +106,14 @@ function changesSection(review: PlanReview): string[] {
 
 function changeLine(change: ReviewedChange): string {
   const notes = [
-    ...(change.previousAddress ? [`moved from ${code(change.previousAddress)}`] : []),
+    ...(change.previousAddress ? [`moved from ${inlineCode(change.previousAddress)}`] : []),
     ...(change.imported && change.action !== "no-op" ? ["imported"] : []),
     ...(change.reason ? [cell(change.reason)] : []),
-    ...(change.forcedBy?.length ? [`forced by ${change.forcedBy.map((forced) => code(forced.path)).join(", ")}`] : []),
+    ...(change.forcedBy?.length
+      ? [`forced by ${change.forcedBy.map((forced) => inlineCode(forced.path)).join(", ")}`]
+      : []),
   ];
   const flagged = change.stateful && (change.action === "delete" || change.action === "replace");
-  const address = flagged ? `**${code(change.address)}**` : code(change.address);
+  const address = flagged ? `**${inlineCode(change.address)}**` : inlineCode(change.address);
   return `- ${address}${notes.length > 0 ? `: ${notes.join("; ")}` : ""}`;
 }

@@ -265,6 +265,28 @@ describe("reviewPlan", () => {
       expect(result.exitCode).toBe(0);
     });
 
+    it("flags create + forget (destroy = false) as a replacement: the address gets a new, empty object", () => {
+      const result = review(
+        resourceChange("aws_ebs_volume.db", ["create", "forget"], {
+          action_reason: "replace_because_cannot_update",
+          change: {
+            before: { availability_zone: "eu-west-1a" },
+            after: { availability_zone: "eu-west-1b" },
+            replace_paths: [["availability_zone"]],
+          },
+        }),
+      );
+      expect(result.counts.replace).toBe(1);
+      expect(result.dataSafety).toEqual([
+        expect.objectContaining({
+          address: "aws_ebs_volume.db",
+          action: "replace",
+          forcedBy: [{ path: "availability_zone", before: '"eu-west-1a"', after: '"eu-west-1b"' }],
+        }),
+      ]);
+      expect(result.exitCode).toBe(2);
+    });
+
     it("does not flag a delete or replace of a type that holds no data", () => {
       const result = review(
         resourceChange("aws_iam_role.task", ["delete"], { action_reason: "delete_because_no_resource_config" }),
