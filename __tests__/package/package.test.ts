@@ -66,11 +66,13 @@ async function exportsOf(app: string, specifier: string): Promise<string[]> {
 describe("the npm package", () => {
   jest.setTimeout(120_000);
 
-  it("ships compiled JavaScript and type declarations of every module, the README and nothing else", async () => {
+  it("ships compiled JavaScript and type declarations of every module, the review's data file, the README and nothing else", async () => {
     const { files } = await packAndInstall();
+    expect(files).toContain("dist/analysis/review/stateful-types.json");
     const strays = files.filter(
       (file) =>
         !/^dist\/.+\.(js|d\.ts)$/.test(file) &&
+        file !== "dist/analysis/review/stateful-types.json" &&
         !["README.md", "package.json", "cli/bin/stateful-ecs.js"].includes(file),
     );
     expect(strays).toEqual([]);
@@ -128,6 +130,18 @@ describe("the npm package", () => {
     const bin = path.join(app, "node_modules", ".bin", "stateful-ecs");
     const { stdout } = await run(bin, ["lint", stackDir], { cwd: app });
     expect(stdout).toMatch(/^0 errors, 0 warnings, 0 silenced in \d+ resources$/m);
+  });
+
+  it("installs the plan review with its list of stateful types: a replaced file system exits 2", async () => {
+    const { app } = await packAndInstall();
+    const bin = path.join(app, "node_modules", ".bin", "stateful-ecs");
+    const plan = path.join(repo, "__tests__", "cli", "fixtures", "efs-replaced-plan.json");
+    const failure = await run(bin, ["review", plan], { cwd: app }).then(
+      () => undefined,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stdout).toContain("- **`aws_efs_file_system.files` is replaced** (holds data:");
   });
 
   it("type-checks and synthesizes an app that uses every module through the package's entry points", async () => {

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { RULES } from "../../analysis/guards";
+import { STATEFUL_TYPES, statefulType } from "../../analysis/review/stateful-types";
 import { cell, code } from "../markdown";
 
 /**
@@ -11,20 +12,31 @@ import { cell, code } from "../markdown";
  * its props (inherited ones included), a class its public attributes and methods. `npm run docs` rewrites
  * the tables; `--check` (run by a test) lists READMEs that differ from what this generates. A member without
  * a doc comment, or an optional prop without `@default`, is an error: the tables are how users read the API.
- * The project README's table of guard rules (`<!-- rules -->`) is generated the same way, from the rules.
+ * The project README's tables of guard rules and stateful types are generated the same way (`PROJECT_TABLES`).
  */
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const MODULES = ["core", "network", "ecs", "efs-storage", "pinned-capacity", "session-store", "sticky-alb"];
 const MARKER = /<!-- table:(\w+) -->[\s\S]*?<!-- \/table:\1 -->/g;
-/** The project README's table of the guard rules, generated from the rules themselves. */
-const RULES_MARKER = /<!-- rules -->[\s\S]*?<!-- \/rules -->/;
 const PROJECT_README = path.join(ROOT, "README.md");
 
-function rulesTable(): string {
-  const rows = RULES.map((rule) => `| ${rule.id} | ${rule.severity} | ${cell(rule.title)} | ${cell(rule.help)} |`);
-  return ["| Rule | Severity | Finds | Fix |", "| --- | --- | --- | --- |", ...rows].join("\n");
-}
+/**
+ * The project README's generated tables, by marker (`<!-- rules -->` ... `<!-- /rules -->`): the guard rules
+ * from the rules themselves, the stateful types from the plan review's data file.
+ */
+const PROJECT_TABLES: Record<string, () => string> = {
+  rules: () => {
+    const rows = RULES.map((rule) => `| ${rule.id} | ${rule.severity} | ${cell(rule.title)} | ${cell(rule.help)} |`);
+    return ["| Rule | Severity | Finds | Fix |", "| --- | --- | --- | --- |", ...rows].join("\n");
+  },
+  "stateful-types": () => {
+    const rows = STATEFUL_TYPES.map((type) => {
+      const { role, why } = statefulType(type)!;
+      return `| ${code(type)} | ${role === "holds" ? "holds data" : "protects data"} | ${cell(why)} |`;
+    });
+    return ["| Resource type | Role | Why |", "| --- | --- | --- |", ...rows].join("\n");
+  },
+};
 
 export function readmePath(module: string): string {
   return path.join(ROOT, "modules", module, "README.md");
@@ -153,11 +165,14 @@ export async function generatedReadmes(): Promise<Map<string, string>> {
     const options = (await prettier.resolveConfig(file)) ?? {};
     readmes.set(file, await prettier.format(generated, { ...options, filepath: file }));
   }
-  const project = fs.readFileSync(PROJECT_README, "utf8");
-  if (!RULES_MARKER.test(project)) throw new Error("README.md has no <!-- rules --> ... <!-- /rules --> section");
-  const withRules = project.replace(RULES_MARKER, `<!-- rules -->\n\n${rulesTable()}\n\n<!-- /rules -->`);
+  let project = fs.readFileSync(PROJECT_README, "utf8");
+  for (const [marker, table] of Object.entries(PROJECT_TABLES)) {
+    const section = new RegExp(`<!-- ${marker} -->[\\s\\S]*?<!-- /${marker} -->`);
+    if (!section.test(project)) throw new Error(`README.md has no <!-- ${marker} --> ... <!-- /${marker} --> section`);
+    project = project.replace(section, `<!-- ${marker} -->\n\n${table()}\n\n<!-- /${marker} -->`);
+  }
   const options = (await prettier.resolveConfig(PROJECT_README)) ?? {};
-  readmes.set(PROJECT_README, await prettier.format(withRules, { ...options, filepath: PROJECT_README }));
+  readmes.set(PROJECT_README, await prettier.format(project, { ...options, filepath: PROJECT_README }));
   if (missing.length > 0) throw new Error(`README tables need:\n${missing.splice(0).join("\n")}`);
   return readmes;
 }

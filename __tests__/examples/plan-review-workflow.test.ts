@@ -1,0 +1,95 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/**
+ * The GitHub Actions workflow users copy (`examples/github-actions/plan-review.yml`): its shell steps run
+ * under bash against a stand-in `npx`, with GitHub's expressions filled in as the runner would.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = require("js-yaml") as { safeLoad(text: string): unknown };
+
+interface Step {
+  readonly name?: string;
+  readonly run?: string;
+  readonly uses?: string;
+  readonly if?: string;
+  readonly env?: Record<string, string>;
+  readonly with?: Record<string, unknown>;
+}
+interface Workflow {
+  readonly on: { pull_request: { types: string[] } };
+  readonly permissions: Record<string, string>;
+  readonly jobs: { review: { strategy: { matrix: { stack: string[] } }; env: Record<string, string>; steps: Step[] } };
+}
+
+const workflow = yaml.safeLoad(
+  fs.readFileSync(path.resolve(__dirname, "../../examples/github-actions/plan-review.yml"), "utf8"),
+) as Workflow;
+const steps = workflow.jobs.review.steps;
+const step = (name: string) => steps.find((candidate) => candidate.name === name)!;
+
+/** Runs a step's script as the runner would: expressions for the stack filled in, `env` given. */
+function runStep(name: string, env: Record<string, string>, cwd = os.tmpdir()) {
+  const script = step(name).run!.replace(/\$\{\{ matrix\.stack \}\}/g, "efs-fargate");
+  return spawnSync("bash", ["-e", "-c", script], { cwd, env: { PATH: process.env.PATH, ...env }, encoding: "utf8" });
+}
+
+it("reviews every example stack on each pull request change, labels included, and may comment", () => {
+  expect(workflow.on.pull_request.types).toEqual(
+    expect.arrayContaining(["opened", "synchronize", "labeled", "unlabeled"]),
+  );
+  expect(workflow.jobs.review.strategy.matrix.stack).toEqual([
+    "example-network",
+    "efs-fargate",
+    "ebs-pinned-db",
+    "ebs-pinned-db-instance",
+    "sticky-sessions",
+  ]);
+  expect(workflow.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
+  expect(step("Post the review on the pull request").run).toBe('gh pr comment "$PR" --body-file "$OUT/plan.md"');
+});
+
+it("runs stateful-ecs plan for the stack and keeps its exit code for the gate, whatever it is", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-workflow-"));
+  fs.writeFileSync(path.join(dir, "npx"), '#!/bin/bash\necho "$*" > npx-args\nexit 2\n', { mode: 0o755 });
+  const output = path.join(dir, "github-output");
+  const result = runStep(
+    "Plan and review",
+    { PATH: `${dir}:${process.env.PATH}`, OUT: "review/efs-fargate", GITHUB_OUTPUT: output },
+    dir,
+  );
+  expect(result.status).toBe(0);
+  expect(fs.readFileSync(path.join(dir, "npx-args"), "utf8")).toBe(
+    "stateful-ecs plan efs-fargate --out review/efs-fargate\n",
+  );
+  expect(fs.readFileSync(output, "utf8")).toBe("code=2\n");
+});
+
+describe("the gate", () => {
+  it.each([
+    ["0", "false", 0, "Nothing risky in efs-fargate."],
+    [
+      "2",
+      "false",
+      1,
+      "::error::efs-fargate destroys or replaces data (see the review). Add the label allow-data-loss to accept it.",
+    ],
+    ["2", "true", 0, "::warning::efs-fargate destroys or replaces data; allowed by the allow-data-loss label."],
+    ["3", "true", 1, "::error::The guards found errors in the plan of efs-fargate."],
+    ["1", "true", 1, "::error::Planning efs-fargate failed (exit code 1)."],
+    ["", "false", 1, "::error::Planning efs-fargate failed (exit code )."],
+  ])("exit code %j with the label %s: fails %i and says %s", (code, allowed, status, message) => {
+    const result = runStep("Gate on the review's exit code", { CODE: code, ALLOWED: allowed });
+    expect({ status: result.status, stdout: result.stdout.trim() }).toEqual({ status, stdout: message });
+  });
+
+  it("reads the exit code the review step wrote and whether the label is on the pull request", () => {
+    expect(step("Gate on the review's exit code").env).toEqual({
+      CODE: "${{ steps.review.outputs.code }}",
+      ALLOWED: "${{ contains(github.event.pull_request.labels.*.name, 'allow-data-loss') }}",
+    });
+    expect(step("Plan and review").run).toContain('echo "code=$?" >> "$GITHUB_OUTPUT"');
+  });
+});
