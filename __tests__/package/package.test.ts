@@ -30,7 +30,11 @@ let packed: Promise<Packed> | undefined;
 function packAndInstall(): Promise<Packed> {
   packed ??= (async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-package-"));
-    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: repo });
+    // What `npm pack` runs as `prepack`, without its type check: `npm test` type-checks the same sources.
+    const tsc = path.join(repo, "node_modules", "typescript", "bin", "tsc");
+    await run(process.execPath, [tsc, "-p", "tsconfig.build.json", "--noCheck"], { cwd: repo });
+    const packArgs = ["pack", "--json", "--ignore-scripts", "--pack-destination", work];
+    const { stdout } = await run("npm", packArgs, { cwd: repo });
     const [tarball] = JSON.parse(stdout.slice(stdout.indexOf("[")));
     const app = path.join(work, "app");
     fs.cpSync(path.join(repo, "examples", "cdktf-app"), app, { recursive: true });
@@ -45,7 +49,7 @@ function packAndInstall(): Promise<Packed> {
       fs.mkdirSync(path.dirname(path.join(app, "node_modules", peer)), { recursive: true });
       fs.symlinkSync(path.join(repo, "node_modules", peer), path.join(app, "node_modules", peer), "dir");
     }
-    await run(process.execPath, [path.join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", app], { cwd: app });
+    await run(process.execPath, [tsc, "-p", app], { cwd: app });
     await run(process.execPath, [path.join(app, "dist", "main.js")], { cwd: app });
     return {
       files: tarball.files.map((file: { path: string }) => file.path),

@@ -77,32 +77,17 @@ async function groupCheck<T>(
 /**
  * `terraform init` of a copy of the stack exactly as synthesized, its backend and provider blocks
  * included (the workspace checks replace them): what cdktf's `toBeValidTerraform()` adds to our
- * `validate`, without that matcher's second schema load per stack. Resolves to init's output.
+ * `validate`, without that matcher's second schema load per stack. Resolves to init's output. With
+ * `backend: false`, the backend (a Terraform Cloud one too) is read but not initialised, nor contacted.
  */
-export async function initAsWritten(stackDir: string): Promise<string> {
+export async function initAsWritten(stackDir: string, options: { backend?: boolean } = {}): Promise<string> {
   const status = toolchainStatus();
   if (!status.ok) throw new Error(`Terraform checks cannot run: ${status.reason}`);
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-as-written-"));
   fs.copyFileSync(path.join(stackDir, "cdk.tf.json"), path.join(copy, "cdk.tf.json"));
+  const backend = options.backend === false ? ["-backend=false"] : [];
   try {
-    return await runTerraform(status.toolchain, copy, ["init", "-input=false", "-no-color"]);
-  } finally {
-    fs.rmSync(copy, { recursive: true, force: true });
-  }
-}
-
-/**
- * The stack's own directory judged as a root module, backend block included: `terraform init
- * -backend=false` (the backend, a Terraform Cloud one too, is read but not contacted), then `validate`.
- */
-export async function validateAsRoot(stackDir: string): Promise<ValidateResult> {
-  const status = toolchainStatus();
-  if (!status.ok) throw new Error(`Terraform checks cannot run: ${status.reason}`);
-  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-as-root-"));
-  fs.copyFileSync(path.join(stackDir, "cdk.tf.json"), path.join(copy, "cdk.tf.json"));
-  try {
-    await runTerraform(status.toolchain, copy, ["init", "-input=false", "-no-color", "-backend=false"]);
-    return JSON.parse(await runTerraform(status.toolchain, copy, ["validate", "-json", "-no-color"], [0, 1]));
+    return await runTerraform(status.toolchain, copy, ["init", "-input=false", "-no-color", ...backend]);
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }
