@@ -103,8 +103,8 @@ describe("refuses settings Terraform Cloud would reject, naming the setting and 
  * Terraform reads a `cloud` block's content only when it initialises the backend, which
  * `init -backend=false` skips (a block with a misspelt argument still validates): the tests above assert
  * the content. Here each stack initialises as a root module with its cloud block, and `validate` judges the
- * five stacks' resources in one workspace (as for the local variant, which `terraform.test.ts` judges):
- * one terraform process, where one per stack would spend 3 s of CPU each reading the provider's schema.
+ * stacks in the harness's workspace, which leaves where the state lives out of what it judges
+ * (`judgedContent`): the cloud variant shares the local variant's result, computed once.
  */
 describeWithTerraform("Terraform with every stack's Terraform Cloud backend", () => {
   it("initialises each stack as a root module with its cloud block (init -backend=false)", async () => {

@@ -8,6 +8,7 @@ import {
   WorkspaceStack,
   assertOffline,
   childModule,
+  judgedContent,
   mockApplyTestFile,
   rootModule,
 } from "../../cli/terraform/workspace-files";
@@ -85,12 +86,23 @@ describe("workspace files", () => {
     expect(() => rootModule([plain, plain])).toThrow("two stacks are named 'net'");
   });
 
-  it("turns a stack into a child module: no providers, no backend, aliases declared", () => {
+  it("turns a stack into a child module: no providers, no backend or cloud block, aliases declared", () => {
     expect(childModule(withAlias.config)).toEqual({
       terraform: {
         required_providers: { aws: { source: "aws", version: "5.100.0", configuration_aliases: ["aws.use1"] } },
       },
       resource: { aws_iam_role: {}, aws_iam_role_policy: {} },
+    });
+    const inCloud = {
+      ...withAlias.config,
+      "//": { metadata: { backend: "cloud" } },
+      terraform: { ...withAlias.config.terraform, backend: undefined, cloud: { organization: "acme" } },
+    };
+    expect(childModule(inCloud)).toEqual(childModule(withAlias.config));
+    expect(judgedContent(inCloud)).toEqual(judgedContent(withAlias.config));
+    expect(judgedContent(withAlias.config)).toEqual({
+      ...withAlias.config,
+      terraform: { required_providers: withAlias.config.terraform!.required_providers },
     });
     expect(() => childModule({ ...plain.config, variable: { size: {} } })).toThrow(
       "variable 'size' has no default: the harness plans stacks without inputs",

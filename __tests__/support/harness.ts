@@ -7,6 +7,7 @@ import { sharedResult } from "./shared-result";
 import { MockApplyResult, stackMockApply, stackPlan, stackValidateResult } from "../../cli/terraform/stack-results";
 import { COMMAND_TIMEOUT_MS, TerraformWorkspace, ValidateResult, runTerraform } from "../../cli/terraform/terraform";
 import { Toolchain, toolchainStatus } from "../../cli/terraform/toolchain";
+import { judgedContent } from "../../cli/terraform/workspace-files";
 
 /**
  * The Terraform harness every stack test uses: `validate`, `plan` and `mockApply` take a synthesized stack
@@ -28,11 +29,15 @@ function stackGroup(stackDir: string): Record<string, string> {
   return Object.fromEntries(names.map((name) => [name, path.join(parent, name)]));
 }
 
-/** A key that changes whenever a stack of the group, the Terraform version or the harness step does. */
+/**
+ * A key that changes whenever what the workspace judges of a stack of the group (`judgedContent`), the
+ * Terraform version or the harness step does: stacks synthesized with another backend share the results.
+ */
 function groupKey(group: Record<string, string>, toolchain: Toolchain, step: string): string {
   const hash = createHash("sha256").update(`${toolchain.terraformVersion}\n${step}\n`);
   for (const [name, dir] of Object.entries(group)) {
-    hash.update(`${name}\n`).update(fs.readFileSync(path.join(dir, "cdk.tf.json")));
+    const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+    hash.update(`${name}\n`).update(JSON.stringify(judgedContent(config)));
   }
   return `${step}-${hash.digest("hex").slice(0, 24)}`;
 }

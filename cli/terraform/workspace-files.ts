@@ -177,6 +177,18 @@ export function rootModule(stacks: WorkspaceStack[]): object {
   };
 }
 
+/**
+ * What a workspace judges of a stack: all of it but where its state lives (`backend`, `cloud`: the root has a
+ * local backend, and Terraform ignores a child module's) and cdktf's metadata, which names the backend. Two
+ * stacks that differ only there get the same validate, plan and test results.
+ */
+export function judgedContent(config: TerraformJson): TerraformJson {
+  const { "//": _metadata, terraform, ...rest } = config;
+  if (!terraform) return rest;
+  const { backend: _backend, cloud: _cloud, ...settings } = terraform;
+  return { ...rest, terraform: settings };
+}
+
 /** The stack as a child module: no provider configurations (the root passes them) and no backend. */
 export function childModule(config: TerraformJson): object {
   const required = { ...(config.terraform?.required_providers ?? {}) };
@@ -184,8 +196,8 @@ export function childModule(config: TerraformJson): object {
     const aliases = configs.filter((provider) => provider.alias).map((provider) => `${type}.${provider.alias}`);
     if (aliases.length > 0) required[type] = { ...required[type], configuration_aliases: aliases };
   }
-  const { provider: _provider, terraform = {}, ...rest } = config;
-  const { backend: _backend, ...settings } = terraform;
+  const { provider: _provider, terraform = {}, ...rest } = judgedContent(config);
+  const settings = terraform as Record<string, unknown>;
   for (const [name, variable] of Object.entries(config.variable ?? {})) {
     if (variable.default === undefined) {
       throw new Error(`variable '${name}' has no default: the harness plans stacks without inputs`);
