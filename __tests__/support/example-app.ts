@@ -1,13 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, TerraformStack } from "cdktf";
-import { addExampleStacks } from "../../main";
 
 export interface SynthesizedStack {
   /** The stack's name in `main.ts`, as `cdktf deploy <name>` takes it. */
   readonly name: string;
-  readonly stack: TerraformStack;
   /** The directory holding its `cdk.tf.json`. */
   readonly dir: string;
   /** `cdk.tf.json` as text, what the cdktf matchers take. */
@@ -29,25 +26,69 @@ export interface TerraformConfig {
 let synthesized: SynthesizedStack[] | undefined;
 
 /**
- * Every stack of the App in `main.ts`, synthesized once per test file into a temporary directory exactly as
- * `npm run synth` writes them to `cdktf.out`, with the local backend whatever the environment says.
+ * Every stack of the App in `main.ts`, as `npm run synth` writes them to `cdktf.out`, with the local backend
+ * whatever the environment says. Synthesized once per test run (about 2 s of CPU, most of it loading cdktf
+ * and the stacks), whichever test file and Jest worker asks first; the others read what it wrote.
  */
 export function exampleStacks(): SynthesizedStack[] {
-  synthesized ??= synthesizeExampleApp({});
+  synthesized ??= readSynthesized(sharedSynthesis());
   return synthesized;
 }
 
 /** Every stack of the App in `main.ts` as `env` makes them (`TFC_ORGANIZATION`...), in a new directory. */
 export function synthesizeExampleApp(env: NodeJS.ProcessEnv): SynthesizedStack[] {
+  return readSynthesized(newSynthesis(env));
+}
+
+function newSynthesis(env: NodeJS.ProcessEnv): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-synth-"));
-  const app = addExampleStacks(new App({ outdir }), env);
-  app.synth();
+  synthesizeInto(outdir, env);
+  return outdir;
+}
+
+function synthesizeInto(outdir: string, env: NodeJS.ProcessEnv): void {
+  // Loaded here, not at the top: a test file that reads the shared synthesis never loads cdktf for it.
+  const { App } = require("cdktf") as typeof import("cdktf");
+  const { addExampleStacks } = require("../../main") as typeof import("../../main");
+  addExampleStacks(new App({ outdir }), env).synth();
+}
+
+const WAIT_MS = 120_000;
+
+/**
+ * The run's one synthesis (in the run's temporary directory, see global-setup.ts): the first caller claims it
+ * with an atomic `mkdir`, synthesizes into a folder of its own and renames it into place, so the others,
+ * polling, see all of it or nothing. Outside a test run, a synthesis of its own.
+ */
+function sharedSynthesis(): string {
+  const runDir = process.env.STATEFUL_ECS_TEST_TMP;
+  if (!runDir) return newSynthesis({});
+  const outdir = path.join(runDir, "example-app");
+  try {
+    fs.mkdirSync(`${outdir}.claimed`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const deadline = Date.now() + WAIT_MS;
+    while (!fs.existsSync(outdir)) {
+      if (Date.now() > deadline) throw new Error(`gave up waiting for another test worker to synthesize ${outdir}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+    return outdir;
+  }
+  const partial = `${outdir}.${process.pid}.partial`;
+  synthesizeInto(partial, {});
+  fs.renameSync(partial, outdir);
+  return outdir;
+}
+
+/** The stacks of a synthesized app, in the order the app made them (its manifest's). */
+function readSynthesized(outdir: string): SynthesizedStack[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  return app.node.children.filter(TerraformStack.isStack).map((stack) => {
-    const name = stack.node.id;
-    const { workingDirectory, synthesizedStackPath } = manifest.stacks[name];
+  return Object.entries(
+    manifest.stacks as Record<string, { workingDirectory: string; synthesizedStackPath: string }>,
+  ).map(([name, { workingDirectory, synthesizedStackPath }]) => {
     const json = fs.readFileSync(path.join(outdir, synthesizedStackPath), "utf8");
-    return { name, stack, dir: path.join(outdir, workingDirectory), json, config: JSON.parse(json) };
+    return { name, dir: path.join(outdir, workingDirectory), json, config: JSON.parse(json) };
   });
 }
 
