@@ -12,7 +12,7 @@ import type { Outcome } from "./synthesize";
  * Property-based tests of every construct's props: 200 generated prop sets per construct, mixing valid and
  * invalid values. Each is either refused with a message that names the construct and a prop, or built;
  * the built ones of a construct are synthesized into one stack, and Terraform validates every such stack
- * in one workspace. The seed is fixed so a run is repeatable; set STATEFUL_ECS_PROPERTY_SEED to explore
+ * in one workspace (each resource configuration once: `distinct-resources.ts`). The seed is fixed so a run is repeatable; set STATEFUL_ECS_PROPERTY_SEED to explore
  * others. A counterexample found becomes a regression test beside the construct's other validation tests.
  */
 const RUNS = 200;

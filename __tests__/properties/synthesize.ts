@@ -1,15 +1,18 @@
 import * as fc from "fast-check";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PROPERTY_CASES, PropertyCase } from "./arbitraries";
+import { distinctResources } from "./distinct-resources";
 
 /**
  * Builds the generated prop sets of every property case and synthesizes the built ones, one stack per
  * construct, into `outdir`. The property test runs this in a plain Node process (`node --import tsx
  * synthesize.ts <outdir> <runs> <seed>`, which writes the outcomes to `<outdir>/outcomes.json`): in Jest's
- * module sandbox the same work takes about twice the CPU.
+ * module sandbox the same work takes about twice the CPU. Twin resources are then left out of the stacks
+ * (`distinct-resources.ts`): validate judges them alike.
  */
 
 export interface Outcome {
@@ -48,8 +51,17 @@ export function synthesizeCases(outdir: string, runs: number, seed: number): Rec
   return outcomes;
 }
 
+/** Leaves each resource configuration of the synthesized stacks once, for `terraform validate` (see `distinct-resources.ts`). */
+function keepDistinctResources(outdir: string): void {
+  for (const stack of fs.readdirSync(path.join(outdir, "stacks"))) {
+    const file = path.join(outdir, "stacks", stack, "cdk.tf.json");
+    fs.writeFileSync(file, JSON.stringify(distinctResources(JSON.parse(fs.readFileSync(file, "utf8")))));
+  }
+}
+
 if (require.main === module) {
   const [outdir, runs, seed] = process.argv.slice(2);
   const outcomes = synthesizeCases(outdir, Number(runs), Number(seed));
+  keepDistinctResources(outdir);
   fs.writeFileSync(`${outdir}/outcomes.json`, JSON.stringify(outcomes));
 }
