@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PlanJson, ResourceChange } from "../../analysis/plan-json";
+import { PlanJson } from "../../analysis/plan-json";
+import { planOf, resourceChange, unencryptedTaskDefinition } from "../support/plan-changes";
 import { reviewPlan } from "../../analysis/review/plan-review";
 import { run } from "../../cli/main";
 import { code, inlineCode } from "../../cli/markdown";
@@ -11,36 +12,6 @@ import { countsLine, dataSafetyEntry, reviewMarkdown } from "../../cli/review/ma
 
 const repo = path.resolve(__dirname, "../..");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-review-"));
-
-type Change = ResourceChange["change"];
-type Options = Partial<Omit<ResourceChange, "address" | "change">> & { readonly change?: Partial<Change> };
-
-/** One resource change as `terraform show -json` writes it (type and name from the address). */
-function resourceChange(address: string, actions: string[], options: Options = {}): ResourceChange {
-  const [type, name] = address.replace(/^(module\.[\w-]+\.)+/, "").split(".");
-  const { change, ...rest } = options;
-  const replaces = actions.includes("delete") && actions.includes("create");
-  return {
-    address,
-    mode: "managed",
-    type,
-    name: name.replace(/\[.*\]$/, ""),
-    ...rest,
-    change: {
-      actions,
-      before: actions.includes("create") && !replaces ? null : {},
-      after: actions.includes("delete") && !replaces ? null : {},
-      after_unknown: {},
-      ...change,
-    },
-  };
-}
-
-const planOf = (...changes: ResourceChange[]): PlanJson => ({
-  format_version: "1.2",
-  terraform_version: "1.9.8",
-  resource_changes: changes,
-});
 
 /** A renamed file system (no moved block), a volume moved to another zone, a silenced guard warning, a move. */
 const RISKY = planOf(
@@ -104,19 +75,7 @@ const RISKY_MARKDOWN = `## Plan review
 `;
 
 /** A task definition whose EFS volume has transit encryption disabled: the guards' SE001, an error. */
-const GUARD_ERROR = planOf(
-  resourceChange("aws_ecs_task_definition.app", ["create"], {
-    change: {
-      after: {
-        family: "app",
-        container_definitions: JSON.stringify([{ name: "app", image: "busybox", essential: true }]),
-        volume: [
-          { name: "data", efs_volume_configuration: [{ file_system_id: "fs-1", transit_encryption: "DISABLED" }] },
-        ],
-      },
-    },
-  }),
-);
+const GUARD_ERROR = planOf(unencryptedTaskDefinition());
 
 const CLEAN = planOf(resourceChange("aws_iam_role.task", ["create"]), resourceChange("aws_s3_bucket.logs", ["update"]));
 

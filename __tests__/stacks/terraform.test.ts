@@ -3,7 +3,7 @@ import { describeWithTerraform, initAsWritten, mockApply, plan, validate } from 
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { writePlanFiles } from "../../cli/plan/command";
+import { run } from "../../cli/main";
 
 /**
  * Terraform judges every stack of the App in `main.ts`: `terraform init` of the stack as synthesized, then
@@ -45,16 +45,20 @@ describeWithTerraform("Terraform checks of every stack in main.ts", () => {
       expect(changes.filter((change) => change.change.actions.join() !== "create")).toEqual([]);
     });
 
-    it("reviews clean: plan.json and plan.md written, no data at risk, no guard finding, exit 0", async () => {
+    it("reviews clean with stateful-ecs review: plan.json and plan.md written, nothing at risk, no guard finding, exit 0", async () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), `stateful-ecs-review-${stack.name}-`));
-      const result = writePlanFiles(out, stack.name, JSON.stringify(await plan(stack.dir)));
-      expect(result).toMatchObject({ review: { exitCode: 0, dataSafety: [], findings: [] } });
-      expect(fs.readFileSync(path.join(out, "plan.md"), "utf8")).toMatch(
-        new RegExp(
-          `^## Plan review: ${stack.name}\n\n\\*\\*\\d+ to add, 0 to change, 0 to replace, 0 to destroy, 0 moved, 0 imported\\.\\*\\* Nothing risky`,
+      fs.writeFileSync(path.join(out, "plan.json"), JSON.stringify(await plan(stack.dir)));
+      const result = await run(["review", "plan.json", "--out", "plan.md"], out);
+      expect(result).toEqual({
+        code: 0,
+        stdout: expect.stringMatching(
+          /^plan\.md: \d+ to add, 0 to change, 0 to replace, 0 to destroy, 0 moved, 0 imported \(exit 0: nothing risky\)$/,
         ),
-      );
-      expect(fs.existsSync(path.join(out, "plan.json"))).toBe(true);
+        stderr: "",
+      });
+      const markdown = fs.readFileSync(path.join(out, "plan.md"), "utf8");
+      expect(markdown).toContain("No resource that holds or protects data is destroyed or replaced.");
+      expect(markdown).toContain("No finding on the planned values.");
     });
 
     it('passes a mock apply (terraform test with mock_provider "aws")', async () => {

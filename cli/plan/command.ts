@@ -90,7 +90,7 @@ export async function planCommand(args: string[], cwd: string): Promise<CliResul
 }
 
 /** The files of a stack's plan review in `outDir`: plan.json as given, plan.md and review.json. */
-export function writePlanFiles(outDir: string, stack: string, planText: string): ReturnType<typeof reviewPlanText> {
+function writePlanFiles(outDir: string, stack: string, planText: string): ReturnType<typeof reviewPlanText> {
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, "plan.json"), planText);
   const result = reviewPlanText(planText);

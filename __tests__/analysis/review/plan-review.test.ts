@@ -1,62 +1,15 @@
 import table from "../../../analysis/review/stateful-types.json";
-import { PlanJson, ResourceChange } from "../../../analysis/plan-json";
+import { ResourceChange } from "../../../analysis/plan-json";
+import { planOf, resourceChange, unencryptedTaskDefinition } from "../../support/plan-changes";
 import { attributeChange, pathText } from "../../../analysis/review/attribute-values";
 import { PlanReview, REVIEW_EXIT_CODES, ReviewedChange, reviewPlan } from "../../../analysis/review/plan-review";
 import { STATEFUL_TYPES, statefulType } from "../../../analysis/review/stateful-types";
-
-type Change = ResourceChange["change"];
-type Options = Partial<Omit<ResourceChange, "address" | "change">> & { readonly change?: Partial<Change> };
-
-/**
- * One resource change as `terraform show -json` writes it: type and name from the address, `before` null for a
- * create, `after` null for a delete or forget, the rest from `options`.
- */
-function resourceChange(address: string, actions: string[], options: Options = {}): ResourceChange {
-  const [type, name] = address.replace(/^(module\.[\w-]+(\[[^\]]+\])?\.)+/, "").split(".");
-  const { change, ...rest } = options;
-  const replaces = actions.includes("delete") && actions.includes("create");
-  return {
-    address,
-    mode: "managed",
-    type,
-    name: name.replace(/\[.*\]$/, ""),
-    ...rest,
-    change: {
-      actions,
-      before: actions.includes("create") && !replaces ? null : {},
-      after: (actions.includes("delete") || actions.includes("forget")) && !replaces ? null : {},
-      after_unknown: {},
-      ...change,
-    },
-  };
-}
-
-const planOf = (...changes: ResourceChange[]): PlanJson => ({
-  format_version: "1.2",
-  terraform_version: "1.9.8",
-  resource_changes: changes,
-});
 
 const review = (...changes: ResourceChange[]) => reviewPlan(planOf(...changes));
 const only = (result: PlanReview): ReviewedChange => {
   expect(result.changes).toHaveLength(1);
   return result.changes[0];
 };
-
-/** A task definition whose EFS volume has transit encryption disabled: the guards' SE001, an error. */
-const unencryptedTaskDefinition = (tags: Record<string, string> = {}) =>
-  resourceChange("aws_ecs_task_definition.app", ["create"], {
-    change: {
-      after: {
-        family: "app",
-        container_definitions: JSON.stringify([{ name: "app", image: "busybox", essential: true }]),
-        volume: [
-          { name: "data", efs_volume_configuration: [{ file_system_id: "fs-1", transit_encryption: "DISABLED" }] },
-        ],
-        tags,
-      },
-    },
-  });
 
 describe("reviewPlan", () => {
   describe("counts and changes", () => {
