@@ -81,10 +81,12 @@ export async function planCommand(args: string[], cwd: string): Promise<CliResul
   const result = writePlanFiles(outDir, stack, planText);
   if ("unreadable" in result) return fail(`the plan of '${stack}' cannot be reviewed: ${result.unreadable}`);
   const { review } = result;
-  const relative = path.relative(cwd, outDir) || ".";
+  // Relative to where the command ran, unless outside it.
+  const relative = path.relative(cwd, outDir);
+  const shown = relative === "" ? "." : relative.startsWith("..") ? outDir : relative;
   return {
     code: review.exitCode,
-    stdout: `${stack}: ${reviewSummary(review)}\nwrote ${["plan.json", "plan.md", "review.json"].map((file) => path.join(relative, file)).join(", ")}`,
+    stdout: `${stack}: ${reviewSummary(review)}\nwrote ${["plan.json", "plan.md", "review.json"].map((file) => path.join(shown, file)).join(", ")}`,
     stderr: app.output,
   };
 }
