@@ -41,6 +41,8 @@ export interface ResourceChange {
   readonly type: string;
   readonly name: string;
   readonly index?: number | string;
+  /** For an object left over from a create-before-destroy replacement that failed: its key. */
+  readonly deposed?: string;
   /** The address it had in the prior state, when a `moved` block moved it. */
   readonly previous_address?: string;
   /** Why Terraform chose a replace or delete: `replace_because_cannot_update`, `delete_because_each_key`... */

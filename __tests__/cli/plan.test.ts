@@ -52,6 +52,24 @@ describe("stateful-ecs plan: arguments and synthesis", () => {
     expect(failed.stderr).toMatch(/synthesis failed: 'node -e .*' exited 3:\nboom/);
   });
 
+  it("passes the app cdktf.json's context, as cdktf synth does, and refuses a manifest without stacks", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-context-app-"));
+    const app = [
+      "const fs = require('fs');",
+      "fs.writeFileSync('context.json', process.env.CDKTF_CONTEXT_JSON);",
+      "fs.mkdirSync(process.env.CDKTF_OUTDIR, { recursive: true });",
+      "fs.writeFileSync(process.env.CDKTF_OUTDIR + '/manifest.json', '{}');",
+    ].join("\n");
+    fs.writeFileSync(path.join(dir, "app.js"), app);
+    fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ app: "node app.js", context: { stage: "dev" } }));
+    const result = await run(["plan", "storage"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^stateful-ecs plan: synthesis failed: the app wrote no readable .*manifest\.json: it lists no stacks$/,
+    );
+    expect(readJson(path.join(dir, "context.json"))).toEqual({ stage: "dev" });
+  });
+
   it("lists the app's stacks for an unknown stack and exits 1", async () => {
     const result = await run(["plan", "database"], project());
     expect(result).toMatchObject({
@@ -95,6 +113,16 @@ describe("stateful-ecs plan without --offline: the stack's own directory, backen
       `${stackDir}|plan -input=false -no-color -out=${planFile}|AKIACALLERSOWNKEY000|1`,
       `${stackDir}|show -json -no-color ${planFile}|AKIACALLERSOWNKEY000|1`,
     ]);
+  });
+
+  it("says so, without a stack trace, when the output folder cannot be made", async () => {
+    fs.writeFileSync(path.join(dir, "a-file"), "");
+    const result = await run(["plan", "storage", "--out", "a-file/review"], dir);
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `stateful-ecs plan: cannot make the folder ${path.join(dir, "a-file", "review")}: ENOTDIR`,
+    });
   });
 
   it("writes plan.json, plan.md and review.json, and exits with the review's code", () => {

@@ -110,7 +110,7 @@ describe("stateful-ecs review", () => {
       "**1 to add, 1 to change, 0 to replace, 0 to destroy, 0 moved, 0 imported.** Nothing risky: no resource that holds or protects data is destroyed or replaced, and the guards report no error.",
     ]);
     expect(clean.stdout).toContain(
-      "### Data safety\n\nNo resource that holds or protects data is destroyed or replaced.\n\n### Guards\n\nNo finding on the planned values.\n",
+      "### Data safety\n\nNo resource that holds or protects data is destroyed or replaced.\n\n### Guards\n\nNo finding on the planned values (2 planned resources read).\n",
     );
     const guards = await run(["review", path.join(dir, "guards.json")], os.homedir());
     expect(guards.code).toBe(3);
@@ -296,7 +296,7 @@ describe("review Markdown", () => {
     const changes = markdown.slice(markdown.indexOf("### Changes"));
     expect(changes.split("\n").filter((line) => line.startsWith("#### ") || line.startsWith("- "))).toEqual([
       "#### Replace (1)",
-      "- `aws_iam_role.r`: an argument that cannot change in place changed; forced by `name`, `path`",
+      "- `aws_iam_role.r`: forced by `name`, `path`",
       "#### Destroy (1)",
       "- `aws_iam_role.d`: its count index is no longer in the count (a list shifted or shrank)",
       "#### Forget (removed from state, not destroyed) (1)",
@@ -329,11 +329,28 @@ describe("review Markdown", () => {
     );
     const changes = markdown.slice(markdown.indexOf("### Changes"));
     expect(changes).toContain("- **`aws_s3_bucket.logs`**\n");
-    expect(changes).toContain("- **`aws_efs_access_point.app`**: an argument that cannot change in place changed\n");
+    expect(changes).toContain("- **`aws_efs_access_point.app`**\n");
     expect(changes).toContain("- `aws_iam_role.task`\n");
     expect(changes).toContain("- `aws_s3_bucket.new`\n");
     expect(markdown).toContain(
       "- **`aws_efs_access_point.app` is replaced** (protects data: An access point: the POSIX user and directory a client's files live under; a new one has a new id that every mount must follow.)",
+    );
+  });
+
+  it("names a deposed object by its key, in the data safety section and the changes", () => {
+    const review = reviewPlan(
+      planOf(
+        resourceChange("aws_efs_file_system.a", ["delete"], {
+          deposed: "00000001",
+          action_reason: "replace_because_tainted",
+        }),
+      ),
+    );
+    expect(dataSafetyEntry(review.dataSafety[0])[0]).toMatch(
+      /^- \*\*`aws_efs_file_system\.a` \(deposed object `00000001`\) is destroyed\*\* /,
+    );
+    expect(reviewMarkdown(review)).toContain(
+      "- **`aws_efs_file_system.a` (deposed object `00000001`)**: it is tainted",
     );
   });
 
@@ -347,7 +364,6 @@ describe("review Markdown", () => {
     ).dataSafety;
     expect(dataSafetyEntry(entry)).toEqual([
       '- **`` aws_s3_bucket.b["a`b"] `` is replaced** (holds data: An S3 bucket: its objects go with it (force_destroy empties it first).)',
-      "  - Why: an argument that cannot change in place changed",
       '  - Forced by `bucket`: ``` "x``y" ``` → `` "`z" ``',
     ]);
   });
@@ -364,13 +380,10 @@ describe("review Markdown", () => {
     // Outside a table a backslash in a code span is shown as written: `\|` would print its backslash.
     expect(dataSafetyEntry(review.dataSafety[0])).toEqual([
       '- **`aws_ebs_volume.v["a|b"]` is replaced** (holds data: A block device (a database\'s disk): its blocks go with it.)',
-      "  - Why: an argument that cannot change in place changed",
       '  - Forced by `type`: `"gp2|io1"` → `"gp3"`',
     ]);
     const markdown = reviewMarkdown(review);
-    expect(markdown).toContain(
-      '- **`aws_ebs_volume.v["a|b"]`**: an argument that cannot change in place changed; forced by `type`\n',
-    );
+    expect(markdown).toContain('- **`aws_ebs_volume.v["a|b"]`**: forced by `type`\n');
     expect(markdown).toContain('- `aws_efs_file_system.f["x|y"]`\n');
     expect(markdown).toContain(
       '| SE009 | warning | `aws_efs_file_system.f["x\\|y"]` | has no aws_efs_file_system_policy',
@@ -398,7 +411,7 @@ describe("review Markdown", () => {
         "",
         "### Guards",
         "",
-        "No finding on the planned values.",
+        "No finding on the planned values (0 planned resources read).",
         "",
         "### Changes",
         "",

@@ -20,8 +20,11 @@ interface Step {
 }
 interface Workflow {
   readonly on: { pull_request: { types: string[] } };
+  readonly concurrency: Record<string, unknown>;
   readonly permissions: Record<string, string>;
-  readonly jobs: { review: { strategy: { matrix: { stack: string[] } }; env: Record<string, string>; steps: Step[] } };
+  readonly jobs: {
+    review: { if: string; strategy: { matrix: { stack: string[] } }; env: Record<string, string>; steps: Step[] };
+  };
 }
 
 const workflow = yaml.safeLoad(
@@ -48,7 +51,46 @@ it("reviews every example stack on each pull request change, labels included, an
     "sticky-sessions",
   ]);
   expect(workflow.permissions).toEqual({ contents: "read", "pull-requests": "write", "id-token": "write" });
-  expect(step("Post the review on the pull request").run).toBe('gh pr comment "$PR" --body-file "$OUT/plan.md"');
+});
+
+it("reviews pull requests from this repository only, one run per pull request at a time", () => {
+  expect(workflow.jobs.review.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+  expect(workflow.concurrency).toEqual({
+    group: "plan-review-${{ github.event.pull_request.number }}",
+    "cancel-in-progress": true,
+  });
+});
+
+it("posts plan.md as a comment, cut below GitHub's limit when longer, and keeps the files as an artifact", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-workflow-"));
+  fs.writeFileSync(path.join(dir, "gh"), '#!/bin/bash\necho "$*" >> gh-calls\nwc -c < "$5" >> gh-calls\n', {
+    mode: 0o755,
+  });
+  fs.mkdirSync(path.join(dir, "short"));
+  fs.writeFileSync(path.join(dir, "short", "plan.md"), "## Plan review\n");
+  fs.mkdirSync(path.join(dir, "long"));
+  fs.writeFileSync(path.join(dir, "long", "plan.md"), "x".repeat(70_000));
+  const script = step("Post the review on the pull request").run!.replace(/\$\{\{ matrix\.stack \}\}/g, "efs-fargate");
+  const both = ["short", "long"].map((out) => `( OUT=${out}; ${script}\n)`).join("\n");
+  const result = spawnSync("bash", ["-e", "-c", both], {
+    cwd: dir,
+    env: { PATH: `${dir}:${process.env.PATH}`, PR: "42" },
+    encoding: "utf8",
+  });
+  expect(result.status).toBe(0);
+  const note = "\n\n(Cut at 60,000 characters: the whole review is in the artifact plan-review-efs-fargate.)\n";
+  expect(fs.readFileSync(path.join(dir, "gh-calls"), "utf8").split("\n")).toEqual([
+    "pr comment 42 --body-file short/plan.md",
+    "15",
+    "pr comment 42 --body-file long/comment.md",
+    String(60_000 + note.length),
+    "",
+  ]);
+  expect(step("Keep the review files")).toMatchObject({
+    if: "always()",
+    uses: "actions/upload-artifact@v4",
+    with: { path: "review/${{ matrix.stack }}/" },
+  });
 });
 
 it("runs stateful-ecs plan for the stack and keeps its exit code for the gate, whatever it is", () => {

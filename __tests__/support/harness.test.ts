@@ -10,6 +10,7 @@ import {
   childModule,
   judgedContent,
   mockApplyTestFile,
+  offlineStack,
   rootModule,
 } from "../../cli/terraform/workspace-files";
 
@@ -228,8 +229,30 @@ describe("one stack's share of a workspace's results", () => {
   });
 });
 
+describe("offline stacks (stateful-ecs plan --offline)", () => {
+  it("drop the backend and the Terraform Cloud block, and keep every AWS provider from calling AWS", () => {
+    const config = {
+      "//": { metadata: { backend: "cloud" } },
+      terraform: { cloud: { organization: "acme", workspaces: { name: "app" } }, required_providers: {} },
+      provider: { aws: [{ region: "eu-west-1" }, { region: "us-east-1", alias: "use1" }] },
+      resource: { aws_iam_role: {} },
+    };
+    expect(offlineStack(config)).toEqual({
+      terraform: { required_providers: {} },
+      provider: {
+        aws: [
+          { region: "eu-west-1", ...offline },
+          { region: "us-east-1", alias: "use1", ...offline },
+        ],
+      },
+      resource: { aws_iam_role: {} },
+    });
+    expect(() => offlineStack({ provider: { aws: [{ profile: "prod" }] } })).toThrow("sets profile");
+  });
+});
+
 describe("harness environment", () => {
-  it("runs terraform with dummy credentials and none of the caller's AWS or TF redirections", () => {
+  it("runs terraform with dummy credentials and none of the caller's AWS, TF or Terraform Cloud settings", () => {
     const env = terraformEnv(
       { terraform: "terraform", terraformVersion: "1.11.4", cliConfigFile: "/tmp/rc" },
       {
@@ -240,6 +263,8 @@ describe("harness environment", () => {
         TF_DATA_DIR: "/d",
         TF_VAR_expected: "2",
         TF_REATTACH_PROVIDERS: "{}",
+        TF_TOKEN_app_terraform_io: "secret",
+        TF_CLOUD_ORGANIZATION: "acme",
       },
     );
     expect(env).toEqual({

@@ -26,7 +26,7 @@ export interface AddressCheck {
 }
 
 /** The stateful addresses of one synthesized stack, sorted. */
-export function statefulAddresses(config: AddressedConfig): string[] {
+function statefulAddresses(config: AddressedConfig): string[] {
   return Object.entries(config.resource ?? {})
     .filter(([type]) => statefulType(type) !== undefined)
     .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
@@ -34,7 +34,7 @@ export function statefulAddresses(config: AddressedConfig): string[] {
 }
 
 /** The stateful addresses of every stack. */
-export function addressList(configs: Record<string, AddressedConfig>): AddressList {
+function addressList(configs: Record<string, AddressedConfig>): AddressList {
   return Object.fromEntries(Object.entries(configs).map(([stack, config]) => [stack, statefulAddresses(config)]));
 }
 

@@ -18,6 +18,8 @@ export interface ReviewedChange {
   readonly action: ReviewAction;
   /** The address in the prior state, when a `moved` block moved it. */
   readonly previousAddress?: string;
+  /** The key of a deposed object (left over from a failed create-before-destroy) the change is about. */
+  readonly deposed?: string;
   /** True when the change imports an existing object. */
   readonly imported?: boolean;
   /** Terraform's `action_reason`, as written. */
@@ -56,6 +58,8 @@ export interface PlanReview {
   readonly dataSafety: ReviewedChange[];
   /** The guards' findings on the planned values, silenced ones included (they carry `silenced`). */
   readonly findings: readonly Finding[];
+  /** How many planned resource instances the guards read (those the plan keeps, with their values). */
+  readonly checkedResources: number;
   /** 2 when `dataSafety` is not empty (the graver), else 3 when a finding is an unsilenced error, else 0. */
   readonly exitCode: ReviewVerdict;
 }
@@ -83,7 +87,8 @@ export function reviewPlan(plan: PlanJson): PlanReview {
   const dataSafety = changes.filter(
     (change) => change.stateful && (change.action === "delete" || change.action === "replace"),
   );
-  const findings = runGuards(planConfiguration(plan)).findings;
+  const planned = planConfiguration(plan);
+  const findings = runGuards(planned).findings;
   const guardErrors = findings.some((finding) => finding.severity === "error" && !finding.silenced);
   const count = (action: ReviewAction) => changes.filter((change) => change.action === action).length;
   return {
@@ -100,6 +105,7 @@ export function reviewPlan(plan: PlanJson): PlanReview {
     changes,
     dataSafety,
     findings,
+    checkedResources: planned.resources.length,
     exitCode:
       dataSafety.length > 0
         ? REVIEW_EXIT_CODES.dataLoss
@@ -122,7 +128,7 @@ function reviewChange(change: ResourceChange, created: ResourceChange[]): Review
   const action = actionOf(change);
   const stateful = statefulType(change.type);
   const removing = action === "delete" || action === "replace";
-  const reason = change.action_reason ?? (action === "replace" ? "replace_because_cannot_update" : undefined);
+  const reason = change.action_reason;
   const blockGone = reason === "delete_because_no_resource_config" || reason === "delete_because_no_module";
   const candidates = created.filter((other) => other.type === change.type).map((other) => other.address);
   return {
@@ -130,6 +136,7 @@ function reviewChange(change: ResourceChange, created: ResourceChange[]): Review
     type: change.type,
     action,
     ...(change.previous_address ? { previousAddress: change.previous_address } : {}),
+    ...(change.deposed ? { deposed: change.deposed } : {}),
     ...(change.change.importing ? { imported: true } : {}),
     ...(removing && change.action_reason ? { actionReason: change.action_reason } : {}),
     ...(removing && reason ? { reason: REASONS[reason] ?? reason } : {}),

@@ -36,6 +36,13 @@ export function readPlan(text: string): PlanJson {
       "Terraform reported errors while planning: the plan is incomplete, review the errors first",
     );
   }
+  const deferred = document.deferred_changes;
+  if (Array.isArray(deferred) && deferred.length > 0) {
+    throw new UnreadablePlan(
+      `the plan is incomplete: Terraform deferred ${deferred.length} change(s) to a later plan, which could ` +
+        "destroy data; review the plan that makes them",
+    );
+  }
   checkChanges(document.resource_changes);
   return document as unknown as PlanJson;
 }

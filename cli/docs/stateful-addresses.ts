@@ -4,14 +4,14 @@ import { AddressList, updatedAddressList } from "../../analysis/review/address-s
 import { synthesizeApp } from "../plan/synth";
 
 /**
- * `npm run addresses [-- --accept-loss <address>...]`: rewrites `stacks/stateful-addresses.json`, the
+ * `npm run addresses [-- --accept-loss <address>]` (the option once per address): rewrites `stacks/stateful-addresses.json`, the
  * committed address of every resource that holds or protects data in every example stack, from the app as
  * it synthesizes now. It refuses while an address would be lost without a `moved` block, unless named
  * with `--accept-loss` (that data may be destroyed): updating the list must never hide a lost resource.
  */
 
 const repo = path.resolve(__dirname, "..", "..");
-export const ADDRESS_LIST_FILE = path.join(repo, "stacks", "stateful-addresses.json");
+const ADDRESS_LIST_FILE = path.join(repo, "stacks", "stateful-addresses.json");
 
 async function main(args: string[]): Promise<number> {
   const acceptLoss = args.filter((_, index) => args[index - 1] === "--accept-loss");
@@ -42,5 +42,11 @@ async function main(args: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      console.error(`npm run addresses: ${error.message}`);
+      process.exit(1);
+    },
+  );
 }

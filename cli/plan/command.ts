@@ -68,7 +68,13 @@ export async function planCommand(args: string[], cwd: string): Promise<CliResul
     );
   }
   const outDir = path.resolve(cwd, out ?? path.join(app.outdir, "plan", stack));
-  fs.mkdirSync(outDir, { recursive: true });
+  try {
+    fs.mkdirSync(outDir, { recursive: true });
+  } catch (error) {
+    return fail(
+      `cannot make the folder ${outDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
 
   let planText: string;
   try {
@@ -78,7 +84,12 @@ export async function planCommand(args: string[], cwd: string): Promise<CliResul
   } catch (error) {
     return fail(`terraform failed for stack '${stack}': ${(error as Error).message}`);
   }
-  const result = writePlanFiles(outDir, stack, planText);
+  let result: ReturnType<typeof writePlanFiles>;
+  try {
+    result = writePlanFiles(outDir, stack, planText);
+  } catch (error) {
+    return fail(`cannot write into ${outDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
   if ("unreadable" in result) return fail(`the plan of '${stack}' cannot be reviewed: ${result.unreadable}`);
   const { review } = result;
   // Relative to where the command ran, unless outside it.
@@ -93,7 +104,6 @@ export async function planCommand(args: string[], cwd: string): Promise<CliResul
 
 /** The files of a stack's plan review in `outDir`: plan.json as given, plan.md and review.json. */
 function writePlanFiles(outDir: string, stack: string, planText: string): ReturnType<typeof reviewPlanText> {
-  fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, "plan.json"), planText);
   const result = reviewPlanText(planText);
   if ("unreadable" in result) return result;

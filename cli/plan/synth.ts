@@ -4,8 +4,8 @@ import * as path from "node:path";
 
 /**
  * Synthesizes the cdktf app of a directory as `cdktf synth` does: its `cdktf.json` names the command that
- * runs the app and the output folder; cdktf's `App` writes there (`CDKTF_OUTDIR`) a `manifest.json` naming
- * each stack's directory.
+ * runs the app, the output folder and the context; cdktf's `App` reads them from `CDKTF_OUTDIR` and
+ * `CDKTF_CONTEXT_JSON` and writes a `manifest.json` naming each stack's directory.
  */
 
 export class SynthFailed extends Error {}
@@ -21,7 +21,7 @@ export interface SynthesizedApp {
 export async function synthesizeApp(projectDir: string): Promise<SynthesizedApp> {
   const configFile = path.join(projectDir, "cdktf.json");
   if (!fs.existsSync(configFile)) throw new SynthFailed(`no cdktf.json in ${projectDir}: run it in a cdktf project`);
-  let config: { app?: unknown; output?: unknown };
+  let config: { app?: unknown; output?: unknown; context?: unknown };
   try {
     config = JSON.parse(fs.readFileSync(configFile, "utf8"));
   } catch (error) {
@@ -29,21 +29,28 @@ export async function synthesizeApp(projectDir: string): Promise<SynthesizedApp>
   }
   if (typeof config.app !== "string") throw new SynthFailed("cdktf.json has no 'app' command");
   const outdir = path.resolve(projectDir, typeof config.output === "string" ? config.output : "cdktf.out");
-  const output = await runApp(config.app, projectDir, outdir);
+  const output = await runApp(config.app, projectDir, {
+    CDKTF_OUTDIR: outdir,
+    // The context of cdktf.json, as `cdktf synth` passes it (cdktf's App reads it from this variable).
+    ...(config.context !== undefined ? { CDKTF_CONTEXT_JSON: JSON.stringify(config.context) } : {}),
+  });
   const manifestFile = path.join(outdir, "manifest.json");
-  if (!fs.existsSync(manifestFile)) throw new SynthFailed(`the app wrote no ${manifestFile}`);
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as {
-    stacks: Record<string, { workingDirectory: string }>;
-  };
+  let manifest: { stacks: Record<string, { workingDirectory: string }> };
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
+    if (typeof manifest.stacks !== "object" || manifest.stacks === null) throw new Error("it lists no stacks");
+  } catch (error) {
+    throw new SynthFailed(`the app wrote no readable ${manifestFile}: ${(error as Error).message}`);
+  }
   const stacks = Object.fromEntries(
     Object.entries(manifest.stacks).map(([name, stack]) => [name, path.join(outdir, stack.workingDirectory)]),
   );
   return { outdir, stacks, output };
 }
 
-function runApp(command: string, cwd: string, outdir: string): Promise<string> {
+function runApp(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, { cwd, shell: true, env: { ...process.env, CDKTF_OUTDIR: outdir } });
+    const child = spawn(command, { cwd, shell: true, env: { ...process.env, ...env } });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));

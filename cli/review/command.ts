@@ -35,7 +35,7 @@ export function reviewPlanText(text: string): { review: PlanReview } | { unreada
   }
 }
 
-export function renderReview(review: PlanReview, format: Format): string {
+function renderReview(review: PlanReview, format: Format): string {
   return format === "json" ? JSON.stringify(review, null, 2) : reviewMarkdown(review);
 }
 

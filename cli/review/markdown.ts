@@ -1,5 +1,5 @@
 import { ChangeCounts, PlanReview, ReviewedChange } from "../../analysis/review/plan-review";
-import { cell, code, inlineCode } from "../markdown";
+import { cell, inlineCode } from "../markdown";
 
 /**
  * The plan review as Markdown for a pull request comment: the verdict, the data safety section first (every
@@ -62,7 +62,7 @@ function dataSafetySection(review: PlanReview): string[] {
 export function dataSafetyEntry(change: ReviewedChange): string[] {
   const verb = change.action === "replace" ? "replaced" : "destroyed";
   const role = change.stateful?.role === "holds" ? "holds data" : "protects data";
-  const lines = [`- **${inlineCode(change.address)} is ${verb}** (${role}: ${cell(change.stateful?.why ?? "")})`];
+  const lines = [`- **${addressOf(change)} is ${verb}** (${role}: ${cell(change.stateful?.why ?? "")})`];
   if (change.reason) {
     const raw = change.actionReason ? ` (${inlineCode(change.actionReason)})` : "";
     lines.push(`  - Why: ${cell(change.reason)}${raw}`);
@@ -80,11 +80,14 @@ export function dataSafetyEntry(change: ReviewedChange): string[] {
 }
 
 function guardSection(review: PlanReview): string[] {
-  if (review.findings.length === 0) return ["### Guards", "", "No finding on the planned values.", ""];
+  if (review.findings.length === 0) {
+    const read = `${review.checkedResources} planned resource${review.checkedResources === 1 ? "" : "s"}`;
+    return ["### Guards", "", `No finding on the planned values (${read} read).`, ""];
+  }
   const rows = review.findings.map((finding) => {
     const severity =
       finding.silenced !== undefined ? `${finding.severity}, silenced: ${finding.silenced}` : finding.severity;
-    return `| ${finding.ruleId} | ${cell(severity)} | ${code(finding.address)} | ${cell(finding.message)} |`;
+    return `| ${finding.ruleId} | ${cell(severity)} | ${cell(inlineCode(finding.address))} | ${cell(finding.message)} |`;
   });
   return ["### Guards", "", "| Rule | Severity | Resource | Finding |", "| --- | --- | --- | --- |", ...rows, ""];
 }
@@ -114,6 +117,12 @@ function changeLine(change: ReviewedChange): string {
       : []),
   ];
   const flagged = change.stateful && (change.action === "delete" || change.action === "replace");
-  const address = flagged ? `**${inlineCode(change.address)}**` : inlineCode(change.address);
+  const address = flagged ? `**${addressOf(change)}**` : addressOf(change);
   return `- ${address}${notes.length > 0 ? `: ${notes.join("; ")}` : ""}`;
+}
+
+/** The address, and for a deposed object (left over from a failed create-before-destroy) its key. */
+function addressOf(change: ReviewedChange): string {
+  const deposed = change.deposed ? ` (deposed object ${inlineCode(change.deposed)})` : "";
+  return `${inlineCode(change.address)}${deposed}`;
 }

@@ -35,7 +35,8 @@ export async function planOffline(toolchain: Toolchain, stackDir: string): Promi
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-offline-plan-"));
   try {
     fs.cpSync(stackDir, copy, { recursive: true, filter: isConfigurationFile });
-    fs.writeFileSync(path.join(copy, "cdk.tf.json"), JSON.stringify(offlineStack(config)));
+    // Indented: Terraform quotes the lines around an error, which must not be the whole configuration.
+    fs.writeFileSync(path.join(copy, "cdk.tf.json"), JSON.stringify(offlineStack(config), null, 2));
     await runTerraform(toolchain, copy, ["init", "-input=false", "-no-color"]);
     await runTerraform(toolchain, copy, [...PLAN_ARGS, "-refresh=false", "-lock=false", "-out=tfplan"]);
     return await runTerraform(toolchain, copy, ["show", "-json", "-no-color", "tfplan"]);

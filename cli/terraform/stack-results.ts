@@ -60,7 +60,13 @@ export function stackPlan(plan: PlanJson, stack: string): PlanJson {
       .map(({ module_address: _module, ...change }) => ({
         ...change,
         address: local(change.address),
-        ...(change.previous_address ? { previous_address: local(change.previous_address) } : {}),
+        ...(change.previous_address
+          ? {
+              previous_address: change.previous_address.startsWith(prefix)
+                ? local(change.previous_address)
+                : change.previous_address,
+            }
+          : {}),
       })),
     planned_values: { root_module: planned ? withLocalAddresses(planned, local) : {} },
     configuration: { root_module: plan.configuration?.root_module.module_calls?.[stack]?.module ?? {} },

@@ -70,7 +70,10 @@ export function terraformEnv(
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(base)) {
-    const redirects = /^(TF_CLI_ARGS|TF_DATA_DIR|TF_WORKSPACE|TF_VAR_|TF_REATTACH_PROVIDERS|AWS_)/.test(key);
+    // Also Terraform Cloud's credentials and settings: nothing offline may reach a workspace.
+    const redirects = /^(TF_CLI_ARGS|TF_DATA_DIR|TF_WORKSPACE|TF_VAR_|TF_REATTACH_PROVIDERS|TF_TOKEN_|TF_CLOUD_|AWS_)/.test(
+      key,
+    );
     if (!redirects) env[key] = value;
   }
   const shared = toolchain.sharedProvider && command && SHARED_PROVIDER_COMMANDS.includes(command);

@@ -306,15 +306,16 @@ export function mockApplyFile(mockProviders: string[], assertions = ""): string 
 }
 
 /**
- * A stack planned alone and offline, as `stateful-ecs plan --offline` does: no backend (so a local, empty
- * state), and every AWS provider configuration with the settings that keep it from calling AWS.
+ * A stack planned alone and offline, as `stateful-ecs plan --offline` does: no backend nor Terraform Cloud
+ * (so a local, empty state), and every AWS provider configuration with the settings that keep it from
+ * calling AWS.
  */
 export function offlineStack(config: TerraformJson): TerraformJson {
   assertOffline(config);
-  const { backend: _backend, ...settings } = config.terraform ?? {};
-  const provider = config.provider && {
-    ...config.provider,
-    ...(config.provider.aws ? { aws: config.provider.aws.map((aws) => ({ ...aws, ...OFFLINE_PROVIDER })) } : {}),
+  const local = judgedContent(config);
+  const provider = local.provider && {
+    ...local.provider,
+    ...(local.provider.aws ? { aws: local.provider.aws.map((aws) => ({ ...aws, ...OFFLINE_PROVIDER })) } : {}),
   };
-  return { ...config, terraform: settings, ...(provider ? { provider } : {}) };
+  return { ...local, ...(provider ? { provider } : {}) };
 }

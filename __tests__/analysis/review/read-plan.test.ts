@@ -69,6 +69,13 @@ describe("readPlan", () => {
       );
     });
 
+    it("a plan with deferred changes, which a later plan makes", () => {
+      expect(refusal(planText([createOf()], { deferred_changes: [{ reason: "provider_config_unknown" }] }))).toBe(
+        "the plan is incomplete: Terraform deferred 1 change(s) to a later plan, which could destroy data; review the plan that makes them",
+      );
+      expect(readPlan(planText([createOf()], { deferred_changes: [] })).resource_changes).toHaveLength(1);
+    });
+
     it("a plan Terraform stopped on an error (errored: true)", () => {
       expect(refusal(planText([createOf()], { errored: true }))).toBe(
         "Terraform reported errors while planning: the plan is incomplete, review the errors first",
