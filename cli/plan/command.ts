@@ -19,8 +19,9 @@ review.json (the review for machines, its exit code included).
 
 Without --offline, Terraform runs in the synthesized stack's directory with its backend, its state and
 your credentials, as 'cdktf diff' would; the binary plan is kept as <dir>/tfplan for 'terraform apply'.
-With --offline it runs in a temporary copy without the backend or Terraform Cloud (an empty state), with dummy credentials
-and the AWS provider's skip settings: no AWS account is needed, and every resource plans as new.
+With --offline it runs in a temporary copy without the backend or Terraform Cloud (an empty state), with
+dummy credentials and the AWS provider's skip settings: no AWS account is needed, every resource plans
+as new.
 
 Options:
   --offline      plan without AWS (see above)
