@@ -6,17 +6,40 @@ import { PLAN_USAGE } from "../../cli/plan/command";
 import { describeWithTerraform } from "../support/harness";
 
 /**
- * `stateful-ecs plan <stack>` on a small cdktf app (`fixtures/plan-app`: stacks `storage` and `logs`),
- * copied into a temporary project that links this repository's node_modules: synthesized by its own
- * `cdktf.json` command, planned, reviewed, and the three files written. Offline with real Terraform; the
- * online path (real credentials, the stack's own directory and backend) with a stand-in `terraform`.
+ * `stateful-ecs plan <stack>`. The real run: a small cdktf app (`fixtures/plan-app`: stacks `storage` and
+ * `logs`) copied into a temporary project that links this repository's node_modules, synthesized by its own
+ * `cdktf.json` command, planned offline by Terraform, reviewed, and the three files written. The other
+ * cases use an app in plain Node that writes what cdktf's `App` writes (a manifest and each stack's
+ * folder) without loading cdktf, and the online path (real credentials, the stack's own directory and
+ * backend) a stand-in `terraform`.
  */
 const repo = path.resolve(__dirname, "../..");
 
+/** A copy of the cdktf fixture app. */
 function project(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-plan-app-"));
   fs.cpSync(path.join(__dirname, "fixtures", "plan-app"), dir, { recursive: true });
   fs.symlinkSync(path.join(repo, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+/**
+ * A project whose app writes `manifest` (by default one naming the stacks `logs` and `storage`) and each
+ * stack's folder into `CDKTF_OUTDIR`, and the `CDKTF_CONTEXT_JSON` it got into `context.json`.
+ */
+function stubProject(context: unknown = {}, manifest?: object): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-stub-app-"));
+  const stacks = { logs: { workingDirectory: "stacks/logs" }, storage: { workingDirectory: "stacks/storage" } };
+  const app = [
+    "const fs = require('fs');",
+    "const out = process.env.CDKTF_OUTDIR;",
+    "fs.writeFileSync('context.json', process.env.CDKTF_CONTEXT_JSON);",
+    `for (const name of ["logs", "storage"]) fs.mkdirSync(out + "/stacks/" + name, { recursive: true });`,
+    `fs.writeFileSync(out + "/stacks/storage/cdk.tf.json", "{}");`,
+    `fs.writeFileSync(out + "/manifest.json", ${JSON.stringify(JSON.stringify(manifest ?? { stacks }))});`,
+  ].join("\n");
+  fs.writeFileSync(path.join(dir, "app.js"), app);
+  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ app: "node app.js", context }));
   return dir;
 }
 
@@ -53,15 +76,7 @@ describe("stateful-ecs plan: arguments and synthesis", () => {
   });
 
   it("passes the app cdktf.json's context, as cdktf synth does, and refuses a manifest without stacks", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-context-app-"));
-    const app = [
-      "const fs = require('fs');",
-      "fs.writeFileSync('context.json', process.env.CDKTF_CONTEXT_JSON);",
-      "fs.mkdirSync(process.env.CDKTF_OUTDIR, { recursive: true });",
-      "fs.writeFileSync(process.env.CDKTF_OUTDIR + '/manifest.json', '{}');",
-    ].join("\n");
-    fs.writeFileSync(path.join(dir, "app.js"), app);
-    fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ app: "node app.js", context: { stage: "dev" } }));
+    const dir = stubProject({ stage: "dev" }, {});
     const result = await run(["plan", "storage"], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
@@ -71,7 +86,7 @@ describe("stateful-ecs plan: arguments and synthesis", () => {
   });
 
   it("lists the app's stacks for an unknown stack and exits 1", async () => {
-    const result = await run(["plan", "database"], project());
+    const result = await run(["plan", "database"], stubProject());
     expect(result).toMatchObject({
       code: 1,
       stderr: "stateful-ecs plan: no stack named 'database'; the app's stacks are:\n  logs\n  storage",
@@ -86,7 +101,7 @@ describe("stateful-ecs plan without --offline: the stack's own directory, backen
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    dir = project();
+    dir = stubProject();
     log = path.join(dir, "terraform-calls.log");
     const replacement = readJson(path.join(__dirname, "fixtures", "efs-replaced-plan.json"));
     const standIn = path.join(dir, "terraform");
