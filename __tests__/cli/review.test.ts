@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,7 +9,6 @@ import { code, inlineCode } from "../../cli/markdown";
 import { REVIEW_USAGE } from "../../cli/review/command";
 import { countsLine, dataSafetyEntry, reviewMarkdown } from "../../cli/review/markdown";
 
-const repo = path.resolve(__dirname, "../..");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-review-"));
 
 /** A renamed file system (no moved block), a volume moved to another zone, a silenced guard warning, a move. */
@@ -231,37 +229,6 @@ describe("stateful-ecs review", () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n/);
     expect(result.stderr).not.toMatch(NO_STACK);
-  });
-
-  describe("the installed command", () => {
-    const bin = path.join(repo, "cli/bin/stateful-ecs.js");
-
-    it("reads the plan from standard input with '-'", () => {
-      const result = spawnSync(process.execPath, [bin, "review", "-", "--format", "json"], {
-        cwd: tmp(),
-        input: JSON.stringify(RISKY),
-        encoding: "utf8",
-        timeout: 30_000,
-      });
-      expect(result.stderr).toBe("");
-      expect(result.status).toBe(2);
-      expect(JSON.parse(result.stdout)).toMatchObject({ exitCode: 2, counts: { replace: 1, destroy: 1 } });
-    });
-
-    it("exits 1 on a file that is not JSON, without a stack trace", () => {
-      const dir = dirWith({ "plan.txt": "Terraform will perform the following actions:" });
-      const result = spawnSync(process.execPath, [bin, "review", "plan.txt"], {
-        cwd: dir,
-        encoding: "utf8",
-        timeout: 30_000,
-      });
-      expect(result.status).toBe(1);
-      expect(result.stdout).toBe("");
-      expect(result.stderr).toMatch(
-        /^stateful-ecs review: plan\.txt: not JSON \(.+\); give the output of 'terraform show -json <planfile>'\n$/,
-      );
-      expect(result.stderr).not.toMatch(NO_STACK);
-    });
   });
 });
 

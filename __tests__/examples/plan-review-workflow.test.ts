@@ -33,10 +33,20 @@ const workflow = yaml.safeLoad(
 const steps = workflow.jobs.review.steps;
 const step = (name: string) => steps.find((candidate) => candidate.name === name)!;
 
+/**
+ * The environment of the steps' bash: PATH, and a HOME of its own, so bash never reads this machine's
+ * ~/.bashrc (it does when its standard input is a socket, as a child of Node's is).
+ */
+const shellEnv = (env: Record<string, string | undefined> = {}) => ({
+  PATH: process.env.PATH,
+  HOME: fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-home-")),
+  ...env,
+});
+
 /** Runs a step's script as the runner would: expressions for the stack filled in, `env` given. */
 function runStep(name: string, env: Record<string, string>, cwd = os.tmpdir()) {
   const script = step(name).run!.replace(/\$\{\{ matrix\.stack \}\}/g, "efs-fargate");
-  return spawnSync("bash", ["-e", "-c", script], { cwd, env: { PATH: process.env.PATH, ...env }, encoding: "utf8" });
+  return spawnSync("bash", ["-e", "-c", script], { cwd, env: shellEnv(env), encoding: "utf8" });
 }
 
 it("reviews every example stack on each pull request change, labels included, and may comment", () => {
@@ -74,7 +84,7 @@ it("posts plan.md as a comment, cut below GitHub's limit when longer, and keeps 
   const both = ["short", "long"].map((out) => `( OUT=${out}; ${script}\n)`).join("\n");
   const result = spawnSync("bash", ["-e", "-c", both], {
     cwd: dir,
-    env: { PATH: `${dir}:${process.env.PATH}`, PR: "42" },
+    env: shellEnv({ PATH: `${dir}:${process.env.PATH}`, PR: "42" }),
     encoding: "utf8",
   });
   expect(result.status).toBe(0);
@@ -134,7 +144,7 @@ describe("the gate", () => {
           `( CODE=${JSON.stringify(code)} ALLOWED=${allowed}; set -e; ${script}\n); echo "status=$?"`,
       )
       .join("\n");
-    const result = spawnSync("bash", ["-c", all], { env: { PATH: process.env.PATH }, encoding: "utf8" });
+    const result = spawnSync("bash", ["-c", all], { env: shellEnv(), encoding: "utf8" });
     const outcomes = result.stdout.trim().split(/\nstatus=\d+\n?|\nstatus=\d+$/);
     const statuses = [...result.stdout.matchAll(/^status=(\d+)$/gm)].map((match) => Number(match[1]));
     expect(cases.map((_, index) => ({ status: statuses[index], stdout: outcomes[index] }))).toEqual(

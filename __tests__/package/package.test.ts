@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -139,13 +139,31 @@ describe("the npm package", () => {
   it("installs the plan review with its list of stateful types: a replaced file system exits 2", async () => {
     const { app } = await packAndInstall();
     const bin = path.join(app, "node_modules", ".bin", "stateful-ecs");
-    const plan = path.join(repo, "__tests__", "cli", "fixtures", "efs-replaced-plan.json");
-    const failure = await run(bin, ["review", plan], { cwd: app }).then(
-      () => undefined,
-      (error: { code: number; stdout: string }) => error,
+    const plan = fs.readFileSync(path.join(repo, "__tests__", "cli", "fixtures", "efs-replaced-plan.json"), "utf8");
+    fs.writeFileSync(path.join(app, "plan.json"), plan);
+    const review = (args: string[], input?: string) =>
+      spawnSync(bin, ["review", ...args], { cwd: app, input, encoding: "utf8", timeout: 30_000 });
+    const markdown = review(["plan.json"]);
+    expect(markdown.status).toBe(2);
+    expect(markdown.stdout).toContain("- **`aws_efs_file_system.files` is replaced** (holds data:");
+    // '-' reads the plan from standard input.
+    const json = review(["-", "--format", "json"], plan);
+    expect({ status: json.status, stderr: json.stderr }).toEqual({ status: 2, stderr: "" });
+    expect(JSON.parse(json.stdout)).toMatchObject({ exitCode: 2, counts: { replace: 1 } });
+  });
+
+  it("exits 1 on a file that is not a plan, with one line and no stack trace", async () => {
+    const { app } = await packAndInstall();
+    fs.writeFileSync(path.join(app, "plan.txt"), "Terraform will perform the following actions:");
+    const result = spawnSync(path.join(app, "node_modules", ".bin", "stateful-ecs"), ["review", "plan.txt"], {
+      cwd: app,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 1, stdout: "" });
+    expect(result.stderr).toMatch(
+      /^stateful-ecs review: plan\.txt: not JSON \(.+\); give the output of 'terraform show -json <planfile>'\n$/,
     );
-    expect(failure?.code).toBe(2);
-    expect(failure?.stdout).toContain("- **`aws_efs_file_system.files` is replaced** (holds data:");
   });
 
   it("type-checks and synthesizes an app that uses every module through the package's entry points", async () => {

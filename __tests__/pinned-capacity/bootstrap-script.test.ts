@@ -118,6 +118,9 @@ function runBootstrap(scenario: Scenario): Run {
   const result = spawnSync(path.join(bin, "bash"), [path.join(root, "bootstrap.sh")], {
     env: {
       PATH: bin,
+      // A home of its own: bash reads ~/.bashrc when its standard input is a socket (as a child of Node's is),
+      // and this machine's would put its own folders on PATH ahead of the stand-ins.
+      HOME: root,
       BIN: bin,
       CALLS: path.join(root, "calls"),
       ROOT: root,
