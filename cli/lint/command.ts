@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { UnreadableInput, readConfiguration } from "../../analysis/config/load";
 import { isUnreadNote } from "../../analysis/config/model";
 import { Finding, GuardReport, RULES, RULE_TYPES, runGuards } from "../../analysis/guards";
+import { oneOf, parseArguments } from "../arguments";
 import type { CliResult } from "../result";
 import { sarifLog } from "./sarif";
 import { countFindings, findingLine, summaryLine } from "./text";
@@ -35,22 +36,16 @@ export async function lintCommand(args: string[], cwd: string, version: string):
     stdout: "",
     stderr: `stateful-ecs lint: ${message}\n\n${LINT_USAGE}`,
   });
-  let format: Format = "text";
-  let verbose = false;
-  let input: string | undefined;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    if (arg === "--help" || arg === "-h") return { code: 0, stdout: LINT_USAGE, stderr: "" };
-    if (arg === "--verbose" || arg === "-v") verbose = true;
-    else if (arg === "--format" || arg.startsWith("--format=")) {
-      const value = arg === "--format" ? args[++index] : arg.slice("--format=".length);
-      if (!FORMATS.includes(value as Format)) return usageError(`--format takes one of ${FORMATS.join(", ")}`);
-      format = value as Format;
-    } else if (arg.startsWith("-")) return usageError(`unknown option '${arg}'`);
-    else if (input === undefined) input = arg;
-    else return usageError(`unexpected argument '${arg}'`);
-  }
-  if (input === undefined) return usageError("missing <path>");
+  const parsed = parseArguments(args, {
+    positional: "<path>",
+    flags: { verbose: ["--verbose", "-v"] },
+    options: { "--format": oneOf("--format", FORMATS) },
+  });
+  if ("help" in parsed) return { code: 0, stdout: LINT_USAGE, stderr: "" };
+  if ("refused" in parsed) return usageError(parsed.refused);
+  const input = parsed.positional;
+  const format = (parsed.options["--format"] ?? "text") as Format;
+  const verbose = parsed.flags.has("verbose");
   const resolved = path.resolve(cwd, input);
   let report: GuardReport;
   let resources: number;

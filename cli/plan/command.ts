@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { REVIEW_EXIT_CODES } from "../../analysis/review/plan-review";
 import { reviewPlanText, reviewSummary } from "../review/command";
 import { reviewMarkdown } from "../review/markdown";
+import { parseArguments, required } from "../arguments";
 import type { CliResult } from "../result";
 import { planOffline, planOnline } from "../terraform/stack-plan";
 import { toolchainStatus } from "../terraform/toolchain";
@@ -37,21 +38,16 @@ export async function planCommand(args: string[], cwd: string): Promise<CliResul
     stdout: "",
     stderr: `stateful-ecs plan: ${message}${usage ? `\n\n${PLAN_USAGE}` : ""}`,
   });
-  let offline = false;
-  let out: string | undefined;
-  let stack: string | undefined;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    if (arg === "--help" || arg === "-h") return { code: 0, stdout: PLAN_USAGE, stderr: "" };
-    if (arg === "--offline") offline = true;
-    else if (arg === "--out" || arg.startsWith("--out=")) {
-      out = arg === "--out" ? args[++index] : arg.slice("--out=".length);
-      if (!out) return fail("--out takes a directory", true);
-    } else if (arg.startsWith("-")) return fail(`unknown option '${arg}'`, true);
-    else if (stack === undefined) stack = arg;
-    else return fail(`unexpected argument '${arg}'`, true);
-  }
-  if (stack === undefined) return fail("missing <stack>", true);
+  const parsed = parseArguments(args, {
+    positional: "<stack>",
+    flags: { offline: ["--offline"] },
+    options: { "--out": required("--out", "a directory") },
+  });
+  if ("help" in parsed) return { code: 0, stdout: PLAN_USAGE, stderr: "" };
+  if ("refused" in parsed) return fail(parsed.refused, true);
+  const stack = parsed.positional;
+  const offline = parsed.flags.has("offline");
+  const out = parsed.options["--out"];
 
   let app: SynthesizedApp;
   try {

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PlanReview, REVIEW_EXIT_CODES, reviewPlan } from "../../analysis/review/plan-review";
 import { UnreadablePlan, readPlan } from "../../analysis/review/read-plan";
+import { oneOf, parseArguments, required } from "../arguments";
 import type { CliResult } from "../result";
 import { countsLine, reviewMarkdown } from "./markdown";
 
@@ -51,25 +52,16 @@ export async function reviewCommand(args: string[], cwd: string, readStdin: () =
     stdout: "",
     stderr: `stateful-ecs review: ${message}${usage ? `\n\n${REVIEW_USAGE}` : ""}`,
   });
-  let format: Format = "markdown";
-  let out: string | undefined;
-  let input: string | undefined;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    const value = (name: string) => (arg === name ? args[++index] : arg.slice(name.length + 1));
-    if (arg === "--help" || arg === "-h") return { code: 0, stdout: REVIEW_USAGE, stderr: "" };
-    if (arg === "--format" || arg.startsWith("--format=")) {
-      const chosen = value("--format");
-      if (!FORMATS.includes(chosen as Format)) return refuse(`--format takes one of ${FORMATS.join(", ")}`);
-      format = chosen as Format;
-    } else if (arg === "--out" || arg.startsWith("--out=")) {
-      out = value("--out");
-      if (!out) return refuse("--out takes a file name");
-    } else if (arg.startsWith("-") && arg !== "-") return refuse(`unknown option '${arg}'`);
-    else if (input === undefined) input = arg;
-    else return refuse(`unexpected argument '${arg}'`);
-  }
-  if (input === undefined) return refuse("missing <plan.json>");
+  const parsed = parseArguments(args, {
+    positional: "<plan.json>",
+    options: { "--format": oneOf("--format", FORMATS), "--out": required("--out", "a file name") },
+    literals: ["-"],
+  });
+  if ("help" in parsed) return { code: 0, stdout: REVIEW_USAGE, stderr: "" };
+  if ("refused" in parsed) return refuse(parsed.refused);
+  const input = parsed.positional;
+  const format = (parsed.options["--format"] ?? "markdown") as Format;
+  const out = parsed.options["--out"];
   let text: string;
   try {
     text = input === "-" ? await readStdin() : fs.readFileSync(path.resolve(cwd, input), "utf8");
