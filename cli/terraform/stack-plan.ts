@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { isConfigurationFile, runTerraform } from "./terraform";
+import { isConfigurationFile, offlinePlan, runTerraform } from "./terraform";
 import { Toolchain } from "./toolchain";
 import { TerraformJson, offlineStack } from "./workspace-files";
 
@@ -14,8 +14,6 @@ import { TerraformJson, offlineStack } from "./workspace-files";
  *   and the AWS provider's skip settings: every resource plans as new, and no AWS account is needed.
  */
 
-const PLAN_ARGS = ["plan", "-input=false", "-no-color"];
-
 /** The caller's environment, told that no one answers prompts. */
 function automationEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return { ...base, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
@@ -26,7 +24,7 @@ export async function planOnline(terraform: string, stackDir: string, planFile: 
   const toolchain: Toolchain = { terraform, terraformVersion: "" };
   const run = (args: string[]) => runTerraform(toolchain, stackDir, args, [0], automationEnv());
   await run(["init", "-input=false", "-no-color"]);
-  await run([...PLAN_ARGS, `-out=${planFile}`]);
+  await run(["plan", "-input=false", "-no-color", `-out=${planFile}`]);
   return run(["show", "-json", "-no-color", planFile]);
 }
 
@@ -38,8 +36,7 @@ export async function planOffline(toolchain: Toolchain, stackDir: string): Promi
     // Indented: Terraform quotes the lines around an error, which must not be the whole configuration.
     fs.writeFileSync(path.join(copy, "cdk.tf.json"), JSON.stringify(offlineStack(config), null, 2));
     await runTerraform(toolchain, copy, ["init", "-input=false", "-no-color"]);
-    await runTerraform(toolchain, copy, [...PLAN_ARGS, "-refresh=false", "-lock=false", "-out=tfplan"]);
-    return await runTerraform(toolchain, copy, ["show", "-json", "-no-color", "tfplan"]);
+    return await offlinePlan(toolchain, copy);
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }

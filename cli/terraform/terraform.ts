@@ -203,13 +203,12 @@ export class TerraformWorkspace {
   }
 
   /**
-   * `terraform plan -refresh=false`, then the plan as `terraform show -json` prints it. With `priorState`
-   * (a state file's content), the plan starts from it instead of an empty state.
+   * An offline plan (`offlinePlan`), parsed. With `priorState` (a state file's content), the plan starts from
+   * it instead of an empty state.
    */
   async plan(priorState?: object): Promise<PlanJson> {
     if (priorState) fs.writeFileSync(path.join(this.dir, "terraform.tfstate"), JSON.stringify(priorState));
-    await this.terraform(["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]);
-    return JSON.parse(await this.terraform(["show", "-json", "-no-color", "tfplan"]));
+    return JSON.parse(await offlinePlan(this.toolchain, this.dir));
   }
 
   /** `terraform test` of a run that applies every stack with mocked AWS providers. */
@@ -227,6 +226,15 @@ export class TerraformWorkspace {
   private terraform(args: string[], okExitCodes?: number[]): Promise<string> {
     return runTerraform(this.toolchain, this.dir, args, okExitCodes);
   }
+}
+
+/**
+ * `terraform plan -refresh=false` of the initialised configuration in `dir`, saved as `tfplan` there, then
+ * the plan as `terraform show -json` prints it.
+ */
+export async function offlinePlan(toolchain: Toolchain, dir: string): Promise<string> {
+  await runTerraform(toolchain, dir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=tfplan"]);
+  return runTerraform(toolchain, dir, ["show", "-json", "-no-color", "tfplan"]);
 }
 
 /** Reads `terraform test -json` lines: the run's status, and every diagnostic with its phase. */
