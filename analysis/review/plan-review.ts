@@ -84,9 +84,7 @@ export function reviewPlan(plan: PlanJson): PlanReview {
   const changes = managed
     .map((change) => reviewChange(change, created))
     .filter((change) => change.action !== "no-op" || change.previousAddress || change.imported);
-  const dataSafety = changes.filter(
-    (change) => change.stateful && (change.action === "delete" || change.action === "replace"),
-  );
+  const dataSafety = changes.filter(putsDataAtRisk);
   const planned = planConfiguration(plan);
   const findings = runGuards(planned).findings;
   const guardErrors = findings.some((finding) => finding.severity === "error" && !finding.silenced);
@@ -115,6 +113,13 @@ export function reviewPlan(plan: PlanJson): PlanReview {
   };
 }
 
+/** Whether a change deletes or replaces a resource that holds or protects data: the data safety section's. */
+export function putsDataAtRisk(change: ReviewedChange): boolean {
+  return change.stateful !== undefined && removes(change.action);
+}
+
+const removes = (action: ReviewAction) => action === "delete" || action === "replace";
+
 function actionOf(change: ResourceChange): ReviewAction {
   const actions = change.change.actions;
   // create + forget (`destroy = false`): the old object stays in AWS, out of state; the address gets a new,
@@ -127,7 +132,7 @@ function actionOf(change: ResourceChange): ReviewAction {
 function reviewChange(change: ResourceChange, created: ResourceChange[]): ReviewedChange {
   const action = actionOf(change);
   const stateful = statefulType(change.type);
-  const removing = action === "delete" || action === "replace";
+  const removing = removes(action);
   const reason = change.action_reason;
   const blockGone = reason === "delete_because_no_resource_config" || reason === "delete_because_no_module";
   const candidates = created.filter((other) => other.type === change.type).map((other) => other.address);
@@ -138,7 +143,7 @@ function reviewChange(change: ResourceChange, created: ResourceChange[]): Review
     ...(change.previous_address ? { previousAddress: change.previous_address } : {}),
     ...(change.deposed ? { deposed: change.deposed } : {}),
     ...(change.change.importing ? { imported: true } : {}),
-    ...(removing && change.action_reason ? { actionReason: change.action_reason } : {}),
+    ...(removing && reason ? { actionReason: reason } : {}),
     ...(removing && reason ? { reason: REASONS[reason] ?? reason } : {}),
     ...(action === "replace"
       ? { forcedBy: (change.change.replace_paths ?? []).map((path) => attributeChange(change.change, path)) }

@@ -1,4 +1,4 @@
-import { ChangeCounts, PlanReview, ReviewedChange } from "../../analysis/review/plan-review";
+import { ChangeCounts, PlanReview, ReviewedChange, putsDataAtRisk } from "../../analysis/review/plan-review";
 import { cell, inlineCode } from "../markdown";
 
 /**
@@ -116,8 +116,7 @@ function changeLine(change: ReviewedChange): string {
       ? [`forced by ${change.forcedBy.map((forced) => inlineCode(forced.path)).join(", ")}`]
       : []),
   ];
-  const flagged = change.stateful && (change.action === "delete" || change.action === "replace");
-  const address = flagged ? `**${addressOf(change)}**` : addressOf(change);
+  const address = putsDataAtRisk(change) ? `**${addressOf(change)}**` : addressOf(change);
   return `- ${address}${notes.length > 0 ? `: ${notes.join("; ")}` : ""}`;
 }
 
