@@ -39,26 +39,26 @@ function addressList(configs: Record<string, AddressedConfig>): AddressList {
 }
 
 export function checkAddresses(committed: AddressList, configs: Record<string, AddressedConfig>): AddressCheck {
+  const current = addressList(configs);
   const lost: Array<AddressCheck["lost"][number]> = [];
   const moved: Array<AddressCheck["moved"][number]> = [];
   const added: Array<AddressCheck["added"][number]> = [];
   for (const [stack, addresses] of Object.entries(committed)) {
-    const config = configs[stack] ?? {};
-    const current = new Set(statefulAddresses(config));
+    const present = new Set(current[stack] ?? []);
     for (const address of addresses) {
-      if (current.has(address)) continue;
-      const target = moveTarget(config, address);
-      if (target !== undefined && current.has(target)) moved.push({ stack, from: address, to: target });
+      if (present.has(address)) continue;
+      const target = moveTarget(configs[stack] ?? {}, address);
+      if (target !== undefined && present.has(target)) moved.push({ stack, from: address, to: target });
       else {
         const type = address.split(".")[0];
-        const candidates = [...current].filter((other) => other.startsWith(`${type}.`) && !addresses.includes(other));
+        const candidates = [...present].filter((other) => other.startsWith(`${type}.`) && !addresses.includes(other));
         lost.push({ stack, address, candidates });
       }
     }
   }
-  for (const [stack, config] of Object.entries(configs)) {
+  for (const [stack, addresses] of Object.entries(current)) {
     const known = new Set(committed[stack] ?? []);
-    for (const address of statefulAddresses(config)) if (!known.has(address)) added.push({ stack, address });
+    for (const address of addresses) if (!known.has(address)) added.push({ stack, address });
   }
   return { lost, moved, added };
 }
