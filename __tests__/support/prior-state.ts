@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { PlanJson, PlannedResource } from "../../analysis/plan-json";
 import { mockArn } from "../../cli/terraform/workspace-files";
+import { Value, parseReference } from "../../analysis/config/values";
 
 /**
  * A prior state for planning a changed stack offline. `terraform test` cannot write a state file, and
@@ -100,7 +101,7 @@ export function standInId(address: string): string {
 
 /** `{ resource: "aws_x.a", attribute: "id" }` for an expression that is exactly `${aws_x.a.id}`. */
 function plainReference(expression: unknown): { resource: string; attribute: string } | undefined {
-  const constant = (expression as { constant_value?: unknown })?.constant_value;
-  const match = typeof constant === "string" ? /^\$\{([\w-]+\.[\w-]+)\.([\w-]+)\}$/.exec(constant) : null;
-  return match ? { resource: match[1], attribute: match[2] } : undefined;
+  const reference = parseReference((expression as { constant_value?: Value } | undefined)?.constant_value);
+  const attribute = /^\.([\w-]+)$/.exec(reference?.attribute ?? "")?.[1];
+  return reference && attribute ? { resource: reference.address, attribute } : undefined;
 }
