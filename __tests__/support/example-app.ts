@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { sharedFolder } from "./shared-result";
 
 export interface SynthesizedStack {
   /** The stack's name in `main.ts`, as `cdktf deploy <name>` takes it. */
@@ -53,32 +54,14 @@ function synthesizeInto(outdir: string, env: NodeJS.ProcessEnv): void {
   addExampleStacks(new App({ outdir }), env).synth();
 }
 
-const WAIT_MS = 120_000;
-
 /**
- * The run's one synthesis (in the run's temporary directory, see global-setup.ts): the first caller claims it
- * with an atomic `mkdir`, synthesizes into a folder of its own and renames it into place, so the others,
- * polling, see all of it or nothing. Outside a test run, a synthesis of its own.
+ * The run's one synthesis, in the run's temporary directory (see global-setup.ts), made by whichever test
+ * file asks first; outside a test run, a synthesis of its own.
  */
 function sharedSynthesis(): string {
   const runDir = process.env.STATEFUL_ECS_TEST_TMP;
   if (!runDir) return newSynthesis({});
-  const outdir = path.join(runDir, "example-app");
-  try {
-    fs.mkdirSync(`${outdir}.claimed`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const deadline = Date.now() + WAIT_MS;
-    while (!fs.existsSync(outdir)) {
-      if (Date.now() > deadline) throw new Error(`gave up waiting for another test worker to synthesize ${outdir}`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-    }
-    return outdir;
-  }
-  const partial = `${outdir}.${process.pid}.partial`;
-  synthesizeInto(partial, {});
-  fs.renameSync(partial, outdir);
-  return outdir;
+  return sharedFolder(runDir, "example-app", (folder) => synthesizeInto(folder, {}), 120_000);
 }
 
 /** The stacks of a synthesized app, in the order the app made them (its manifest's). */

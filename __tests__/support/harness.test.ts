@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describeWithTerraform, isCi, mockApply, plan, validate } from "./harness";
+import { sharedFolder } from "./shared-result";
 import { stackMockApply, stackPlan, stackValidateResult } from "../../cli/terraform/stack-results";
 import { parseTestOutput, terraformEnv } from "../../cli/terraform/terraform";
 import {
@@ -248,6 +249,34 @@ describe("offline stacks (stateful-ecs plan --offline)", () => {
       resource: { aws_iam_role: {} },
     });
     expect(() => offlineStack({ provider: { aws: [{ profile: "prod" }] } })).toThrow("sets profile");
+  });
+});
+
+describe("a folder shared by the test run", () => {
+  it("is made once, then read by every caller; a failure to make it is thrown to the others", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-shared-"));
+    const made: string[] = [];
+    const make = (folder: string) => {
+      made.push(folder);
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, "file"), "content");
+    };
+    const first = sharedFolder(dir, "app", make, 1000);
+    expect(sharedFolder(dir, "app", make, 1000)).toBe(first);
+    expect(made).toHaveLength(1);
+    expect(fs.readFileSync(path.join(first, "file"), "utf8")).toBe("content");
+    expect(() =>
+      sharedFolder(
+        dir,
+        "broken",
+        () => {
+          throw new Error("synth failed");
+        },
+        1000,
+      ),
+    ).toThrow("synth failed");
+    // Another worker, which did not claim it, reads the failure instead of waiting out its time.
+    expect(() => sharedFolder(dir, "broken", make, 60_000)).toThrow("synth failed");
   });
 });
 

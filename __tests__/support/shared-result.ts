@@ -59,3 +59,35 @@ async function waitForFile(file: string, timeoutMs: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
+
+/**
+ * A folder made once per test run and shared by every Jest worker, synchronously (for what test files need
+ * while Jest collects their tests): the first caller of `key` claims it as `sharedResult` does, makes it with
+ * `make` in a folder of its own and renames that into place, so the others, polling, see all of it or
+ * nothing; a failure is written beside it for them to throw.
+ */
+export function sharedFolder(dir: string, key: string, make: (folder: string) => void, timeoutMs: number): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const folder = path.join(dir, key);
+  const failure = `${folder}.failed`;
+  if (claim(`${folder}.claimed`)) {
+    const partial = `${folder}.${process.pid}.partial`;
+    try {
+      make(partial);
+    } catch (error) {
+      fs.writeFileSync(failure, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    fs.renameSync(partial, folder);
+    return folder;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(folder)) {
+    if (fs.existsSync(failure)) throw new Error(fs.readFileSync(failure, "utf8"));
+    if (Date.now() > deadline) {
+      throw new Error(`gave up after ${timeoutMs / 1000} s waiting for another test worker to make ${folder}`);
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, POLL_MS);
+  }
+  return folder;
+}
