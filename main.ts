@@ -12,22 +12,22 @@ import { StickySessionsStack } from "./stacks/sticky-sessions";
 /** Where the example stacks deploy. Change both together: the zones must belong to the region. */
 export const EXAMPLE_TARGET = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] };
 
-/** Every example stack: its default id, and how to make it under any id (a dev and a prod copy). */
+/** Every example stack: its default id, and how to make it under any id and target (a dev and a prod copy). */
 export const EXAMPLE_STACKS: ReadonlyArray<{
   readonly id: string;
-  create(app: App, id: string, props?: ExampleStackProps): TerraformStack;
+  create(app: App, id: string, props: ExampleStackProps): TerraformStack;
 }> = [
-  { id: "example-network", create: (app, id, props = EXAMPLE_TARGET) => new ExampleNetworkStack(app, id, props) },
-  { id: "efs-fargate", create: (app, id, props = EXAMPLE_TARGET) => new EfsFargateStack(app, id, props) },
+  { id: "example-network", create: (app, id, props) => new ExampleNetworkStack(app, id, props) },
+  { id: "efs-fargate", create: (app, id, props) => new EfsFargateStack(app, id, props) },
   {
     id: "ebs-pinned-db",
-    create: (app, id, props = EXAMPLE_TARGET) => new EbsPinnedDbStack(app, id, { ...props, recovery: "self-healing" }),
+    create: (app, id, props) => new EbsPinnedDbStack(app, id, { ...props, recovery: "self-healing" }),
   },
   {
     id: "ebs-pinned-db-instance",
-    create: (app, id, props = EXAMPLE_TARGET) => new EbsPinnedDbStack(app, id, { ...props, recovery: "instance" }),
+    create: (app, id, props) => new EbsPinnedDbStack(app, id, { ...props, recovery: "instance" }),
   },
-  { id: "sticky-sessions", create: (app, id, props = EXAMPLE_TARGET) => new StickySessionsStack(app, id, props) },
+  { id: "sticky-sessions", create: (app, id, props) => new StickySessionsStack(app, id, props) },
 ];
 
 /**

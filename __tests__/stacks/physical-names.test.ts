@@ -1,5 +1,5 @@
 import { App, TerraformStack, Testing } from "cdktf";
-import { EXAMPLE_STACKS } from "../../main";
+import { EXAMPLE_STACKS, EXAMPLE_TARGET } from "../../main";
 import { TaskRoles } from "../../modules/ecs";
 
 /**
@@ -45,7 +45,7 @@ describe("physical names", () => {
   it.each(EXAMPLE_STACKS.map((stack) => [stack.id, stack]))(
     "stack %s deployed twice (dev and prod) shares no physical name",
     (_id, stack) => {
-      expect(sharedNames((app, id) => stack.create(app, id))).toEqual([]);
+      expect(sharedNames((app, id) => stack.create(app, id, EXAMPLE_TARGET))).toEqual([]);
     },
   );
 

@@ -33,7 +33,8 @@ import { StateResource, resourcesFromPlan, standInId, stateFile } from "../../su
  */
 
 const PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"].aws_0';
-const createStack = (id: string) => (app: App) => EXAMPLE_STACKS.find((stack) => stack.id === id)!.create(app, id);
+const createStack = (id: string) => (app: App) =>
+  EXAMPLE_STACKS.find((stack) => stack.id === id)!.create(app, id, EXAMPLE_TARGET);
 const dropPreventDestroy = (resource: Record<string, unknown>) => delete resource.lifecycle;
 
 /** Each changed copy: the stack it copies, and its directory. */
