@@ -8,6 +8,9 @@ import table from "./stateful-types.json";
 /** `holds`: deleting it loses data. `protects`: it keeps data safe or reachable (backups, identity, policy). */
 export type StatefulRole = "holds" | "protects";
 
+/** Each role in words: `holds data`, `protects data`. */
+export const ROLE_WORDS: Readonly<Record<StatefulRole, string>> = { holds: "holds data", protects: "protects data" };
+
 export interface StatefulType {
   readonly role: StatefulRole;
   /** One line on what is lost with it. */

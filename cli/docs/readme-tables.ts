@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { RULES } from "../../analysis/guards";
-import { STATEFUL_TYPES, statefulType } from "../../analysis/review/stateful-types";
+import { ROLE_WORDS, STATEFUL_TYPES, statefulType } from "../../analysis/review/stateful-types";
 import { cell, code } from "../markdown";
 
 /**
@@ -32,7 +32,7 @@ const PROJECT_TABLES: Record<string, () => string> = {
   "stateful-types": () => {
     const rows = STATEFUL_TYPES.map((type) => {
       const { role, why } = statefulType(type)!;
-      return `| ${code(type)} | ${role === "holds" ? "holds data" : "protects data"} | ${cell(why)} |`;
+      return `| ${code(type)} | ${ROLE_WORDS[role]} | ${cell(why)} |`;
     });
     return ["| Resource type | Role | Why |", "| --- | --- | --- |", ...rows].join("\n");
   },

@@ -1,4 +1,5 @@
 import { ChangeCounts, PlanReview, ReviewedChange, putsDataAtRisk } from "../../analysis/review/plan-review";
+import { ROLE_WORDS } from "../../analysis/review/stateful-types";
 import { cell, inlineCode } from "../markdown";
 
 /**
@@ -61,7 +62,7 @@ function dataSafetySection(review: PlanReview): string[] {
 /** A stateful resource's delete or replace: in bold, with what it holds, why, and what forces it. */
 export function dataSafetyEntry(change: ReviewedChange): string[] {
   const verb = change.action === "replace" ? "replaced" : "destroyed";
-  const role = change.stateful?.role === "holds" ? "holds data" : "protects data";
+  const role = ROLE_WORDS[change.stateful?.role ?? "protects"];
   const lines = [`- **${addressOf(change)} is ${verb}** (${role}: ${cell(change.stateful?.why ?? "")})`];
   if (change.reason) {
     const raw = change.actionReason ? ` (${inlineCode(change.actionReason)})` : "";
