@@ -7,6 +7,7 @@ import { EbsPinnedDbStack } from "./stacks/ebs-pinned-db";
 import { EfsFargateStack } from "./stacks/efs-fargate";
 import { ExampleNetworkStack } from "./stacks/example-network";
 import { ExampleStackProps } from "./stacks/example-stack";
+import { StatefulSetStack } from "./stacks/stateful-set";
 import { StickySessionsStack } from "./stacks/sticky-sessions";
 
 /** Where the example stacks deploy. Change both together: the zones must belong to the region. */
@@ -28,6 +29,7 @@ export const EXAMPLE_STACKS: ReadonlyArray<{
     create: (app, id, props) => new EbsPinnedDbStack(app, id, { ...props, recovery: "instance" }),
   },
   { id: "sticky-sessions", create: (app, id, props) => new StickySessionsStack(app, id, props) },
+  { id: "stateful-set", create: (app, id, props) => new StatefulSetStack(app, id, props) },
 ];
 
 /**

@@ -64,6 +64,18 @@ export class DependencyGraph {
  * nested block names; a nested block is a list, and every element is searched).
  */
 export function referencesAt(resource: ResourceConfig, path: string[]): string[] {
+  return unique(
+    expressionReferencesAt(resource, path)
+      .map(resourceAddress)
+      .filter((address): address is string => !!address),
+  );
+}
+
+/**
+ * The references of the expressions at `path` as Terraform lists them, instance keys and attributes
+ * included (`aws_efs_access_point.x["1"].arn`, `aws_efs_access_point.x["1"]`, `aws_efs_access_point.x`).
+ */
+export function expressionReferencesAt(resource: ResourceConfig, path: string[]): string[] {
   let values: unknown[] = [resource.expressions];
   for (const key of path) {
     values = values
@@ -71,12 +83,7 @@ export function referencesAt(resource: ResourceConfig, path: string[]): string[]
       .map((value) => (isObject(value) ? value[key] : undefined))
       .filter((value) => value !== undefined);
   }
-  return unique(
-    values
-      .flatMap(referencesIn)
-      .map(resourceAddress)
-      .filter((address): address is string => !!address),
-  );
+  return unique(values.flatMap(referencesIn));
 }
 
 /** Every `references` entry anywhere inside an expression or a tree of nested blocks. */

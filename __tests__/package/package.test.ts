@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { MODULES } from "../../cli/docs/readme-tables";
 import { describeWithTerraform, validate } from "../support/harness";
 
 /**
@@ -15,7 +16,6 @@ import { describeWithTerraform, validate } from "../support/harness";
  */
 const run = promisify(execFile);
 const repo = path.resolve(__dirname, "../..");
-const MODULES = ["core", "network", "ecs", "efs-storage", "pinned-capacity", "session-store", "sticky-alb"];
 const PEERS = ["cdktf", "constructs", "@cdktf/provider-aws", "@cdktf/hcl2json"];
 
 interface Packed {

@@ -4,6 +4,7 @@ import { ContainerLogs, Ec2Service, EcsCluster, FargateService, GeneratedSecret,
 import { EfsStorage } from "../../modules/efs-storage";
 import { ExampleNetwork, NetworkRef } from "../../modules/network";
 import { PinnedEbsCapacity } from "../../modules/pinned-capacity";
+import { StatefulService } from "../../modules/stateful-service";
 import { DynamoSessionTable, SessionStore } from "../../modules/session-store";
 import { StickyAlb } from "../../modules/sticky-alb";
 import { existingNetwork } from "../support/fixtures";
@@ -337,6 +338,33 @@ const exampleNetwork: PropertyCase = {
   }),
 };
 
+const statefulService: PropertyCase = {
+  type: StatefulService,
+  props: fc.record({
+    network,
+    container,
+    // Few ordinals: each is a service of a dozen resources, and 200 sets are synthesized.
+    replicas: given(int(1, 3), oneOf(0, 51, 1.5)),
+    retainedOrdinals: mix(int(3, 5), oneOf(0, 51)),
+    name: mix(lowerName, oneOf("Zk", "zk_1", "zk-", "x".repeat(60))),
+    namespace: mix(oneOf("cluster.internal", "zk.example.com"), oneOf("bad_ns", "-x.internal", "a..b")),
+    peerPorts: mix(oneOf([2888, 3888], [7000]), oneOf([0], [70000], [2888, 2888])),
+    cpu: mix(oneOf(256, 512), oneOf(300)),
+    memory: mix(oneOf(512, 1024), oneOf(100)),
+    efs: mix(
+      fc.record({ containerPath: oneOf("/data", "/var/lib/app"), uid: int(0, 65535), gid: int(0, 65535) }),
+      oneOf({ containerPath: "/", uid: 1, gid: 1 }, { containerPath: "/data", uid: -1, gid: 1 }),
+    ),
+    allowDestroy: fc.option(fc.boolean(), { nil: undefined }),
+  }),
+  build: (scope, id, { efs, ...props }) => {
+    const storage = efs
+      ? { efs: { ...(efs as object), storage: new EfsStorage(scope, "data", { network: existingNetwork }) } }
+      : {};
+    new StatefulService(scope, id, { cluster: { name: "main" }, ...props, ...storage } as never);
+  },
+};
+
 export const PROPERTY_CASES: PropertyCase[] = [
   efsStorage,
   pinnedEbsCapacity,
@@ -350,4 +378,5 @@ export const PROPERTY_CASES: PropertyCase[] = [
   ecsCluster,
   taskRoles,
   exampleNetwork,
+  statefulService,
 ];

@@ -89,11 +89,19 @@ export function resourceAddresses(config: TerraformConfig): string[] {
   );
 }
 
-/** `type.name` of every resource that carries `lifecycle.prevent_destroy`. */
+/**
+ * The instance address of every resource that carries `lifecycle.prevent_destroy`: `type.name`, or
+ * `type.name["key"]` for each key of a literal `for_each` map.
+ */
 export function protectedResources(config: TerraformConfig): string[] {
   return Object.entries(config.resource ?? {}).flatMap(([type, byName]) =>
     Object.entries(byName)
       .filter(([, resource]) => (resource.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy)
-      .map(([name]) => `${type}.${name}`),
+      .flatMap(([name, resource]) => {
+        const forEach = resource.for_each;
+        const keys =
+          forEach !== null && typeof forEach === "object" && !Array.isArray(forEach) ? Object.keys(forEach) : [];
+        return keys.length > 0 ? keys.map((key) => `${type}.${name}[${JSON.stringify(key)}]`) : [`${type}.${name}`];
+      }),
   );
 }

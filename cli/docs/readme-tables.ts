@@ -16,7 +16,17 @@ import { cell, code } from "../markdown";
  */
 
 const ROOT = path.resolve(__dirname, "..", "..");
-export const MODULES = ["core", "network", "ecs", "efs-storage", "pinned-capacity", "session-store", "sticky-alb"];
+/** The library's modules: a folder of `modules/` each, with an `index.ts`, a README and a package export. */
+export const MODULES = [
+  "core",
+  "network",
+  "ecs",
+  "efs-storage",
+  "pinned-capacity",
+  "session-store",
+  "sticky-alb",
+  "stateful-service",
+];
 const MARKER = /<!-- table:(\w+) -->[\s\S]*?<!-- \/table:\1 -->/g;
 const PROJECT_README = path.join(ROOT, "README.md");
 

@@ -1,4 +1,14 @@
-import { DefaultTokenResolver, Fn, Op, StringConcat, Token, Tokenization } from "cdktf";
+import {
+  DefaultTokenResolver,
+  Fn,
+  Op,
+  StringConcat,
+  TerraformResource,
+  Token,
+  Tokenization,
+  propertyAccess,
+  ref,
+} from "cdktf";
 import { IConstruct } from "constructs";
 
 /**
@@ -42,4 +52,13 @@ export function expressionOf(scope: IConstruct, value: unknown): unknown {
     resolver: new DefaultTokenResolver(new StringConcat()),
     preparing: true,
   });
+}
+
+/**
+ * An attribute of one instance of a `for_each` resource, as a direct reference (`aws_x.y["key"].id`):
+ * Terraform, and the guards reading the configuration, follow it to that one instance.
+ */
+export function instanceAttribute(resource: TerraformResource, key: string, attribute: string): string {
+  const address = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+  return Token.asString(propertyAccess(ref(address), [JSON.stringify(key), attribute]));
 }

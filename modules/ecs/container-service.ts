@@ -1,4 +1,5 @@
 import { GuardExceptions, applyGuardExceptions } from "../core/guard-exceptions";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition, EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -11,7 +12,14 @@ import { RoleRef } from "../core/iam";
 import { scopedName } from "../core/names";
 import { withTags } from "../core/tags";
 import { expressionOf, isKnown } from "../core/tokens";
-import { checkDerivedLength, checkInteger, checkIpv4Cidr, checkPattern, checkRuleDescription } from "../core/validate";
+import {
+  checkDerivedLength,
+  checkInteger,
+  checkIpv4Cidr,
+  checkPattern,
+  checkRuleDescription,
+  checkSecurityGroupId,
+} from "../core/validate";
 import { NetworkRef } from "../network/network-ref";
 import { validateNetworkRef } from "../network/validate-network-ref";
 import { ClusterRef } from "./cluster";
@@ -57,6 +65,41 @@ export interface ContainerSpec {
    * @default - none
    */
   readonly port?: number;
+  /**
+   * A readiness check Docker runs inside the container. ECS counts a task as healthy, and a deployment
+   * (or a `StatefulService` ordinal) as steady, only once it passes; a task that keeps failing it is
+   * replaced, and a deployment whose tasks never pass it trips the circuit breaker.
+   * @default - none: a running container counts as healthy
+   */
+  readonly healthCheck?: ContainerHealthCheck;
+}
+
+/** A container health check, as ECS runs it. */
+export interface ContainerHealthCheck {
+  /**
+   * What to run: `["CMD", "executable", "arg", ...]`, or `["CMD-SHELL", "shell command"]`; exit code 0 is healthy.
+   */
+  readonly command: string[];
+  /**
+   * Seconds between two checks, 5 to 300.
+   * @default 30
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Seconds a check may take before it counts as failed, 2 to 60.
+   * @default 5
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Failed checks in a row that make the container unhealthy, 1 to 10.
+   * @default 3
+   */
+  readonly retries?: number;
+  /**
+   * Seconds after start during which failed checks do not count, 0 to 300: time to load data or join a quorum.
+   * @default 0
+   */
+  readonly startPeriodSeconds?: number;
 }
 
 /** A load balancer target group the service registers its tasks in (by IP), for example `StickyAlb.target`. */
@@ -147,6 +190,8 @@ interface ServiceMount {
 }
 
 const HTTPS = 443;
+/** ECS allows at most 5 security groups per awsvpc task. */
+const MAX_SECURITY_GROUPS = 5;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
 /** Security group names and descriptions: at most 255 characters. */
 const MAX_GROUP_TEXT = 255;
@@ -178,6 +223,8 @@ export abstract class ContainerService extends Construct implements Connectable 
   public readonly containerPort?: number;
   protected readonly mounts: ServiceMount[] = [];
   protected readonly placementConstraints: PlacementConstraint[] = [];
+  /** How deployments replace tasks: the launch type's default until `useDeployment`. */
+  protected deployment: DeploymentSettings;
   private readonly roles: TaskRoles;
   private readonly container: ContainerSpec;
   private readonly logs: ContainerLogs;
@@ -186,6 +233,8 @@ export abstract class ContainerService extends Construct implements Connectable 
   private readonly targets: LoadBalancerTarget[] = [];
   private readonly prerequisites: Prerequisites[] = [];
   private readonly egressRules = new Map<string, VpcSecurityGroupEgressRule>();
+  /** Security groups the tasks are in besides their own (`joinSecurityGroup`). */
+  private readonly otherSecurityGroupIds: string[] = [];
 
   protected constructor(scope: Construct, id: string, props: ContainerServiceProps, launch: LaunchSettings) {
     super(scope, id);
@@ -197,6 +246,7 @@ export abstract class ContainerService extends Construct implements Connectable 
     this.containerPort = props.container.port;
     this.environment = { ...props.container.environment };
     this.secrets = { ...props.container.secrets };
+    this.deployment = launch.deployment;
     validateNetworkRef(this, props.network, ["private"]);
     checkPattern(this, "name", this.name, NAME, "1 to 255 letters, digits, '_' or '-'");
     validateContainer(this, props.container);
@@ -236,7 +286,7 @@ export abstract class ContainerService extends Construct implements Connectable 
       desiredCount: props.desiredCount ?? 1,
       networkConfiguration: {
         subnets: props.network.privateSubnetIds,
-        securityGroups: [this.securityGroup.id],
+        securityGroups: Lazy.listValue({ produce: () => [this.securityGroup.id, ...this.otherSecurityGroupIds] }),
         ...(launch.launchType === "FARGATE" ? { assignPublicIp: false } : {}),
       },
       deploymentMinimumHealthyPercent: launch.deployment.minimumHealthyPercent,
@@ -381,6 +431,35 @@ export abstract class ContainerService extends Construct implements Connectable 
     this.prerequisites.push(prerequisites);
   }
 
+  /**
+   * How deployments replace tasks: minimum 0 to 100 %, maximum 100 to 200 %. Minimum 0 % and maximum
+   * 100 % stop the old task before the new one starts: never two tasks of one identity or volume at once.
+   */
+  useDeployment(deployment: DeploymentSettings): void {
+    checkInteger(this, "deployment.minimumHealthyPercent", deployment.minimumHealthyPercent, 0, 100);
+    checkInteger(this, "deployment.maximumPercent", deployment.maximumPercent, 100, 200);
+    this.deployment = deployment;
+    this.service.deploymentMinimumHealthyPercent = deployment.minimumHealthyPercent;
+    this.service.deploymentMaximumPercent = deployment.maximumPercent;
+  }
+
+  /**
+   * Puts the tasks in another security group besides their own, such as one whose members may reach each
+   * other (ECS allows 5 groups per task). Joining the same group twice changes nothing.
+   */
+  joinSecurityGroup(securityGroupId: string): void {
+    checkSecurityGroupId(this, "joinSecurityGroup securityGroupId", securityGroupId);
+    const joined = (id: string) => expressionOf(this, id) === expressionOf(this, securityGroupId);
+    if (joined(this.securityGroup.id) || this.otherSecurityGroupIds.some(joined)) return;
+    if (this.otherSecurityGroupIds.length + 1 >= MAX_SECURITY_GROUPS) {
+      throw propError(
+        this,
+        `is in ${MAX_SECURITY_GROUPS} security groups already; ECS allows at most ${MAX_SECURITY_GROUPS} per task`,
+      );
+    }
+    this.otherSecurityGroupIds.push(securityGroupId);
+  }
+
   /** Writes what the add methods gathered into the task definition and the service. */
   protected render(): void {
     const guards = uniqueGuards(this.mounts);
@@ -398,6 +477,7 @@ export abstract class ContainerService extends Construct implements Connectable 
       mountPoints: this.mounts.map((mount) =>
         mount.volume.mountPoint(mount.containerPath, { readOnly: mount.readOnly }),
       ),
+      ...(container.healthCheck ? { healthCheck: ecsHealthCheck(container.healthCheck) } : {}),
       logConfiguration: this.logs.logConfiguration(container.name),
       // The workload starts only once every guard of its volumes is healthy (holds its lock).
       ...(guards.length > 0
@@ -459,6 +539,17 @@ export abstract class ContainerService extends Construct implements Connectable 
     }
     return [...byName.values()];
   }
+}
+
+/** A health check in ECS's container definition shape, every default written out. */
+function ecsHealthCheck(check: ContainerHealthCheck) {
+  return {
+    command: check.command,
+    interval: check.intervalSeconds ?? 30,
+    timeout: check.timeoutSeconds ?? 5,
+    retries: check.retries ?? 3,
+    startPeriod: check.startPeriodSeconds ?? 0,
+  };
 }
 
 /** The guards of the mounted volumes, each once: volumes that share a lock share its guard. */

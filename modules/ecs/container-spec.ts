@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { propError } from "../core/errors";
 import { isKnown } from "../core/tokens";
 import { checkInteger, checkPattern } from "../core/validate";
-import type { ContainerSpec } from "./container-service";
+import type { ContainerHealthCheck, ContainerSpec } from "./container-service";
 
 /**
  * Checks of a container's settings that ECS or Docker would otherwise reject only when a task starts
@@ -33,6 +33,22 @@ export function validateContainer(owner: Construct, container: ContainerSpec): v
   checkInteger(owner, "container.port", container.port, 1, 65535);
   if (container.environment !== undefined) checkEnvironmentNames(owner, "container.environment", container.environment);
   if (container.secrets !== undefined) checkSecretReferences(owner, "container.secrets", container.secrets);
+  if (container.healthCheck !== undefined) checkHealthCheck(owner, container.healthCheck);
+}
+
+/** ECS's limits on a container health check; the command must say how Docker runs it. */
+function checkHealthCheck(owner: Construct, check: ContainerHealthCheck): void {
+  const { command } = check;
+  if (isKnown(command) && (command.length < 2 || !["CMD", "CMD-SHELL"].includes(command[0]))) {
+    throw propError(
+      owner,
+      `container.healthCheck.command ${JSON.stringify(command)} must be 'CMD' or 'CMD-SHELL' followed by what to run, such as ["CMD-SHELL", "curl -f http://localhost:8080/ready || exit 1"]`,
+    );
+  }
+  checkInteger(owner, "container.healthCheck.intervalSeconds", check.intervalSeconds, 5, 300);
+  checkInteger(owner, "container.healthCheck.timeoutSeconds", check.timeoutSeconds, 2, 60);
+  checkInteger(owner, "container.healthCheck.retries", check.retries, 1, 10);
+  checkInteger(owner, "container.healthCheck.startPeriodSeconds", check.startPeriodSeconds, 0, 300);
 }
 
 /** Variable names must be shell names (letters, digits, `_`, not starting with a digit). */

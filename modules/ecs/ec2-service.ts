@@ -34,7 +34,6 @@ const DEFAULT_DEPLOYMENT: DeploymentSettings = { minimumHealthyPercent: 100, max
  */
 export class Ec2Service extends ContainerService {
   private readonly desiredCount?: number;
-  private deployment: DeploymentSettings = DEFAULT_DEPLOYMENT;
 
   constructor(scope: Construct, id: string, props: Ec2ServiceProps) {
     super(scope, id, props, {
@@ -60,15 +59,6 @@ export class Ec2Service extends ContainerService {
     }
     this.placementConstraints.push(constraint);
     this.render();
-  }
-
-  /** How deployments replace tasks: minimum 0 to 100 %, maximum 100 to 200 %. */
-  useDeployment(deployment: DeploymentSettings): void {
-    checkInteger(this, "deployment.minimumHealthyPercent", deployment.minimumHealthyPercent, 0, 100);
-    checkInteger(this, "deployment.maximumPercent", deployment.maximumPercent, 100, 200);
-    this.deployment = deployment;
-    this.service.deploymentMinimumHealthyPercent = deployment.minimumHealthyPercent;
-    this.service.deploymentMaximumPercent = deployment.maximumPercent;
   }
 
   protected override checkLaunch(launch: LaunchSettings): void {

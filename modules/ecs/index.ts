@@ -4,6 +4,7 @@ export { ContainerLogs } from "./container-logs";
 export type { ContainerLogsProps } from "./container-logs";
 export { ContainerService } from "./container-service";
 export type {
+  ContainerHealthCheck,
   ContainerServiceProps,
   ContainerSpec,
   DeploymentSettings,

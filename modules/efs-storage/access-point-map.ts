@@ -4,9 +4,9 @@ import { EfsAccessPoint as EfsAccessPointResource } from "@cdktf/provider-aws/li
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { propError } from "../core/errors";
 import { withTags } from "../core/tags";
-import { isKnown } from "../core/tokens";
+import { instanceAttribute, isKnown } from "../core/tokens";
 import { checkPolicyName } from "../core/validate";
-import { validateAccessPoint } from "./access-point";
+import { AccessPointRef, validateAccessPoint } from "./access-point";
 import { accessPointStatement, grantedActions } from "./policy";
 
 /** One access point of a map: what it enforces, and which task roles may use it (by role name). */
@@ -43,6 +43,8 @@ export interface AccessPointMapContext {
   readonly fileSystemId: string;
   readonly fileSystemArn: string;
   readonly tags?: Record<string, string>;
+  /** Reserves the name of a key's access point among the storage's; throws when it is taken. */
+  readonly claimName: (name: string, by: string) => void;
 }
 
 /** An entry as the `for_each` value carries it: every field set, in Terraform's snake_case. */
@@ -65,8 +67,12 @@ interface RenderedEntry {
 export class EfsAccessPointMap extends Construct {
   /** The `aws_efs_access_point` resource, one instance per map key. */
   public readonly resource: EfsAccessPointResource;
-  /** The grant policies, one instance per `<key>/<role name>`. */
-  public readonly grants: IamRolePolicy;
+  /** The grant policies, one instance per `<key>/<role name>`; none when a literal map names no task role. */
+  public readonly grants?: IamRolePolicy;
+  /** The keys of a literal map; undefined for a map token. */
+  private readonly keys?: ReadonlySet<string>;
+  private readonly byKey = new Map<string, AccessPointRef>();
+  private readonly claimName: (name: string, by: string) => void;
 
   /** @internal use `EfsStorage.addAccessPointMap` */
   constructor(
@@ -76,7 +82,9 @@ export class EfsAccessPointMap extends Construct {
     context: AccessPointMapContext,
   ) {
     super(storage, id);
+    this.claimName = context.claimName;
     const rendered = renderEntries(storage, entries, context.name);
+    if (isKnown(entries)) this.keys = new Set(Object.keys(entries));
     const each = TerraformIterator.fromMap(rendered as unknown as Record<string, string>);
     this.resource = new EfsAccessPointResource(this, "access-point", {
       forEach: each,
@@ -93,6 +101,44 @@ export class EfsAccessPointMap extends Construct {
       tags: withTags(context.tags, { Name: Token.asString(each.key) }),
     });
 
+    // A literal map that names no role has no grants to make: no resource for them.
+    const namesRoles =
+      !isKnown(entries) || Object.values(entries).some((entry) => (entry.taskRoleNames ?? []).length > 0);
+    if (namesRoles) this.grants = this.grantPolicies(each, context);
+  }
+
+  /**
+   * The access point of one key, for the storage's `mount()`, `grant()` and `volume()`: named
+   * `<map id>-<key>`, referring to that one `for_each` instance. The key must be in a literal map.
+   */
+  accessPoint(key: string): AccessPointRef {
+    if (!isKnown(key) || (this.keys !== undefined && !this.keys.has(key))) {
+      throw propError(
+        this.node.scope as Construct,
+        `access point map '${this.node.id}' has no key '${key}'; its keys: ${[...(this.keys ?? [])].join(", ")}`,
+      );
+    }
+    let accessPoint = this.byKey.get(key);
+    if (accessPoint === undefined) {
+      const name = `${this.node.id}-${key}`;
+      this.claimName(name, `key '${key}' of access point map '${this.node.id}'`);
+      accessPoint = {
+        name,
+        id: instanceAttribute(this.resource, key, "id"),
+        arn: instanceAttribute(this.resource, key, "arn"),
+      };
+      this.byKey.set(key, accessPoint);
+    }
+    return accessPoint;
+  }
+
+  /** Whether `accessPoint` is one of this map's (from `accessPoint(key)`). */
+  owns(accessPoint: AccessPointRef): boolean {
+    return [...this.byKey.values()].includes(accessPoint);
+  }
+
+  /** One inline policy per `<key>/<role name>`: the file system through that key's access point only. */
+  private grantPolicies(each: TerraformIterator, context: AccessPointMapContext): IamRolePolicy {
     // One pair per access point and distinct role name, keyed "<key>/<role>".
     const pairs = Fn.flatten(
       each.forExpressionForList(
@@ -102,7 +148,7 @@ export class EfsAccessPointMap extends Construct {
     const grant = TerraformIterator.fromMap(
       TerraformIterator.fromList(pairs).forExpressionForMap('format("%s/%s", val.key, val.role)', "val"),
     );
-    this.grants = new IamRolePolicy(this, "grant", {
+    return new IamRolePolicy(this, "grant", {
       forEach: grant,
       role: grant.getString("role"),
       name: `${context.name}-efs-${grant.getString("key")}`,

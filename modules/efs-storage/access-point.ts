@@ -38,6 +38,19 @@ export interface AccessPointOptions {
   readonly ownerGid?: number;
 }
 
+/**
+ * An access point as `EfsStorage.mount()`, `grant()` and `volume()` take it: one added with
+ * `addAccessPoint`, or one key of an access point map (`EfsAccessPointMap.accessPoint(key)`).
+ */
+export interface AccessPointRef {
+  /** Unique within its storage: the grant policy is `<storage name>-efs-<name>`, the volume `<storage name>-<name>`. */
+  readonly name: string;
+  /** The access point id (`fsap-...`). */
+  readonly id: string;
+  /** The access point ARN, the value of the `elasticfilesystem:AccessPointArn` condition key. */
+  readonly arn: string;
+}
+
 const MAX_POSIX_ID = 4294967295;
 const MAX_SECONDARY_GIDS = 16;
 const MAX_PATH_LENGTH = 100;
@@ -45,7 +58,7 @@ const MAX_PATH_DEPTH = 4;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** One EFS access point of an `EfsStorage`: an enforced POSIX user and root directory. */
-export class EfsAccessPoint extends Construct {
+export class EfsAccessPoint extends Construct implements AccessPointRef {
   /** The name given to `addAccessPoint`, unique within its storage. */
   public readonly name: string;
   /** The root directory path, as given. */

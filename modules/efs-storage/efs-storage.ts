@@ -20,7 +20,7 @@ import { ContainerService } from "../ecs/container-service";
 import { TaskVolume } from "../ecs/task-volume";
 import { NetworkRef } from "../network/network-ref";
 import { validateNetworkRef } from "../network/validate-network-ref";
-import { AccessPointOptions, EfsAccessPoint, validateAccessPoint } from "./access-point";
+import { AccessPointOptions, AccessPointRef, EfsAccessPoint, validateAccessPoint } from "./access-point";
 import { AccessPointMapEntry, EfsAccessPointMap } from "./access-point-map";
 import { EfsAlarmOptions, createEfsAlarms, validateAlarmOptions } from "./alarms";
 import { EfsGrant, GrantOptions, accessPointStatement, fileSystemPolicyStatements } from "./policy";
@@ -164,7 +164,7 @@ export interface MountOptions {
 
 /** A grant as recorded: flags only ever widen when the same role is granted the same access point again. */
 interface RecordedGrant extends EfsGrant {
-  readonly accessPoint: EfsAccessPoint;
+  readonly accessPoint: AccessPointRef;
   /** The role's inline policy that carries the grant. */
   readonly policy: IamRolePolicy;
   write: boolean;
@@ -196,6 +196,8 @@ export class EfsStorage extends Construct {
   /** Whether clients may mount without an access point (`allowMountsWithoutAccessPoint`). */
   private readonly allowMountsWithoutAccessPoint: boolean;
   private readonly accessPointsByName = new Map<string, EfsAccessPoint>();
+  /** Every access point name in use, and what uses it (for errors). */
+  private readonly accessPointNames = new Map<string, string>();
   private readonly accessPointMaps: EfsAccessPointMap[] = [];
   private readonly grants = new Map<string, RecordedGrant>();
   private readonly nfsIngress: GroupIngress;
@@ -294,7 +296,7 @@ export class EfsStorage extends Construct {
   /** Adds an access point that runs every operation as `uid`/`gid` inside `path`. */
   addAccessPoint(name: string, options: AccessPointOptions): EfsAccessPoint {
     validateAccessPoint(this, name, options);
-    if (this.accessPointsByName.has(name)) throw propError(this, `access point name '${name}' is used twice`);
+    this.claimAccessPointName(name, `addAccessPoint('${name}')`);
     const samePath = this.accessPoints.find((other) => isKnown(other.path) && other.path === options.path);
     if (samePath) {
       throw propError(
@@ -320,9 +322,22 @@ export class EfsStorage extends Construct {
       fileSystemId: this.fileSystem.id,
       fileSystemArn: this.fileSystem.arn,
       tags: this.tags,
+      claimName: (name, by) => this.claimAccessPointName(name, by),
     });
     this.accessPointMaps.push(map);
     return map;
+  }
+
+  /**
+   * Reserves a name for one access point: the names key the grants and name the policies and volumes, so
+   * `addAccessPoint('tenants-a')` and key `a` of map `tenants` (also `tenants-a`) cannot both exist.
+   */
+  private claimAccessPointName(name: string, by: string): void {
+    const holder = this.accessPointNames.get(name);
+    if (holder !== undefined) {
+      throw propError(this, `access point name '${name}' is used twice, by ${holder} and by ${by}; rename one`);
+    }
+    this.accessPointNames.set(name, by);
   }
 
   /** The TCP port of the mount targets (NFS, 2049). */
@@ -337,7 +352,7 @@ export class EfsStorage extends Construct {
    * and IAM authorization on) and its mount point. The service's first task waits for the mount targets,
    * the file system policy, this grant and these rules.
    */
-  mount(service: ContainerService, accessPoint: EfsAccessPoint, options: MountOptions): TaskVolume {
+  mount(service: ContainerService, accessPoint: AccessPointRef, options: MountOptions): TaskVolume {
     this.requireOwnAccessPoint(accessPoint, "mount()");
     this.grant(service.taskRole, accessPoint, { write: options.readOnly !== true });
     this.allowFrom(service.securityGroupId, `NFS to ${this.name} from ${service.name}`);
@@ -372,7 +387,7 @@ export class EfsStorage extends Construct {
    * write and root access as asked) and an Allow in the file system policy. Low level: `mount()` does it.
    * Give the **task** role: EFS IAM authorization sees the task role, never the execution role.
    */
-  grant(taskRole: RoleRef, accessPoint: EfsAccessPoint, options: GrantOptions = {}): IamRolePolicy {
+  grant(taskRole: RoleRef, accessPoint: AccessPointRef, options: GrantOptions = {}): IamRolePolicy {
     this.requireOwnAccessPoint(accessPoint, "grant()");
     const key = this.grantKey(taskRole.arn, accessPoint);
     const existing = this.grants.get(key);
@@ -412,7 +427,7 @@ export class EfsStorage extends Construct {
    * it waits for the mount targets, the file system policy, its role's grant of the access point and the
    * NFS rule from its security group: until then its tasks fail with `ResourceInitializationError`.
    */
-  volume(accessPoint: EfsAccessPoint, name?: string): TaskVolume {
+  volume(accessPoint: AccessPointRef, name?: string): TaskVolume {
     this.requireOwnAccessPoint(accessPoint, "volume()");
     const sourceVolume = name ?? `${this.name}-${accessPoint.name}`;
     checkPattern(this, "volume name", sourceVolume, /^[A-Za-z0-9_-]{1,255}$/, "1 to 255 letters, digits, '_' or '-'");
@@ -445,7 +460,7 @@ export class EfsStorage extends Construct {
   }
 
   /** What a service mounting `accessPoint` lacks: its role's grant, the rule into the mount targets, egress. */
-  private mountProblems(consumer: Consumer, accessPoint: EfsAccessPoint): string[] {
+  private mountProblems(consumer: Consumer, accessPoint: AccessPointRef): string[] {
     const mounts = `${consumer.description} mounts access point '${accessPoint.name}' of EfsStorage '${this.node.id}'`;
     const fix = "use storage.mount(service, accessPoint, { containerPath }), which wires both sides";
     const problems: string[] = [];
@@ -487,12 +502,15 @@ export class EfsStorage extends Construct {
   }
 
   /** One key per role and access point: the same role granted the same access point again widens it. */
-  private grantKey(roleArn: string, accessPoint: EfsAccessPoint): string {
+  private grantKey(roleArn: string, accessPoint: AccessPointRef): string {
     return `${expressionOf(this, roleArn)}|${accessPoint.name}`;
   }
 
-  private requireOwnAccessPoint(accessPoint: EfsAccessPoint, method: string): void {
-    if (this.accessPointsByName.get(accessPoint.name) !== accessPoint) {
+  private requireOwnAccessPoint(accessPoint: AccessPointRef, method: string): void {
+    const own =
+      this.accessPointsByName.get(accessPoint.name) === accessPoint ||
+      this.accessPointMaps.some((map) => map.owns(accessPoint));
+    if (!own) {
       throw propError(this, `${method} was given access point '${accessPoint.name}' of another file system`);
     }
   }

@@ -1,5 +1,5 @@
 export { EfsAccessPoint } from "./access-point";
-export type { AccessPointOptions } from "./access-point";
+export type { AccessPointOptions, AccessPointRef } from "./access-point";
 export { EfsAccessPointMap } from "./access-point-map";
 export type { AccessPointMapEntry } from "./access-point-map";
 export type { EfsAlarmOptions } from "./alarms";

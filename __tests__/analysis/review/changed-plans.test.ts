@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { EXAMPLE_STACKS, EXAMPLE_TARGET } from "../../../main";
-import { PlanJson } from "../../../analysis/plan-json";
+import { PlanJson, PlannedResource } from "../../../analysis/plan-json";
 import { PlanReview, ReviewedChange, reviewPlan } from "../../../analysis/review/plan-review";
 import { statefulType } from "../../../analysis/review/stateful-types";
 import { run } from "../../../cli/main";
@@ -12,6 +12,7 @@ import { stackPlan } from "../../../cli/terraform/stack-results";
 import { TerraformWorkspace } from "../../../cli/terraform/terraform";
 import { toolchainStatus } from "../../../cli/terraform/toolchain";
 import { EfsFargateStack } from "../../../stacks/efs-fargate";
+import { StatefulSetStack } from "../../../stacks/stateful-set";
 import { onlyResource, synthesizeChanged, withConstructRenamed } from "../../support/changed-stacks";
 import { TerraformConfig, exampleStack } from "../../support/example-app";
 import { describeWithTerraform, plan } from "../../support/harness";
@@ -30,6 +31,9 @@ import { StateResource, resourcesFromPlan, standInId, stateFile } from "../../su
  * line of defence. The review is the next one, for what gets past it: a renamed construct (the old address
  * and its `prevent_destroy` leave the configuration together) and a removed map key plan without any
  * error; the force-new copies drop `prevent_destroy`, as a stack with `allowDestroy` has none.
+ *
+ * The StatefulSet scale-downs (3 to 2 ordinals) start from a state that also holds every resource of
+ * ordinal 2, so the review shows what a scale-down removes.
  */
 
 const PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"].aws_0';
@@ -37,8 +41,15 @@ const createStack = (id: string) => (app: App) =>
   EXAMPLE_STACKS.find((stack) => stack.id === id)!.create(app, id, EXAMPLE_TARGET);
 const dropPreventDestroy = (resource: Record<string, unknown>) => delete resource.lifecycle;
 
-/** Each changed copy: the stack it copies, and its directory. */
-function changedCopies(): Record<string, { base: string; dir: string }> {
+/** The StatefulSet example scaled from 3 ordinals to 2. */
+const scaledDown = (retainedOrdinals?: number) => (app: App) =>
+  new StatefulSetStack(app, "stateful-set", { ...EXAMPLE_TARGET, replicas: 2, retainedOrdinals });
+/** What a StatefulSet copy's state holds: data, ordinal 2 whole, and the VPC the namespace names (else it would be replaced). */
+const statefulSetState = (resource: PlannedResource) =>
+  holdsOrProtects(resource) || resource.address.includes("_ordinal-2_") || resource.type === "aws_vpc";
+
+/** Each changed copy: the stack it copies, its directory, and what of the copied stack's plan the state holds. */
+function changedCopies(): Record<string, { base: string; dir: string; keep?: (resource: PlannedResource) => boolean }> {
   return {
     // (a) The EFS construct `data` renamed `files`, without a moved block.
     renamed: {
@@ -64,6 +75,20 @@ function changedCopies(): Record<string, { base: string; dir: string }> {
         volume.availability_zone = EXAMPLE_TARGET.availabilityZones[1];
         dropPreventDestroy(volume);
       }),
+    },
+    // (d) Scaled down the documented way: ordinal 2's storage retained.
+    "scale-down": {
+      base: "stateful-set",
+      dir: synthesizeChanged(scaledDown(3)),
+      keep: statefulSetState,
+    },
+    // (d) Scaled down without retaining ordinal 2's storage, by a stack with `allowDestroy`.
+    "scale-down-allow-destroy": {
+      base: "stateful-set",
+      dir: synthesizeChanged(scaledDown(), (config) =>
+        dropPreventDestroy(onlyResource(config, "aws_efs_access_point")[1]),
+      ),
+      keep: statefulSetState,
     },
     // (c) An access point map that held `reports` and now holds `analytics` only (the state adds `reports`).
     "access-point-removed": {
@@ -116,6 +141,8 @@ const holdsOrProtects = (resource: { type: string }) => statefulType(resource.ty
 describeWithTerraform("the plan review of changed stacks, planned against a prior state", () => {
   let plans: Record<string, PlanJson>;
   let reviews: Record<string, PlanReview>;
+  /** How planning a scale-down that forgot `retainedOrdinals` ended: Terraform's error, or "planned". */
+  let forgottenScaleDown: string;
 
   beforeAll(async () => {
     const status = toolchainStatus();
@@ -128,23 +155,40 @@ describeWithTerraform("the plan review of changed stacks, planned against a prio
     const resources = Object.entries(copies).flatMap(([name, copy]) =>
       resourcesFromPlan(bases.get(copy.base)!, {
         module: `module.${name}`,
-        keep: holdsOrProtects,
+        keep: copy.keep ?? holdsOrProtects,
         region: EXAMPLE_TARGET.region,
         provider: PROVIDER,
       }),
     );
-    const workspace = await TerraformWorkspace.create(
-      Object.fromEntries(Object.entries(copies).map(([name, copy]) => [name, copy.dir])),
-      status.toolchain,
+    const planInWorkspace = async (dirs: Record<string, string>, state: StateResource[]) => {
+      const workspace = await TerraformWorkspace.create(dirs, status.toolchain);
+      try {
+        return await workspace.plan(stateFile(state, status.toolchain.terraformVersion));
+      } finally {
+        workspace.remove();
+      }
+    };
+    // Its own workspace, planned beside the others: its error would stop theirs.
+    const forgotten = planInWorkspace(
+      { forgotten: synthesizeChanged(scaledDown()) },
+      resourcesFromPlan(bases.get("stateful-set")!, {
+        module: "module.forgotten",
+        keep: statefulSetState,
+        region: EXAMPLE_TARGET.region,
+        provider: PROVIDER,
+      }),
+    ).then(
+      () => "planned",
+      (error: Error) => error.message,
     );
-    try {
-      const removed = removedAccessPoint(copies["access-point-removed"].dir);
-      const full = await workspace.plan(stateFile([...resources, removed], status.toolchain.terraformVersion));
-      plans = Object.fromEntries(Object.keys(copies).map((name) => [name, stackPlan(full, name)]));
-      reviews = Object.fromEntries(Object.entries(plans).map(([name, changed]) => [name, reviewPlan(changed)]));
-    } finally {
-      workspace.remove();
-    }
+    const removed = removedAccessPoint(copies["access-point-removed"].dir);
+    const full = await planInWorkspace(
+      Object.fromEntries(Object.entries(copies).map(([name, copy]) => [name, copy.dir])),
+      [...resources, removed],
+    );
+    plans = Object.fromEntries(Object.keys(copies).map((name) => [name, stackPlan(full, name)]));
+    reviews = Object.fromEntries(Object.entries(plans).map(([name, changed]) => [name, reviewPlan(changed)]));
+    forgottenScaleDown = await forgotten;
   });
 
   /** `action address` of every entry of a review's data safety section. */
@@ -212,6 +256,43 @@ describeWithTerraform("the plan review of changed stacks, planned against a prio
       reason: "its for_each key is no longer in the map",
       stateful: { role: "protects" },
     });
+  });
+
+  const [ordinalAccessPoints] = onlyResource(exampleStack("stateful-set").config, "aws_efs_access_point");
+
+  it("(d) a StatefulSet scaled from 3 to 2, storage retained: ordinal 2's service and name go, its data stays", () => {
+    const review = reviews["scale-down"];
+    expect(review.exitCode).toBe(0);
+    expect(review.dataSafety).toEqual([]);
+    const deleted = review.changes.filter((change) => change.action === "delete").map((change) => change.address);
+    expect(deleted.filter((address) => !address.includes("_ordinal-2_"))).toEqual([]);
+    expect(deleted.map((address) => address.split(".")[0])).toEqual(
+      expect.arrayContaining([
+        "aws_ecs_service",
+        "aws_ecs_task_definition",
+        "aws_service_discovery_service",
+        "aws_iam_role",
+        "aws_security_group",
+      ]),
+    );
+    expect(
+      review.changes.filter((change) => change.type === "aws_efs_access_point" && change.action !== "update"),
+    ).toEqual([]);
+    expect(reviewMarkdown(review)).toContain("zookeeper_ordinal-2_service_");
+  });
+
+  it("(d) the same scale-down by a stack with allowDestroy and no retention: the review flags ordinal 2's access point", () => {
+    expect(reviews["scale-down-allow-destroy"].exitCode).toBe(2);
+    expect(flagged("scale-down-allow-destroy")).toEqual([`delete aws_efs_access_point.${ordinalAccessPoints}["2"]`]);
+    expect(reviews["scale-down-allow-destroy"].dataSafety[0]).toMatchObject({
+      actionReason: "delete_because_each_key",
+    });
+  });
+
+  it("(d) the same scale-down forgetting retainedOrdinals: Terraform refuses to plan it (prevent_destroy on the key)", () => {
+    expect(forgottenScaleDown).toContain(
+      `aws_efs_access_point.${ordinalAccessPoints}["2"]\nhas lifecycle.prevent_destroy set, but the plan calls for this resource to be\ndestroyed`,
+    );
   });
 
   it("stateful-ecs review exits 2 on each changed plan and names the resource, the reason and the forcing attribute", async () => {
