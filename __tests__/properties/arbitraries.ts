@@ -344,8 +344,8 @@ const statefulService: PropertyCase = {
     network,
     container,
     // Few ordinals: each is a service of a dozen resources, and 200 sets are synthesized.
-    replicas: given(int(1, 3), oneOf(0, 51, 1.5)),
-    retainedOrdinals: mix(int(3, 5), oneOf(0, 51)),
+    replicas: given(int(1, 2), oneOf(0, 51, 1.5)),
+    retainedOrdinals: mix(int(2, 4), oneOf(0, 51)),
     name: mix(lowerName, oneOf("Zk", "zk_1", "zk-", "x".repeat(60))),
     namespace: mix(oneOf("cluster.internal", "zk.example.com"), oneOf("bad_ns", "-x.internal", "a..b")),
     peerPorts: mix(oneOf([2888, 3888], [7000]), oneOf([0], [70000], [2888, 2888])),

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startProviderServer } from "../../cli/terraform/provider-server";
-import { toolchainStatus } from "../../cli/terraform/toolchain";
+import { shareToolchain, toolchainStatus } from "../../cli/terraform/toolchain";
 import { setProviderServer } from "./provider-server-handle";
 
 export default async function globalSetup(): Promise<void> {
@@ -15,13 +15,17 @@ export default async function globalSetup(): Promise<void> {
 
   const status = toolchainStatus();
   if (!status.ok) return;
+  let sharedProvider: string | undefined;
   try {
     const server = await startProviderServer(status.toolchain);
-    if (!server) return;
-    setProviderServer(server);
-    process.env.STATEFUL_ECS_TF_REATTACH_PROVIDERS = server.reattach; // the workers inherit it
+    if (server) {
+      setProviderServer(server);
+      sharedProvider = server.reattach;
+    }
   } catch (error) {
     // Only slower: every terraform process starts its own provider.
     console.warn(`stateful-ecs: no shared AWS provider process (${(error as Error).message})`);
   }
+  // The workers inherit the toolchain, with the shared provider: none runs `terraform version` again.
+  shareToolchain({ ok: true, toolchain: { ...status.toolchain, sharedProvider } });
 }

@@ -35,7 +35,8 @@ export interface Toolchain {
   readonly cliConfigFile?: string;
   /**
    * The `TF_REATTACH_PROVIDERS` value of a running AWS provider that commands which never configure it may
-   * share (see `provider-server.ts`), from `STATEFUL_ECS_TF_REATTACH_PROVIDERS`; undefined: each starts its own.
+   * share (see `provider-server.ts`), handed down by the process that started it (`shareToolchain`);
+   * undefined: each starts its own.
    */
   readonly sharedProvider?: string;
 }
@@ -180,12 +181,30 @@ function writeCliConfig(mirrorDir: string): string {
 let cached: ToolchainStatus | undefined;
 
 /**
+ * The environment variable through which a process hands the toolchain it found to its children
+ * (`shareToolchain`), so each does not run `terraform version` and search for the mirror again.
+ */
+export const INHERITED_TOOLCHAIN = "STATEFUL_ECS_TOOLCHAIN_JSON";
+
+/** Lets this process's children reuse `status`, the toolchain this process found (with a provider process to share). */
+export function shareToolchain(status: ToolchainStatus): void {
+  process.env[INHERITED_TOOLCHAIN] = JSON.stringify(status);
+}
+
+/**
  * The toolchain, found once per test file (Jest loads modules afresh for each). When a mirror is used,
  * `TF_CLI_CONFIG_FILE` is set in this process's environment as well, so a terraform started without
  * `terraformEnv` (cdktf's own matchers, a child process of a test) installs from it too.
  */
 export function toolchainStatus(): ToolchainStatus {
   if (cached) return cached;
+  // Found by a parent process already (the test run's global setup): the same machine, the same answer.
+  const inherited = process.env[INHERITED_TOOLCHAIN];
+  if (inherited) {
+    cached = JSON.parse(inherited) as ToolchainStatus;
+    if (cached.ok && cached.toolchain.cliConfigFile) process.env.TF_CLI_CONFIG_FILE = cached.toolchain.cliConfigFile;
+    return cached;
+  }
   const terraform = process.env.TERRAFORM_BINARY_NAME || "terraform";
   const version = terraformVersion(terraform);
   if (!version) {
@@ -211,10 +230,6 @@ export function toolchainStatus(): ToolchainStatus {
   const cliConfigFile = writeCliConfig(mirror.dir);
   process.env.TF_CLI_CONFIG_FILE = cliConfigFile;
   process.env.CHECKPOINT_DISABLE = "1";
-  const sharedProvider = process.env.STATEFUL_ECS_TF_REATTACH_PROVIDERS || undefined;
-  cached = {
-    ok: true,
-    toolchain: { terraform, terraformVersion: version, mirrorDir: mirror.dir, cliConfigFile, sharedProvider },
-  };
+  cached = { ok: true, toolchain: { terraform, terraformVersion: version, mirrorDir: mirror.dir, cliConfigFile } };
   return cached;
 }

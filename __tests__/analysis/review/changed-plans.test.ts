@@ -82,14 +82,6 @@ function changedCopies(): Record<string, { base: string; dir: string; keep?: (re
       dir: synthesizeChanged(scaledDown(3)),
       keep: statefulSetState,
     },
-    // (d) Scaled down without retaining ordinal 2's storage, by a stack with `allowDestroy`.
-    "scale-down-allow-destroy": {
-      base: "stateful-set",
-      dir: synthesizeChanged(scaledDown(), (config) =>
-        dropPreventDestroy(onlyResource(config, "aws_efs_access_point")[1]),
-      ),
-      keep: statefulSetState,
-    },
     // (c) An access point map that held `reports` and now holds `analytics` only (the state adds `reports`).
     "access-point-removed": {
       base: "efs-fargate",
@@ -279,14 +271,6 @@ describeWithTerraform("the plan review of changed stacks, planned against a prio
       review.changes.filter((change) => change.type === "aws_efs_access_point" && change.action !== "update"),
     ).toEqual([]);
     expect(reviewMarkdown(review)).toContain("zookeeper_ordinal-2_service_");
-  });
-
-  it("(d) the same scale-down by a stack with allowDestroy and no retention: the review flags ordinal 2's access point", () => {
-    expect(reviews["scale-down-allow-destroy"].exitCode).toBe(2);
-    expect(flagged("scale-down-allow-destroy")).toEqual([`delete aws_efs_access_point.${ordinalAccessPoints}["2"]`]);
-    expect(reviews["scale-down-allow-destroy"].dataSafety[0]).toMatchObject({
-      actionReason: "delete_because_each_key",
-    });
   });
 
   it("(d) the same scale-down forgetting retainedOrdinals: Terraform refuses to plan it (prevent_destroy on the key)", () => {
