@@ -1,6 +1,7 @@
 import { App, TerraformStack, Testing } from "cdktf";
 import { EXAMPLE_STACKS, EXAMPLE_TARGET } from "../../main";
 import { TaskRoles } from "../../modules/ecs";
+import { TerraformConfig, exampleStack } from "../support/example-app";
 
 /**
  * The attributes that hold a resource's physical name: AWS keeps most of them unique per account or
@@ -20,8 +21,8 @@ const NAME_ATTRIBUTES = [
 const NOT_A_PHYSICAL_NAME = new Set(["aws_iam_role_policy.name", "aws_elasticache_parameter_group.family"]);
 
 /** Every literal physical name in a stack, as `<type>.<attribute>=<value>`. */
-function physicalNames(stack: TerraformStack): Set<string> {
-  const config = JSON.parse(Testing.synth(stack));
+function physicalNames(stack: TerraformStack | TerraformConfig): Set<string> {
+  const config: TerraformConfig = stack instanceof TerraformStack ? JSON.parse(Testing.synth(stack)) : stack;
   const names = new Set<string>();
   for (const [type, byId] of Object.entries<Record<string, Record<string, unknown>>>(config.resource ?? {})) {
     for (const resource of Object.values(byId)) {
@@ -34,18 +35,24 @@ function physicalNames(stack: TerraformStack): Set<string> {
   return names;
 }
 
-function sharedNames(create: (app: App, id: string) => TerraformStack): string[] {
+/**
+ * The names two deployments of a stack share: `dev`, the stack as synthesized (the run's shared synthesis,
+ * under its default id, when given), and `prod`, the same stack under the id `prod`.
+ */
+function sharedNames(create: (app: App, id: string) => TerraformStack, dev?: TerraformConfig): string[] {
   const app = Testing.app();
-  const dev = physicalNames(create(app, "dev"));
+  const devNames = physicalNames(dev ?? create(app, "dev"));
   const prod = physicalNames(create(app, "prod"));
-  return [...dev].filter((name) => prod.has(name));
+  return [...devNames].filter((name) => prod.has(name));
 }
 
 describe("physical names", () => {
   it.each(EXAMPLE_STACKS.map((stack) => [stack.id, stack]))(
-    "stack %s deployed twice (dev and prod) shares no physical name",
-    (_id, stack) => {
-      expect(sharedNames((app, id) => stack.create(app, id, EXAMPLE_TARGET))).toEqual([]);
+    "stack %s deployed twice (as synthesized, and as prod) shares no physical name",
+    (id, stack) => {
+      expect(sharedNames((app, other) => stack.create(app, other, EXAMPLE_TARGET), exampleStack(id).config)).toEqual(
+        [],
+      );
     },
   );
 
