@@ -67,7 +67,10 @@ async function groupCheck<T>(
     resultsDir(),
     groupKey(group, status.toolchain, step),
     async () => {
-      const workspace = await TerraformWorkspace.create(group, status.toolchain);
+      // Only a plan configures the AWS provider; validate and the mock apply use the shared provider process.
+      const workspace = await TerraformWorkspace.create(group, status.toolchain, {
+        sharedCommandsOnly: step !== "plan",
+      });
       try {
         return await run(workspace);
       } finally {

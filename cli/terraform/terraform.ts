@@ -167,8 +167,16 @@ export function isConfigurationFile(source: string): boolean {
  * one root. Kept on disk when `STATEFUL_ECS_KEEP_WORKDIRS=1`, to debug (errors name the directory).
  */
 export class TerraformWorkspace {
-  /** Copies the stacks (`name` -> directory holding `cdk.tf.json`), writes the root, runs `terraform init`. */
-  static async create(stackDirs: Record<string, string>, toolchain: Toolchain): Promise<TerraformWorkspace> {
+  /**
+   * Copies the stacks (`name` -> directory holding `cdk.tf.json`), writes the root, and readies it: `terraform
+   * init`, or with `sharedCommandsOnly` (a workspace that will only validate or mock-apply) what those
+   * commands need with the shared provider process (`installForSharedCommands`: no provider unpacked).
+   */
+  static async create(
+    stackDirs: Record<string, string>,
+    toolchain: Toolchain,
+    options: { readonly sharedCommandsOnly?: boolean } = {},
+  ): Promise<TerraformWorkspace> {
     const stacks: WorkspaceStack[] = Object.entries(stackDirs).map(([name, dir]) => {
       const config: TerraformJson = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
       assertOffline(config);
@@ -183,7 +191,8 @@ export class TerraformWorkspace {
         fs.writeFileSync(path.join(stackDir, "cdk.tf.json"), JSON.stringify(childModule(stack.config)));
       }
       fs.writeFileSync(path.join(dir, "stateful_ecs_root.tf.json"), JSON.stringify(rootModule(stacks), null, 2));
-      await workspace.terraform(["init", "-input=false", "-no-color"]);
+      if (options.sharedCommandsOnly) await installForSharedCommands(toolchain, dir);
+      else await workspace.terraform(["init", "-input=false", "-no-color"]);
       return workspace;
     } catch (error) {
       workspace.remove();
