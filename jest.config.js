@@ -1,6 +1,7 @@
 /**
  * Jest runs the TypeScript sources through SWC (transpile only, fast); `npm test` type-checks with
- * `tsc --noEmit` beside Jest (the two overlap on a 2-core machine) and fails when either fails.
+ * beside Jest (`cli/docs/check.ts`, which also checks the README tables; the two overlap on a 2-core machine)
+ * and fails when either fails.
  * @type {import('jest').Config}
  */
 module.exports = {
