@@ -1,7 +1,7 @@
 /**
- * Jest runs the TypeScript sources through SWC (transpile only, fast); `npm test` type-checks with
- * beside Jest (`cli/docs/check.ts`, which also checks the README tables; the two overlap on a 2-core machine)
- * and fails when either fails.
+ * Jest runs the TypeScript sources through SWC (transpile only, fast); `npm test` type-checks beside Jest
+ * (`cli/docs/check.ts`, which also checks the README tables; the two overlap on a 2-core machine) and fails
+ * when either fails.
  * @type {import('jest').Config}
  */
 module.exports = {
