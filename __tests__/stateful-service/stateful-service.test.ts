@@ -66,6 +66,13 @@ function named(synthesized: SynthesizedConfig, type: string, name: string): Reco
 const reference = (type: string, key: string, attribute: string) => `\${${type}.${key}.${attribute}}`;
 
 /** The environment of the first container of a task definition, as a name -> value map. */
+/** The task definition of the service family `family` (an ordinal's name, such as `zk-1`). */
+function taskDefinitionOf(synthesized: SynthesizedConfig, family: string): Record<string, any> {
+  const found = resources(synthesized, "aws_ecs_task_definition").find((definition) => definition.family === family);
+  if (!found) throw new Error(`no task definition of family ${family}`);
+  return found;
+}
+
 function environmentOf(taskDefinition: Record<string, any>): Record<string, string> {
   const [container] = JSON.parse(taskDefinition.container_definitions) as Array<{
     environment: Array<{ name: string; value: string }>;
@@ -139,10 +146,8 @@ describe("StatefulService ordinals, names and Cloud Map", () => {
     expect(roleNames.filter((name: string) => name.endsWith("-task"))).toEqual(["zk-0-task", "zk-1-task", "zk-2-task"]);
     for (const ordinal of [0, 1, 2]) {
       const roleKey = keyOf(synthesized, "aws_iam_role", (role) => role.name === `zk-${ordinal}-task`);
-      const taskDefinition = resources(synthesized, "aws_ecs_task_definition").find(
-        (definition) => definition.family === `zk-${ordinal}`,
-      );
-      expect(taskDefinition?.task_role_arn).toBe(reference("aws_iam_role", roleKey, "arn"));
+      const taskDefinition = taskDefinitionOf(synthesized, `zk-${ordinal}`);
+      expect(taskDefinition.task_role_arn).toBe(reference("aws_iam_role", roleKey, "arn"));
     }
   });
 
@@ -185,10 +190,8 @@ describe("StatefulService ordinals, names and Cloud Map", () => {
   it("tells each ordinal's container who it is and who its peers are", () => {
     const hostnames = ["zk-0.zk.internal", "zk-1.zk.internal", "zk-2.zk.internal"];
     for (const ordinal of [0, 1, 2]) {
-      const taskDefinition = resources(synthesized, "aws_ecs_task_definition").find(
-        (definition) => definition.family === `zk-${ordinal}`,
-      );
-      expect(environmentOf(taskDefinition!)).toEqual({
+      const taskDefinition = taskDefinitionOf(synthesized, `zk-${ordinal}`);
+      expect(environmentOf(taskDefinition)).toEqual({
         STATEFUL_ORDINAL: String(ordinal),
         STATEFUL_HOSTNAME: hostnames[ordinal],
         STATEFUL_PEERS: hostnames.join(","),
@@ -318,10 +321,8 @@ describe("StatefulService with an existing namespace", () => {
 
   it("ends the host names with the namespace's name", () => {
     expect(service.hostnames).toEqual(["zk-0.cluster.internal", "zk-1.cluster.internal", "zk-2.cluster.internal"]);
-    const taskDefinition = resources(synthesized, "aws_ecs_task_definition").find(
-      (definition) => definition.family === "zk-2",
-    );
-    expect(environmentOf(taskDefinition!)).toMatchObject({
+    const taskDefinition = taskDefinitionOf(synthesized, "zk-2");
+    expect(environmentOf(taskDefinition)).toMatchObject({
       STATEFUL_HOSTNAME: "zk-2.cluster.internal",
       STATEFUL_PEERS: "zk-0.cluster.internal,zk-1.cluster.internal,zk-2.cluster.internal",
     });
@@ -374,9 +375,7 @@ describe("StatefulService storage per ordinal on EFS", () => {
 
   it("mounts each ordinal's own access point instance at the container path", () => {
     for (const ordinal of [0, 1, 2]) {
-      const taskDefinition = resources(synthesized, "aws_ecs_task_definition").find(
-        (definition) => definition.family === `zk-${ordinal}`,
-      )!;
+      const taskDefinition = taskDefinitionOf(synthesized, `zk-${ordinal}`);
       expect(taskDefinition.volume).toHaveLength(1);
       expect(taskDefinition.volume[0].efs_volume_configuration).toMatchObject({
         transit_encryption: "ENABLED",
@@ -502,10 +501,8 @@ describe("StatefulService retained ordinals and allowDestroy", () => {
   });
 
   it("tells the running ordinals about the running peers only", () => {
-    const taskDefinition = resources(synthesized, "aws_ecs_task_definition").find(
-      (definition) => definition.family === "zk-1",
-    );
-    expect(environmentOf(taskDefinition!)).toMatchObject({
+    const taskDefinition = taskDefinitionOf(synthesized, "zk-1");
+    expect(environmentOf(taskDefinition)).toMatchObject({
       STATEFUL_PEERS: "zk-0.zk.internal,zk-1.zk.internal",
       STATEFUL_REPLICAS: "2",
     });
