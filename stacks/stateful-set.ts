@@ -60,6 +60,8 @@ export class StatefulSetStack extends ExampleClusterStack {
           ZOO_DATA_LOG_DIR: "/data/txlog",
           ZOO_4LW_COMMANDS_WHITELIST: "ruok,srvr",
           ZOO_ADMINSERVER_ENABLED: "false",
+          // zkEnv.sh gives the JVM 1000 MiB by default, all of the task's memory: half leaves room for the rest.
+          ZK_SERVER_HEAP: "512",
           // Listen on every address: a server's own DNS name resolves only once ECS registers its task.
           ZOO_CFG_EXTRA: "quorumListenOnAllIPs=true",
         },

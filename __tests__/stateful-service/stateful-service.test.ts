@@ -126,6 +126,19 @@ describe("StatefulService ordinals, names and Cloud Map", () => {
     });
   });
 
+  it("fails the apply of an ordinal whose deployment was rolled back: its service must run its own task definition", () => {
+    for (const ordinal of [0, 1, 2]) {
+      const ecsService = resources(synthesized, "aws_ecs_service").find((each) => each.name === `zk-${ordinal}`)!;
+      const taskDefinition = keyOf(synthesized, "aws_ecs_task_definition", (each) => each.family === `zk-${ordinal}`);
+      expect(ecsService.lifecycle.postcondition).toEqual([
+        {
+          condition: `\${self.task_definition == aws_ecs_task_definition.${taskDefinition}.arn}`,
+          error_message: expect.stringContaining(`ECS service zk-${ordinal} did not reach its new task definition`),
+        },
+      ]);
+    }
+  });
+
   it("creates one ECS service of one task per ordinal, named <name>-<ordinal>", () => {
     const services = resources(synthesized, "aws_ecs_service");
     expect(services.map((ecsService) => ecsService.name)).toEqual(["zk-0", "zk-1", "zk-2"]);
@@ -170,7 +183,7 @@ describe("StatefulService ordinals, names and Cloud Map", () => {
         routing_policy: "MULTIVALUE",
         dns_records: [{ type: "A", ttl: 10 }],
       });
-      expect(entry.health_check_custom_config).toEqual({});
+      expect(entry.health_check_custom_config).toEqual({ failure_threshold: 1 });
     }
   });
 

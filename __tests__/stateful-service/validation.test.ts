@@ -246,6 +246,48 @@ describe("StatefulService accepts tokens where Terraform may decide", () => {
   });
 });
 
+describe("StatefulService refuses what AWS would refuse at apply", () => {
+  it("more than 30 ordinals with efs: the file system policy would pass EFS's 20,000 characters", () => {
+    const stack = testStack();
+    expect(() => build({ ...withEfs(stack), replicas: 31 }, stack)).toThrow(
+      `${prefix}replicas 31 is more than 30 with efs: each ordinal's grant is a statement of the file system policy, which EFS limits to 20,000 characters`,
+    );
+    const other = testStack();
+    expect(() => build({ ...withEfs(other), replicas: 3, retainedOrdinals: 31 }, other)).toThrow(
+      `${prefix}retainedOrdinals 31 is more than 30 with efs`,
+    );
+    const fine = testStack();
+    expect(() => build({ ...withEfs(fine), replicas: 30 }, fine)).not.toThrow();
+  });
+
+  it("a name too long for the hosts of ebs storage, counting the retained ordinals", () => {
+    const name = "a".repeat(45);
+    expect(() => build({ name, retainedOrdinals: 10, ebs: { containerPath: "/data" } })).toThrow(
+      `${prefix}name '${name}' is too long with ebs and 10 retained ordinals: the host name prefix '${name}-9' may have at most 46 characters, so name may have at most 44`,
+    );
+    expect(() => build({ name: name.slice(1), retainedOrdinals: 10, ebs: { containerPath: "/data" } })).not.toThrow();
+  });
+
+  it("a second service creating the same namespace in the stack (Route 53 refuses a second zone of that name)", () => {
+    const stack = testStack();
+    const first = new StatefulService(stack, "first", { ...valid(), name: "one", namespace: "prod.internal" });
+    expect(() => build({ name: "two", namespace: "prod.internal" }, stack)).toThrow(
+      `${prefix}namespace 'prod.internal' is created by StatefulService 'first' already; give its namespace as { id, name } (its namespaceId and namespaceName) to share it`,
+    );
+    const shared = { id: first.namespaceId, name: first.namespaceName };
+    expect(() => build({ name: "two", namespace: shared }, new Construct(stack, "again"))).not.toThrow();
+  });
+
+  it("two services of one name on one file system", () => {
+    const stack = testStack();
+    const efs = withEfs(stack);
+    new StatefulService(new Construct(stack, "team-a"), "zk", { ...valid(), namespace: "a.internal", ...efs });
+    expect(() => build({ namespace: "b.internal", ...efs }, stack)).toThrow(
+      `${prefix}name 'zk' is used by another service of EfsStorage 'data'; give each service sharing a file system its own name`,
+    );
+  });
+});
+
 describe("StatefulService wiring problems found late", () => {
   // Reported as a source bug: the reserved STATEFUL_* variables are not checked by validateStatefulService,
   // so the collision surfaces from an inner FargateService, after resources were created, naming neither

@@ -32,7 +32,13 @@ async function main(args: string[]): Promise<number> {
     );
     return 1;
   }
-  fs.writeFileSync(ADDRESS_LIST_FILE, `${JSON.stringify(result.list, null, 2)}\n`);
+  // Formatted as `npm run format` would, so rewriting an unchanged list changes nothing.
+  const prettier = await import("prettier");
+  const options = (await prettier.resolveConfig(ADDRESS_LIST_FILE)) ?? {};
+  fs.writeFileSync(
+    ADDRESS_LIST_FILE,
+    await prettier.format(JSON.stringify(result.list), { ...options, filepath: ADDRESS_LIST_FILE }),
+  );
   const { moved, added, lost } = result.check;
   for (const entry of moved) console.log(`moved ${entry.stack}: ${entry.from} -> ${entry.to}`);
   for (const entry of added) console.log(`added ${entry.stack}: ${entry.address}`);

@@ -84,8 +84,9 @@ export class StatefulOrdinal extends Construct {
         routingPolicy: "MULTIVALUE",
         dnsRecords: [{ type: "A", ttl: DNS_TTL_SECONDS }],
       },
-      // ECS reports the task's health (its container health check) to Cloud Map.
-      healthCheckCustomConfig: {},
+      // ECS reports the task's health (its container health check) to Cloud Map. The threshold is spelled out:
+      // the provider sends an empty block as none, and then plans to replace the service on every apply.
+      healthCheckCustomConfig: { failureThreshold: 1 },
       // A task ECS has not yet deregistered must not block removing the name on a scale-down.
       forceDestroy: true,
       tags: props.tags,
@@ -112,6 +113,17 @@ export class StatefulOrdinal extends Construct {
     this.service.service.putServiceRegistries({ registryArn: this.discoveryService.arn });
     // Terraform returns only once the ordinal is steady, so the next one starts (or updates) after it.
     this.service.service.waitForSteadyState = true;
+    // A deployment the circuit breaker rolled back is steady too, on the old task definition: the provider
+    // reports success. Checking the task definition fails the apply there, before the next ordinal rolls.
+    const taskDefinition = this.service.taskDefinition;
+    this.service.service.lifecycle = {
+      postcondition: [
+        {
+          condition: `\${self.task_definition == ${taskDefinition.terraformResourceType}.${taskDefinition.friendlyUniqueId}.arn}`,
+          errorMessage: `ECS service ${identity.name} did not reach its new task definition: the deployment circuit breaker rolled it back (see its events). The next ordinals keep their task definition.`,
+        },
+      ],
+    };
     this.service.addEnvironment({
       [ORDINAL_VARIABLES.ordinal]: String(identity.ordinal),
       [ORDINAL_VARIABLES.hostname]: identity.hostname,

@@ -1,4 +1,4 @@
-import { DataResource, Fn, Op, TerraformIterator, Token } from "cdktf";
+import { DataResource, Fn, Op, TerraformIterator, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
@@ -203,6 +203,8 @@ export class StatefulService extends Construct {
   private readonly clientPort?: number;
   private readonly tags?: Record<string, string>;
   private clientIngress?: GroupIngress;
+  /** The name of the namespace this service creates, as given. */
+  private readonly createdNamespace?: string;
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
     super(scope, id);
@@ -222,6 +224,8 @@ export class StatefulService extends Construct {
       name: `${this.name}-${ordinal}`,
       hostname: `${this.name}-${ordinal}.${namespaceName}`,
     }));
+    this.checkUniqueInStack(props, namespace);
+    if (typeof namespace === "string") this.createdNamespace = namespace;
     const contexts: OrdinalContext[] = identities.map((identity) => ({ ...identity, peers: identities }));
     const environments = contexts.map((context) => props.ordinalEnvironment?.(context) ?? {});
     checkOrdinalEnvironments(this, props.container, environments);
@@ -345,6 +349,32 @@ export class StatefulService extends Construct {
   /** The host names of the running ordinals, in order. */
   get hostnames(): string[] {
     return this.ordinals.map((ordinal) => ordinal.identity.hostname);
+  }
+
+  /**
+   * Two services of a stack must not create the same namespace (Route 53 refuses a second private zone of one
+   * name in a VPC at apply) nor share one file system under the same name (their access points would clash).
+   */
+  private checkUniqueInStack(props: StatefulServiceProps, namespace: string | NamespaceRef): void {
+    const others = TerraformStack.of(this)
+      .node.findAll()
+      .filter((node): node is StatefulService => node instanceof StatefulService && node !== this);
+    const sameNamespace = others.find(
+      (other) => typeof namespace === "string" && isKnown(namespace) && other.createdNamespace === namespace,
+    );
+    if (sameNamespace) {
+      throw propError(
+        this,
+        `namespace '${namespace}' is created by StatefulService '${sameNamespace.node.id}' already; give its namespace as { id, name } (its namespaceId and namespaceName) to share it`,
+      );
+    }
+    const storage = props.efs?.storage;
+    if (storage && isKnown(this.name) && storage.node.tryFindChild(this.name)) {
+      throw propError(
+        this,
+        `name '${this.name}' is used by another service of EfsStorage '${storage.node.id}'; give each service sharing a file system its own name`,
+      );
+    }
   }
 
   /** One host and volume per retained ordinal, each in the zone of private subnet `ordinal % subnets`. */

@@ -17,6 +17,10 @@ const MAX_ROLE_PREFIX = 54;
 const MAX_PEER_PORTS = 10;
 /** The most ordinals a service may have. */
 export const MAX_REPLICAS = 50;
+/** The most with EFS storage: the file system policy's statements stay within its 20,000 characters. */
+const MAX_EFS_ORDINALS = 30;
+/** `PinnedEbsCapacity` names: at most 46 characters. */
+const MAX_HOST_PREFIX = 46;
 const MAX_POSIX_ID = 4294967295;
 /** A DNS label a host name may use: lower-case letters, digits and inner hyphens. */
 const NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
@@ -37,6 +41,13 @@ export function validateStatefulService(
   checkInteger(owner, "replicas", replicas, 1, MAX_REPLICAS);
   if (!isKnown(retained)) throw propError(owner, "retainedOrdinals must be known at synth");
   checkInteger(owner, "retainedOrdinals", retained, replicas, MAX_REPLICAS);
+  // With EFS, each ordinal adds a statement to the file system policy, which EFS limits to 20,000 characters.
+  if (props.efs && retained > MAX_EFS_ORDINALS) {
+    throw propError(
+      owner,
+      `${retained > replicas ? "retainedOrdinals" : "replicas"} ${retained} is more than ${MAX_EFS_ORDINALS} with efs: each ordinal's grant is a statement of the file system policy, which EFS limits to 20,000 characters`,
+    );
+  }
   checkLiteral(owner, "allowDestroy", props.allowDestroy, "it sets lifecycle.prevent_destroy");
   checkPattern(owner, "name", name, NAME, "lower-case letters, digits and '-', starting with a letter, as a DNS label");
   const highest = `${name}-${replicas - 1}`;
@@ -44,6 +55,14 @@ export function validateStatefulService(
     throw propError(
       owner,
       `name '${name}' is too long for ${replicas} replicas: '${highest}' must fit a DNS label and a role name prefix (at most ${MAX_ROLE_PREFIX} characters), so name may have at most ${MAX_ROLE_PREFIX - 1 - String(replicas - 1).length}`,
+    );
+  }
+  // With ebs, every retained ordinal has a host named `<name>-<ordinal>`, which PinnedEbsCapacity limits.
+  const highestHost = `${name}-${retained - 1}`;
+  if (props.ebs && isKnown(name) && highestHost.length > MAX_HOST_PREFIX) {
+    throw propError(
+      owner,
+      `name '${name}' is too long with ebs and ${retained} retained ordinals: the host name prefix '${highestHost}' may have at most ${MAX_HOST_PREFIX} characters, so name may have at most ${MAX_HOST_PREFIX - 1 - String(retained - 1).length}`,
     );
   }
   const namespaceName = typeof namespace === "string" ? namespace : namespace.name;
