@@ -70,7 +70,9 @@ describeWithTerraform("stack stateful-set, planned", () => {
   it("plans 3 access points, one per ordinal, with distinct paths and the zookeeper user", () => {
     const accessPoints = resourcesOf("aws_efs_access_point");
     expect(accessPoints.map((accessPoint) => accessPoint.index).sort()).toEqual(["0", "1", "2"]);
-    const paths = accessPoints.map((accessPoint) => (accessPoint.values?.root_directory as Array<{ path: string }>)[0].path);
+    const paths = accessPoints.map(
+      (accessPoint) => (accessPoint.values?.root_directory as Array<{ path: string }>)[0].path,
+    );
     expect(paths.sort()).toEqual(ORDINALS.map((ordinal) => `/stateful-set-zk/${ordinal}`));
     for (const accessPoint of accessPoints) {
       expect(accessPoint.values?.posix_user).toEqual([expect.objectContaining({ uid: 1000, gid: 1000 })]);
