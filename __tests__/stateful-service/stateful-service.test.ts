@@ -384,6 +384,7 @@ describe("StatefulService storage per ordinal on EFS", () => {
     expect(accessPoint.posix_user).toEqual({ uid: "${each.value.uid}", gid: "${each.value.gid}" });
     expect(accessPoint.root_directory.path).toBe("${each.value.path}");
     expect(accessPoint.lifecycle).toEqual({ prevent_destroy: true });
+    expect(accessPoint.tags).toEqual({ Name: "zk-${each.key}" });
   });
 
   it("mounts each ordinal's own access point instance at the container path", () => {

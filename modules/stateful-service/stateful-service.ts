@@ -277,6 +277,8 @@ export class StatefulService extends Construct {
       );
       // Shrinking the map below an ordinal that has storage stops the plan, instead of deleting its access point.
       this.accessPoints.resource.lifecycle = { preventDestroy };
+      // Named after the ordinal, not the bare map key, among the storage's other access points.
+      this.accessPoints.resource.tags = withTags(tags, { Name: `${this.name}-\${each.key}` });
     }
 
     if (props.ebs) {
