@@ -1,4 +1,4 @@
-import { Testing } from "cdktf";
+import { TerraformVariable, Testing, Token } from "cdktf";
 import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import {
@@ -18,8 +18,8 @@ import {
 } from "../support/fixtures";
 
 /**
- * What every ContainerService gained: a container health check, `useDeployment` (Fargate too) and
- * `joinSecurityGroup`.
+ * What every ContainerService gained: a container health check, `useDeployment` (Fargate too),
+ * `joinSecurityGroup`, and environment variables and secrets from maps known only at plan time.
  */
 
 const image = "public.ecr.aws/docker/library/busybox:1.36";
@@ -283,5 +283,42 @@ describe("ContainerService.joinSecurityGroup", () => {
     expect(() => fargate(testStack()).joinSecurityGroup("vpc-123")).toThrow(
       "FargateService 'web': joinSecurityGroup securityGroupId 'vpc-123' is not a security group id such as 'sg-0123abcd'",
     );
+  });
+});
+
+describe("ContainerSpec variables known only at plan time", () => {
+  let synthesized: SynthesizedConfig;
+  beforeAll(() => {
+    synthesized = synthConfig((scope) => {
+      const variable = (name: string) => new TerraformVariable(scope, name, { type: "map(string)" }).value;
+      const service = fargate(scope, "web", {
+        container: {
+          name: "web",
+          image,
+          environment: Token.asStringMap(variable("environment")),
+          secrets: Token.asStringMap(variable("secrets")),
+        },
+      });
+      service.addEnvironment({ STORE_ADDRESS: "cache.internal" });
+      fargate(scope, "plain", { container: { name: "plain", image, environment: { MODE: "batch" } } });
+    });
+  });
+  const definitionsOf = (family: string) =>
+    resources(synthesized, "aws_ecs_task_definition").find((definition) => definition.family.endsWith(family))!
+      .container_definitions as string;
+
+  it("leaves the lists to Terraform: each a for over the merged maps, the known names last so they stand", () => {
+    const definitions = definitionsOf("-web");
+    expect(definitions).toMatch(/^\$\{jsonencode\(\[\{"name" = "web"/);
+    expect(definitions).toContain(
+      '"environment" = [ for key, val in merge(var.environment, {"STORE_ADDRESS" = "cache.internal"}): { name = key, value = val }]',
+    );
+    expect(definitions).toContain(
+      '"secrets" = [ for key, val in merge(var.secrets, {}): { name = key, valueFrom = val }]',
+    );
+  });
+
+  it("keeps plain JSON when every variable is known at synth", () => {
+    expect(JSON.parse(definitionsOf("-plain"))[0].environment).toEqual([{ name: "MODE", value: "batch" }]);
   });
 });

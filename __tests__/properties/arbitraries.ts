@@ -1,4 +1,5 @@
 import * as fc from "fast-check";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { ContainerLogs, Ec2Service, EcsCluster, FargateService, GeneratedSecret, TaskRoles } from "../../modules/ecs";
 import { EfsStorage } from "../../modules/efs-storage";
@@ -73,7 +74,11 @@ const container = fc.record({
   user,
   port,
   command: mix(oneOf(["sleep", "3600"]), oneOf(["sleep", "3600"])),
-  environment: mix(oneOf({ MODE: "batch" }, {}), oneOf({ "1BAD": "x" }, { "has space": "x" })),
+  // A map known only at plan time too (as a Terraform variable's would be): Terraform renders the list.
+  environment: mix(
+    oneOf({ MODE: "batch" }, {}, Token.asStringMap(Fn.merge([{ FROM_PLAN: "1" }]))),
+    oneOf({ "1BAD": "x" }, { "has space": "x" }),
+  ),
   secrets: mix(fc.record({ TOKEN: secretArn }), oneOf({ TOKEN: "plain-text" }, { TOKEN: "prod/token" })),
   readonlyRootFilesystem: fc.option(fc.boolean(), { nil: undefined }),
 });

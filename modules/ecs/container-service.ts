@@ -1,5 +1,5 @@
 import { GuardExceptions, applyGuardExceptions } from "../core/guard-exceptions";
-import { Lazy } from "cdktf";
+import { Fn, Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition, EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -24,6 +24,7 @@ import { NetworkRef } from "../network/network-ref";
 import { validateNetworkRef } from "../network/validate-network-ref";
 import { ClusterRef } from "./cluster";
 import { ContainerLogs } from "./container-logs";
+import { ContainerVariables } from "./container-variables";
 import { checkContainerPath, checkEnvironmentNames, checkSecretReferences, validateContainer } from "./container-spec";
 import { TaskRoles } from "./task-roles";
 import { TaskVolume, VolumeGuard } from "./task-volume";
@@ -41,12 +42,14 @@ export interface ContainerSpec {
   readonly command?: string[];
   /**
    * Plain environment variables (never secrets: they show in the task definition). The one-call
-   * connections add theirs, such as the session store's address.
+   * connections add theirs, such as the session store's address. A map known only at plan time (a
+   * Terraform variable's) works too: Terraform renders the list, and the names added at synth stand over it.
    * @default - none
    */
   readonly environment?: Record<string, string>;
   /**
-   * Environment variables read at start from Secrets Manager or SSM Parameter Store, by ARN.
+   * Environment variables read at start from Secrets Manager or SSM Parameter Store, by ARN; a map known
+   * only at plan time works too, as for `environment`.
    * @default - none
    */
   readonly secrets?: Record<string, string>;
@@ -228,8 +231,8 @@ export abstract class ContainerService extends Construct implements Connectable 
   private readonly roles: TaskRoles;
   private readonly container: ContainerSpec;
   private readonly logs: ContainerLogs;
-  private readonly environment: Record<string, string>;
-  private readonly secrets: Record<string, string>;
+  private readonly environment: ContainerVariables;
+  private readonly secrets: ContainerVariables;
   private readonly targets: LoadBalancerTarget[] = [];
   private readonly prerequisites: Prerequisites[] = [];
   private readonly egressRules = new Map<string, VpcSecurityGroupEgressRule>();
@@ -244,8 +247,10 @@ export abstract class ContainerService extends Construct implements Connectable 
     this.container = props.container;
     this.logs = props.logs;
     this.containerPort = props.container.port;
-    this.environment = { ...props.container.environment };
-    this.secrets = { ...props.container.secrets };
+    this.environment = new ContainerVariables(this, "environment", "value");
+    this.environment.add(props.container.environment);
+    this.secrets = new ContainerVariables(this, "secrets", "valueFrom");
+    this.secrets.add(props.container.secrets);
     this.deployment = launch.deployment;
     validateNetworkRef(this, props.network, ["private"]);
     checkPattern(this, "name", this.name, NAME, "1 to 255 letters, digits, '_' or '-'");
@@ -392,14 +397,14 @@ export abstract class ContainerService extends Construct implements Connectable 
   /** Adds plain environment variables; a name already set to another value is an error. */
   addEnvironment(variables: Record<string, string>): void {
     checkEnvironmentNames(this, "environment", variables);
-    this.merge(this.environment, variables, "environment");
+    this.environment.add(variables);
     this.render();
   }
 
   /** Adds environment variables read at start from Secrets Manager or SSM Parameter Store ARNs. */
   addSecrets(secrets: Record<string, string>): void {
     checkSecretReferences(this, "secrets", secrets);
-    this.merge(this.secrets, secrets, "secrets");
+    this.secrets.add(secrets);
     this.render();
   }
 
@@ -472,8 +477,8 @@ export abstract class ContainerService extends Construct implements Connectable 
       user: container.user,
       readonlyRootFilesystem: container.readonlyRootFilesystem ?? true,
       portMappings: container.port === undefined ? [] : [{ containerPort: container.port, protocol: "tcp" }],
-      environment: Object.entries(this.environment).map(([name, value]) => ({ name, value })),
-      secrets: Object.entries(this.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+      environment: this.environment.entries(),
+      secrets: this.secrets.entries(),
       mountPoints: this.mounts.map((mount) =>
         mount.volume.mountPoint(mount.containerPath, { readOnly: mount.readOnly }),
       ),
@@ -487,7 +492,10 @@ export abstract class ContainerService extends Construct implements Connectable 
     const guardDefinitions = guards.map((guard) =>
       guard.containerDefinition(this.logs.logConfiguration(guard.containerName)),
     );
-    this.taskDefinition.containerDefinitions = JSON.stringify([definition, ...guardDefinitions]);
+    const definitions = [definition, ...guardDefinitions];
+    // Variables known only at plan time (a Terraform variable's map) leave the list to Terraform to render.
+    this.taskDefinition.containerDefinitions =
+      this.environment.allKnown && this.secrets.allKnown ? JSON.stringify(definitions) : Fn.jsonencode(definitions);
     this.taskDefinition.putVolume(
       this.uniqueVolumes([...this.mounts.map((mount) => mount.volume.volume), ...guards.flatMap((g) => g.volumes)]),
     );
@@ -515,16 +523,6 @@ export abstract class ContainerService extends Construct implements Connectable 
   private egressKey(destination: EgressDestination, port: number): string {
     const to = "securityGroupId" in destination ? destination.securityGroupId : destination.cidrIpv4;
     return `${expressionOf(this, to)}|${port}`;
-  }
-
-  private merge(into: Record<string, string>, added: Record<string, string>, prop: string): void {
-    for (const [name, value] of Object.entries(added)) {
-      const known = into[name];
-      if (known !== undefined && expressionOf(this, known) !== expressionOf(this, value)) {
-        throw propError(this, `${prop}.${name} is set twice, to two different values`);
-      }
-      into[name] = value;
-    }
   }
 
   /** Each volume once, even when mounted at several paths; two different volumes of one name are an error. */
