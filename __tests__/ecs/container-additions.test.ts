@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import {
   ContainerHealthCheck,
+  ContainerLogs,
   DeploymentSettings,
   Ec2Service,
   FargateService,
@@ -320,5 +321,34 @@ describe("ContainerSpec variables known only at plan time", () => {
 
   it("keeps plain JSON when every variable is known at synth", () => {
     expect(JSON.parse(definitionsOf("-plain"))[0].environment).toEqual([{ name: "MODE", value: "batch" }]);
+  });
+});
+
+describe("ContainerLogs.named: a log group made elsewhere", () => {
+  it("sends the container's output there, in the stack's region, and creates no log group", () => {
+    const synthesized = synthConfig((scope) => {
+      new FargateService(scope, "web", {
+        ...serviceBasics(scope),
+        logs: ContainerLogs.named(scope, "/shared/web"),
+        container: { name: "web", image },
+      });
+    });
+    const [container] = containersOf(synthesized, "web");
+    expect(container.logConfiguration).toEqual({
+      logDriver: "awslogs",
+      options: {
+        "awslogs-group": "/shared/web",
+        "awslogs-region": expect.stringMatching(/^\$\{data\.aws_region\.\S+\.name\}$/),
+        "awslogs-stream-prefix": "web",
+      },
+    });
+    expect(resources(synthesized, "aws_cloudwatch_log_group").map((group) => group.name)).not.toContain("/shared/web");
+  });
+
+  it("refuses a name CloudWatch would not take", () => {
+    const stack = testStack();
+    expect(() => ContainerLogs.named(stack, "my logs")).toThrow(
+      "TerraformStack 'test': logGroupName 'my logs' is not a log group name: 1 to 512 letters, digits and _-/.#",
+    );
   });
 });

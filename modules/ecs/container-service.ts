@@ -23,7 +23,7 @@ import {
 import { NetworkRef } from "../network/network-ref";
 import { validateNetworkRef } from "../network/validate-network-ref";
 import { ClusterRef } from "./cluster";
-import { ContainerLogs } from "./container-logs";
+import { LogDestination } from "./container-logs";
 import { ContainerVariables } from "./container-variables";
 import { checkContainerPath, checkEnvironmentNames, checkSecretReferences, validateContainer } from "./container-spec";
 import { TaskRoles } from "./task-roles";
@@ -133,7 +133,7 @@ export interface ContainerServiceProps {
   /** The execution and task roles of the tasks. */
   readonly roles: TaskRoles;
   /** Where the containers log. */
-  readonly logs: ContainerLogs;
+  readonly logs: LogDestination;
   /** The container the task runs. */
   readonly container: ContainerSpec;
   /**
@@ -230,7 +230,7 @@ export abstract class ContainerService extends Construct implements Connectable 
   protected deployment: DeploymentSettings;
   private readonly roles: TaskRoles;
   private readonly container: ContainerSpec;
-  private readonly logs: ContainerLogs;
+  private readonly logs: LogDestination;
   private readonly environment: ContainerVariables;
   private readonly secrets: ContainerVariables;
   private readonly targets: LoadBalancerTarget[] = [];

@@ -1,7 +1,7 @@
 export { EcsCluster } from "./cluster";
 export type { ClusterRef, ContainerInsights, EcsClusterProps } from "./cluster";
 export { ContainerLogs } from "./container-logs";
-export type { ContainerLogsProps } from "./container-logs";
+export type { ContainerLogsProps, LogDestination } from "./container-logs";
 export { ContainerService } from "./container-service";
 export type {
   ContainerHealthCheck,

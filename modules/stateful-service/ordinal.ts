@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
-import { ContainerLogs, ContainerService, Ec2Service, FargateService, TaskRoles } from "../ecs";
-import type { ClusterRef, ContainerSpec } from "../ecs";
+import { ContainerService, Ec2Service, FargateService, TaskRoles } from "../ecs";
+import type { ClusterRef, ContainerSpec, LogDestination } from "../ecs";
 import { NetworkRef } from "../network/network-ref";
 
 /** Who one ordinal is: what its peers and clients call it. */
@@ -42,7 +42,7 @@ export interface StatefulOrdinalProps {
   /** Its task runs in the private subnets. */
   readonly network: NetworkRef;
   /** Where its container logs. */
-  readonly logs: ContainerLogs;
+  readonly logs: LogDestination;
   /** The container it runs, before the `STATEFUL_*` variables are added. */
   readonly container: ContainerSpec;
   /** `FARGATE`, or `EC2` for an ordinal pinned to a container instance of its own (block storage). */

@@ -10,7 +10,7 @@ import { GuardExceptions, applyGuardExceptions } from "../core/guard-exceptions"
 import { scopedName } from "../core/names";
 import { withTags } from "../core/tags";
 import { ContainerLogs, Ec2Service } from "../ecs";
-import type { ClusterRef, ContainerService, ContainerSpec } from "../ecs";
+import type { ClusterRef, ContainerService, ContainerSpec, LogDestination } from "../ecs";
 import { EfsAccessPointMap, EfsStorage } from "../efs-storage";
 import { NetworkRef } from "../network/network-ref";
 import { PinnedEbsCapacity } from "../pinned-capacity";
@@ -152,7 +152,7 @@ export interface StatefulServiceProps {
    * Where the ordinals log, one stream per task under the container's name.
    * @default - a new log group `/ecs/<name>`, kept 30 days
    */
-  readonly logs?: ContainerLogs;
+  readonly logs?: LogDestination;
   /**
    * Lets Terraform delete the namespace and the ordinals' access points (a scale-down below
    * `retainedOrdinals`, or `terraform destroy`): without it they carry `prevent_destroy`. The files in
