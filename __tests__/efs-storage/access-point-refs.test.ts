@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { PolicyDocument } from "../../modules/core";
 import { expressionOf } from "../../modules/core/tokens";
 import { FargateService } from "../../modules/ecs";
-import { AccessPointMapEntry, EfsAccessPointMap, EfsStorage } from "../../modules/efs-storage";
+import { AccessPointMapEntry, EfsAccessPointMap, EfsStorage, ExternalAccessPoint } from "../../modules/efs-storage";
 import {
   SynthesizedConfig,
   existingNetwork,
@@ -225,5 +225,77 @@ describe("EfsStorage keeps a map key's access point apart from an access point o
     expect(() => other.addAccessPoint("tenants-b", { path: "/own", uid: 1, gid: 1 })).toThrow(
       "access point name 'tenants-b' is used twice, by key 'b' of access point map 'tenants' and by addAccessPoint('tenants-b')",
     );
+  });
+});
+
+describe("EfsStorage.mountExternal: an access point of a file system another configuration owns", () => {
+  const external: ExternalAccessPoint = {
+    fileSystemId: "fs-0123456789abcdef0",
+    fileSystemArn: "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0123456789abcdef0",
+    accessPointId: "fsap-0123456789abcdef0",
+    accessPointArn: "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0",
+    mountTargetSecurityGroupId: "sg-0123456789abcdef0",
+  };
+  let synthesized: SynthesizedConfig;
+  beforeAll(() => {
+    synthesized = synthConfig((scope) => {
+      const web = webIn(scope);
+      EfsStorage.mountExternal(web, external, { containerPath: "/data", volumeName: "shared" });
+      const reader = new FargateService(scope, "reader", {
+        ...serviceBasics(scope, "reader"),
+        container: { name: "reader", image: "public.ecr.aws/docker/library/busybox:1.36" },
+      });
+      EfsStorage.mountExternal(reader, external, { containerPath: "/data", volumeName: "shared", readOnly: true });
+    });
+  });
+  const familyOf = (service: string) =>
+    resources(synthesized, "aws_ecs_task_definition").find((definition) => definition.family.endsWith(service))!;
+
+  it("adds the volume with transit encryption and IAM authorization, and its mount point", () => {
+    expect(familyOf("-web").volume).toEqual([
+      {
+        name: "shared",
+        efs_volume_configuration: {
+          file_system_id: external.fileSystemId,
+          transit_encryption: "ENABLED",
+          authorization_config: { access_point_id: external.accessPointId, iam: "ENABLED" },
+        },
+      },
+    ]);
+    expect(JSON.parse(familyOf("-web").container_definitions)[0].mountPoints).toEqual([
+      { sourceVolume: "shared", containerPath: "/data", readOnly: false },
+    ]);
+  });
+
+  it("grants each task role that access point only, read-only as asked, and the service waits for the grant", () => {
+    const statementOf = (role: string) => {
+      const policy = resources(synthesized, "aws_iam_role_policy").find((each) =>
+        each.role.startsWith(`\${aws_iam_role.${role}_task-role_`),
+      )!;
+      expect(policy.name).toBe("shared-efs");
+      return parsePolicy(policy.policy).Statement;
+    };
+    const condition = { StringEquals: { "elasticfilesystem:AccessPointArn": external.accessPointArn } };
+    expect(statementOf("roles")).toEqual([
+      expect.objectContaining({
+        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        Resource: external.fileSystemArn,
+        Condition: condition,
+      }),
+    ]);
+    expect(statementOf("reader-roles")).toEqual([
+      expect.objectContaining({ Action: ["elasticfilesystem:ClientMount"], Condition: condition }),
+    ]);
+    const web = resources(synthesized, "aws_ecs_service").find((service) => service.name.endsWith("-web"))!;
+    expect(web.depends_on).toContain(addressOf(synthesized, "aws_iam_role_policy", "web_grant-"));
+  });
+
+  it("opens egress to the mount targets on NFS, and nothing into them (the owner's part)", () => {
+    expect(resources(synthesized, "aws_vpc_security_group_egress_rule")).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ referenced_security_group_id: external.mountTargetSecurityGroupId, from_port: 2049 }),
+      ]),
+    );
+    expect(resources(synthesized, "aws_vpc_security_group_ingress_rule")).toEqual([]);
   });
 });

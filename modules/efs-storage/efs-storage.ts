@@ -22,6 +22,12 @@ import { NetworkRef } from "../network/network-ref";
 import { validateNetworkRef } from "../network/validate-network-ref";
 import { AccessPointOptions, AccessPointRef, EfsAccessPoint, validateAccessPoint } from "./access-point";
 import { AccessPointMapEntry, EfsAccessPointMap } from "./access-point-map";
+import {
+  ExternalAccessPoint,
+  ExternalMountOptions,
+  efsVolume,
+  mountExternalAccessPoint,
+} from "./external-access-point";
 import { EfsAlarmOptions, createEfsAlarms, validateAlarmOptions } from "./alarms";
 import { EfsGrant, GrantOptions, accessPointStatement, fileSystemPolicyStatements } from "./policy";
 
@@ -180,6 +186,19 @@ interface RecordedGrant extends EfsGrant {
 export class EfsStorage extends Construct {
   /** NFS: the TCP port of the mount targets. */
   static readonly NFS_PORT = 2049;
+
+  /**
+   * Mounts an access point of a file system another configuration owns (a vendored module's outputs),
+   * the service's side in one call: the task role's grant of that access point only, egress to the mount
+   * targets on NFS, the volume and its mount point. Letting the service in is the owner's part.
+   */
+  static mountExternal(
+    service: ContainerService,
+    accessPoint: ExternalAccessPoint,
+    options: ExternalMountOptions,
+  ): TaskVolume {
+    return mountExternalAccessPoint(service, accessPoint, options);
+  }
 
   /** The `Name` tag of the file system and the prefix of its other names. */
   public readonly name: string;
@@ -430,22 +449,8 @@ export class EfsStorage extends Construct {
   volume(accessPoint: AccessPointRef, name?: string): TaskVolume {
     this.requireOwnAccessPoint(accessPoint, "volume()");
     const sourceVolume = name ?? `${this.name}-${accessPoint.name}`;
-    checkPattern(this, "volume name", sourceVolume, /^[A-Za-z0-9_-]{1,255}$/, "1 to 255 letters, digits, '_' or '-'");
     return {
-      volume: {
-        name: sourceVolume,
-        efsVolumeConfiguration: {
-          fileSystemId: this.fileSystem.id,
-          transitEncryption: "ENABLED",
-          authorizationConfig: { accessPointId: accessPoint.id, iam: "ENABLED" },
-        },
-      },
-      fargateCompatible: true,
-      mountPoint: (containerPath, options = {}) => ({
-        sourceVolume,
-        containerPath,
-        readOnly: options.readOnly === true,
-      }),
+      ...efsVolume(this, sourceVolume, this.fileSystem.id, accessPoint.id),
       prerequisites: (consumer) => {
         const needed: Array<ITerraformDependable | undefined> = [
           this.mountTargets,

@@ -13,3 +13,4 @@ export type {
   TransitionAge,
 } from "./efs-storage";
 export type { GrantOptions } from "./policy";
+export type { ExternalAccessPoint, ExternalMountOptions } from "./external-access-point";
