@@ -38,7 +38,7 @@ export interface ExternalMountOptions {
 /**
  * The task definition volume of an EFS access point (transit encryption and IAM authorization on, the access
  * point's directory as root), and its container mount point: what `EfsStorage.volume()` and
- * `mountExternalAccessPoint` give a service.
+ * `EfsStorage.mountExternal()` give a service.
  */
 export function efsVolume(
   owner: Construct,

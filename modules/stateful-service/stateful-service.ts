@@ -2,8 +2,6 @@ import { DataResource, Fn, Op, TerraformIterator, TerraformStack, Token } from "
 import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { propError } from "../core/errors";
 import { GroupIngress } from "../core/group-ingress";
 import { GuardExceptions, applyGuardExceptions } from "../core/guard-exceptions";
@@ -17,6 +15,7 @@ import { PinnedEbsCapacity } from "../pinned-capacity";
 import type { PinnedVolumeOptions, RecoveryMode, SnapshotOptions } from "../pinned-capacity";
 import { isKnown } from "../core/tokens";
 import { OrdinalContext, OrdinalIdentity, StatefulOrdinal } from "./ordinal";
+import { membersGroup, privateNamespace } from "./members";
 import { checkOrdinalEnvironments, validateStatefulService } from "./validate";
 
 /** A Cloud Map private DNS namespace that exists already. */
@@ -234,14 +233,9 @@ export class StatefulService extends Construct {
     this.clientPort = props.container.port;
     const preventDestroy = props.allowDestroy !== true;
 
+    const members = { name: this.name, vpcId: props.network.vpcId, tags };
     if (typeof namespace === "string") {
-      this.namespace = new ServiceDiscoveryPrivateDnsNamespace(this, "namespace", {
-        name: namespace,
-        vpc: props.network.vpcId,
-        description: `Stable names of the ordinals of ${this.name}`,
-        tags,
-        lifecycle: { preventDestroy },
-      });
+      this.namespace = privateNamespace(this, members, namespace, preventDestroy);
       this.namespaceId = this.namespace.id;
       this.namespaceName = this.namespace.name;
     } else {
@@ -249,16 +243,11 @@ export class StatefulService extends Construct {
       this.namespaceName = namespace.name;
     }
 
-    this.membersSecurityGroup = new SecurityGroup(this, "members", {
-      name: `${this.name}-members`,
-      description: `Ordinals of ${this.name}: client and peer ports between members only`,
-      vpcId: props.network.vpcId,
-      tags: withTags(tags, { Name: `${this.name}-members` }),
-    });
-    const ports = [...new Set([props.container.port, ...(props.peerPorts ?? [])])].filter(
+    const ports = [props.container.port, ...(props.peerPorts ?? [])].filter(
       (port): port is number => port !== undefined,
     );
-    const memberRules = ports.flatMap((port) => this.openBetweenMembers(port, tags));
+    const { securityGroup, rules: memberRules } = membersGroup(this, members, ports);
+    this.membersSecurityGroup = securityGroup;
 
     const logs =
       props.logs ?? new ContainerLogs(this, "logs", { logGroupName: `/ecs/${this.name}`, retentionInDays: 30, tags });
@@ -400,23 +389,6 @@ export class StatefulService extends Construct {
           tags: props.tags,
         }),
     );
-  }
-
-  /** Opens `port` between the members: in from the group itself, and out to it. */
-  private openBetweenMembers(port: number, tags?: Record<string, string>) {
-    const rule = {
-      securityGroupId: this.membersSecurityGroup.id,
-      referencedSecurityGroupId: this.membersSecurityGroup.id,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      description: `TCP ${port} between the ordinals of ${this.name}`,
-      tags,
-    };
-    return [
-      new VpcSecurityGroupIngressRule(this, `members-in-${port}`, rule),
-      new VpcSecurityGroupEgressRule(this, `members-out-${port}`, rule),
-    ];
   }
 }
 
