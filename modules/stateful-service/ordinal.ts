@@ -1,7 +1,9 @@
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { ContainerService, Ec2Service, FargateService, TaskRoles } from "../ecs";
 import type { ClusterRef, ContainerSpec, LogDestination } from "../ecs";
+import { isKnown } from "../core/tokens";
 import { NetworkRef } from "../network/network-ref";
 
 /** Who one ordinal is: what its peers and clients call it. */
@@ -33,8 +35,10 @@ export const DNS_TTL_SECONDS = 10;
 
 /** What `StatefulService` gives each ordinal it creates. */
 export interface StatefulOrdinalProps {
-  /** Who the ordinal is, and its peers: its names and its `STATEFUL_*` variables come from here. */
-  readonly identity: OrdinalContext;
+  /** Who the ordinal is: its names and its `STATEFUL_*` variables come from here (each may be a token). */
+  readonly identity: OrdinalIdentity;
+  /** The host name of every running ordinal, in order, this one's included (a list token too). */
+  readonly peerHostnames: string[];
   /** The Cloud Map namespace its name is registered in. */
   readonly namespaceId: string;
   /** The cluster its service runs in. */
@@ -75,7 +79,7 @@ export class StatefulOrdinal extends Construct {
   constructor(scope: Construct, id: string, props: StatefulOrdinalProps) {
     super(scope, id);
     const { identity } = props;
-    this.identity = { ordinal: identity.ordinal, name: identity.name, hostname: identity.hostname };
+    this.identity = identity;
     this.discoveryService = new ServiceDiscoveryService(this, "discovery-service", {
       name: identity.name,
       description: `Ordinal ${identity.ordinal}: the task of ECS service ${identity.name}`,
@@ -124,11 +128,14 @@ export class StatefulOrdinal extends Construct {
         },
       ],
     };
+    const peers = props.peerHostnames;
     this.service.addEnvironment({
-      [ORDINAL_VARIABLES.ordinal]: String(identity.ordinal),
+      [ORDINAL_VARIABLES.ordinal]: isKnown(identity.ordinal)
+        ? String(identity.ordinal)
+        : Token.asString(identity.ordinal),
       [ORDINAL_VARIABLES.hostname]: identity.hostname,
-      [ORDINAL_VARIABLES.peers]: identity.peers.map((peer) => peer.hostname).join(","),
-      [ORDINAL_VARIABLES.replicas]: String(identity.peers.length),
+      [ORDINAL_VARIABLES.peers]: isKnown(peers) ? peers.join(",") : Fn.join(",", peers),
+      [ORDINAL_VARIABLES.replicas]: isKnown(peers) ? String(peers.length) : Token.asString(Fn.lengthOf(peers)),
     });
   }
 }

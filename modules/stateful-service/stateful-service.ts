@@ -284,7 +284,8 @@ export class StatefulService extends Construct {
     const ordinals: StatefulOrdinal[] = [];
     for (const context of contexts) {
       const ordinal = new StatefulOrdinal(this, `ordinal-${context.ordinal}`, {
-        identity: context,
+        identity: { ordinal: context.ordinal, name: context.name, hostname: context.hostname },
+        peerHostnames: identities.map((identity) => identity.hostname),
         namespaceId: this.namespaceId,
         cluster: props.cluster,
         network: props.network,
