@@ -39,7 +39,13 @@ describe("stateful-ecs vendor", () => {
     expect(filesUnder(first)).toEqual(filesUnder(second));
     for (const module of VENDORED_MODULES) {
       expect([...filesUnder(path.join(first, module.name)).keys()].sort()).toEqual(
-        ["README.md", "main.tf.json", MARKER_FILE, `tests/${module.name}.tftest.hcl`].sort(),
+        [
+          "README.md",
+          "main.tf.json",
+          MARKER_FILE,
+          `tests/${module.name}.tftest.hcl`,
+          ...(module.submodules ?? []).map((submodule) => `${submodule.folder}/main.tf.json`),
+        ].sort(),
       );
     }
     // Over its own output it needs no --force (one module is enough to show it).
@@ -118,4 +124,36 @@ describe("the vendored modules committed in terraform/", () => {
       }
     },
   );
+});
+
+describe("the vendored stateful-service module", () => {
+  const config = JSON.parse(fs.readFileSync(path.join(repo, "terraform", "stateful-service", "main.tf.json"), "utf8"));
+  const ordinals = Object.keys(config.module).filter((name) => name.startsWith("ordinal_"));
+
+  it("calls its ordinal module once per slot: ordinal i runs when replicas > i, after ordinal i - 1", () => {
+    expect(ordinals).toEqual(Array.from({ length: 9 }, (_, ordinal) => `ordinal_${ordinal}`));
+    ordinals.forEach((name, ordinal) => {
+      const call = config.module[name];
+      expect(call.source).toBe("./ordinal");
+      expect(call.count).toBe(`\${var.replicas > ${ordinal} ? 1 : 0}`);
+      expect(call.depends_on.filter((address: string) => address.startsWith("module."))).toEqual(
+        ordinal === 0 ? [] : [`module.ordinal_${ordinal - 1}`],
+      );
+      expect(call.depends_on).toEqual(
+        expect.arrayContaining([
+          "aws_efs_mount_target.storage_mount_target",
+          "aws_efs_file_system_policy.storage_file_system_policy",
+        ]),
+      );
+    });
+  });
+
+  it("keeps every stored ordinal's access point: one for_each instance each, with prevent_destroy", () => {
+    const accessPoints = config.resource.aws_efs_access_point.storage_ordinals_access_point;
+    expect(accessPoints.for_each).toBe("${local.stored_ordinals}");
+    expect(accessPoints.lifecycle).toEqual({ prevent_destroy: true });
+    expect(config.locals.stored_ordinals).toContain(
+      "range(max(var.replicas, coalesce(var.retained_ordinals, var.replicas)))",
+    );
+  });
 });

@@ -19,4 +19,9 @@ export interface VendoredModule {
   readonly assertions: ReadonlyArray<{ readonly condition: string; readonly errorMessage: string }>;
   /** Notes for the README: data safety, what the caller must add. */
   readonly notes: string;
+  /**
+   * Modules the module calls by a local path, each written to `<folder>/main.tf.json` beside it.
+   * @default - none
+   */
+  readonly submodules?: ReadonlyArray<{ readonly folder: string; build(stack: ModuleStack): void }>;
 }

@@ -7,6 +7,7 @@ import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Consumer } from "../core/connectable";
 import { propError } from "../core/errors";
 import { grantToRole } from "../core/grants";
@@ -396,9 +397,13 @@ export class EfsStorage extends Construct {
     );
   }
 
-  /** Opens NFS (TCP 2049) to the mount targets from one security group. Low level: `mount()` does it. */
-  allowFrom(securityGroupId: string, description?: string): void {
+  /**
+   * Opens NFS (TCP 2049) to the mount targets from one security group, and returns the rule (a client waits
+   * for it before it mounts). Low level: `mount()` does it.
+   */
+  allowFrom(securityGroupId: string, description?: string): VpcSecurityGroupIngressRule {
     this.nfsIngress.allow(securityGroupId, description ?? `NFS to ${this.name} from an allowed task security group`);
+    return this.nfsIngress.ruleFrom(securityGroupId)!;
   }
 
   /**

@@ -58,7 +58,7 @@ export function membersGroup(
   });
   if (!isKnown(ports)) {
     // for_each takes strings: the ports as "2181", "2888"... (Terraform converts them back for the rule).
-    const each = TerraformIterator.fromList(Token.asList(Fn.formatlist("%d", ports)));
+    const each = TerraformIterator.fromList(Token.asList(Fn.formatlist("%d", [ports])));
     const description = `TCP \${each.value} between the ordinals of ${context.name}`;
     const forEachPort = { ...rule(Token.asNumber(each.value), description), forEach: each };
     return {
