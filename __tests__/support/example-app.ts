@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -48,12 +47,11 @@ function newSynthesis(env: NodeJS.ProcessEnv): string {
   return outdir;
 }
 
-/** Synthesizes the app into `outdir` in a child process, `env` giving its backend settings. */
 function synthesizeInto(outdir: string, env: NodeJS.ProcessEnv): void {
-  const script = path.join(__dirname, "synthesize-app.ts");
-  execFileSync(process.execPath, ["--import", "tsx", script, outdir, JSON.stringify(env)], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  // Loaded here, not at the top: a test file that reads the shared synthesis never loads cdktf for it.
+  const { App } = require("cdktf") as typeof import("cdktf");
+  const { addExampleStacks } = require("../../main") as typeof import("../../main");
+  addExampleStacks(new App({ outdir }), env).synth();
 }
 
 /**
