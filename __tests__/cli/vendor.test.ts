@@ -131,7 +131,7 @@ describe("the vendored stateful-service module", () => {
   const ordinals = Object.keys(config.module).filter((name) => name.startsWith("ordinal_"));
 
   it("calls its ordinal module once per slot: ordinal i runs when replicas > i, after ordinal i - 1", () => {
-    expect(ordinals).toEqual(Array.from({ length: 9 }, (_, ordinal) => `ordinal_${ordinal}`));
+    expect(ordinals).toEqual(Array.from({ length: 7 }, (_, ordinal) => `ordinal_${ordinal}`));
     ordinals.forEach((name, ordinal) => {
       const call = config.module[name];
       expect(call.source).toBe("./ordinal");

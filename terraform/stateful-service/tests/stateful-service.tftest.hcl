@@ -60,9 +60,9 @@ run "refuses_bad_inputs_1" {
     name = "Zk_1"
     namespace_name = "zk_internal"
     vpc_id = "vpc-nothex!"
-    subnet_ids = []
+    subnet_ids = ["subnet-X"]
     cluster_name = "my cluster"
-    replicas = 10
+    replicas = 8
     retained_ordinals = 0
     image = "nginx latest"
     port = 0
@@ -73,14 +73,4 @@ run "refuses_bad_inputs_1" {
   }
 
   expect_failures = [var.name, var.namespace_name, var.vpc_id, var.subnet_ids, var.cluster_name, var.replicas, var.retained_ordinals, var.image, var.port, var.peer_ports, var.health_check_command, var.uid, var.gid]
-}
-
-run "refuses_bad_inputs_2" {
-  command = plan
-
-  variables {
-    subnet_ids = ["subnet-X"]
-  }
-
-  expect_failures = [var.subnet_ids]
 }
