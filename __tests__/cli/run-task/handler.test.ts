@@ -1,0 +1,201 @@
+import * as fs from "node:fs";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { MAX_REQUEST_BYTES, runTaskServer } from "../../../cli/run-task/handler";
+import { signatureOf } from "../../../cli/run-task/protocol";
+import { TaskResultBody } from "../../../cli/run-task/task-result";
+import { exampleStacks } from "../../support/example-app";
+import { describeWithTerraform, plan } from "../../support/harness";
+
+/**
+ * The run task endpoint over real HTTP on loopback, against a fake Terraform Cloud: a server that serves
+ * plan JSON behind a bearer token (redirecting to the download, as Terraform Cloud does) and records the
+ * task result callbacks.
+ */
+
+const KEY = "run-task-hmac-key-for-tests";
+const TOKEN = "atlasv1.the-runs-own-token";
+
+interface Callback {
+  readonly authorization?: string;
+  readonly contentType?: string;
+  readonly body: TaskResultBody;
+}
+
+/** The fake Terraform Cloud: plans by name, and every callback received, by task id. */
+class FakeTerraformCloud {
+  readonly plans = new Map<string, string>();
+  readonly callbacks = new Map<string, Callback>();
+  private readonly server = http.createServer((request, response) => this.serve(request, response));
+  url = "";
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private serve(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const [, area, name] = (request.url ?? "").split("/");
+    const end = (status: number, body = "", headers: http.OutgoingHttpHeaders = {}) => {
+      response.writeHead(status, headers);
+      response.end(body);
+    };
+    if (area === "plans") {
+      if (request.headers.authorization !== `Bearer ${TOKEN}`) return end(401);
+      if (name === "broken") return end(500);
+      return end(307, "", { Location: `/downloads/${name}` });
+    }
+    if (area === "downloads") return end(200, this.plans.get(name) ?? "", { "Content-Type": "application/json" });
+    if (area === "callbacks" && request.method === "PATCH") {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        this.callbacks.set(name, {
+          authorization: request.headers.authorization,
+          contentType: request.headers["content-type"],
+          body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
+        });
+        end(200);
+      });
+      return;
+    }
+    end(404);
+  }
+
+  /** The callback of task `id`, once it arrives (or undefined after `waitMs`). */
+  async callback(id: string, waitMs = 5000): Promise<Callback | undefined> {
+    for (const started = Date.now(); Date.now() - started < waitMs;) {
+      const found = this.callbacks.get(id);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return undefined;
+  }
+}
+
+const cloud = new FakeTerraformCloud();
+const logged: string[] = [];
+const endpoint = runTaskServer({ hmacKey: KEY, timeoutMs: 2000, attempts: 2, log: (line) => logged.push(line) });
+let endpointUrl = "";
+
+beforeAll(async () => {
+  await cloud.start();
+  await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
+  endpointUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => endpoint.close(resolve));
+  await cloud.stop();
+});
+
+/** A post_plan request for the plan `planName`, whose result goes to callback `id`. */
+const request = (id: string, planName: string, extra: Record<string, unknown> = {}) => ({
+  payload_version: 1,
+  stage: "post_plan",
+  access_token: TOKEN,
+  capabilities: { outcomes: true },
+  plan_json_api_url: `${cloud.url}/plans/${planName}`,
+  task_result_callback_url: `${cloud.url}/callbacks/${id}`,
+  run_id: `run-${id}`,
+  workspace_name: "stateful-ecs-efs-fargate",
+  ...extra,
+});
+
+/** POSTs `body` to the endpoint, signed with `key` (or with `signature` as given). */
+async function send(body: string | Buffer, options: { key?: string; signature?: string } = {}) {
+  const bytes = typeof body === "string" ? Buffer.from(body) : body;
+  const signature = options.signature ?? signatureOf(bytes, options.key ?? KEY);
+  const response = await fetch(endpointUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-TFC-Task-Signature": signature },
+    body: new Uint8Array(bytes),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+describe("the run task endpoint, over loopback against a fake Terraform Cloud", () => {
+  it("fails a plan that replaces the EFS file system, with an outcome naming the address and performance_mode", async () => {
+    cloud.plans.set(
+      "efs-replaced",
+      fs.readFileSync(path.join(__dirname, "..", "fixtures", "efs-replaced-plan.json"), "utf8"),
+    );
+    expect(await send(JSON.stringify(request("replaced", "efs-replaced")))).toEqual({
+      status: 200,
+      text: "accepted\n",
+    });
+    const callback = await cloud.callback("replaced");
+    expect(callback).toMatchObject({ authorization: `Bearer ${TOKEN}`, contentType: "application/vnd.api+json" });
+    expect(callback!.body.data.attributes.status).toBe("failed");
+    expect(callback!.body.data.relationships!.outcomes.data[0].attributes).toMatchObject({
+      "outcome-id": "data-safety/aws_efs_file_system.files",
+      body: expect.stringContaining("`performance_mode`"),
+      tags: { Severity: [{ label: "error", level: "error" }] },
+    });
+  });
+
+  it("answers the verification request with 200 and sends no callback", async () => {
+    expect(await send(JSON.stringify(request("verification", "none", { access_token: "test-token" })))).toEqual({
+      status: 200,
+      text: "ok\n",
+    });
+    expect(await cloud.callback("verification", 300)).toBeUndefined();
+  });
+
+  it("refuses a wrong signature with 401 and nothing else happens", async () => {
+    const body = JSON.stringify(request("forged", "efs-replaced"));
+    expect((await send(body, { key: "another-key" })).status).toBe(401);
+    expect((await send(body, { signature: "" })).status).toBe(401);
+    expect(await cloud.callback("forged", 300)).toBeUndefined();
+  });
+
+  it("fails the task, saying why, when the plan URL answers 500 or serves something that is not a plan", async () => {
+    cloud.plans.set("garbage", "<html>not a plan</html>");
+    await send(JSON.stringify(request("unreachable", "broken")));
+    await send(JSON.stringify(request("unreadable", "garbage")));
+    expect((await cloud.callback("unreachable"))?.body.data.attributes).toEqual({
+      status: "failed",
+      message: "stateful-ecs could not fetch the plan: the plan download answered HTTP 500",
+    });
+    expect((await cloud.callback("unreadable"))?.body.data.attributes).toEqual({
+      status: "failed",
+      message: expect.stringMatching(/^stateful-ecs could not read the plan: /),
+    });
+  });
+
+  it("refuses an oversized body (413) and a malformed one (400), and keeps serving", async () => {
+    expect((await send(Buffer.alloc(MAX_REQUEST_BYTES + 1, "a"))).status).toBe(413);
+    expect(await send("{ not json")).toEqual({ status: 400, text: "the body is not JSON\n" });
+    expect((await send(JSON.stringify(request("after", "none", { access_token: "test-token" })))).status).toBe(200);
+  });
+
+  it("passes other stages, which have no plan to review, saying so", async () => {
+    await send(JSON.stringify(request("pre-plan", "none", { stage: "pre_plan", plan_json_api_url: undefined })));
+    expect((await cloud.callback("pre-plan"))?.body.data.attributes).toEqual({
+      status: "passed",
+      message: "stateful-ecs reviews plans at post_plan; nothing to check at pre_plan",
+    });
+  });
+
+  it("never logs the run's token nor the HMAC key", () => {
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.filter((line) => line.includes(TOKEN) || line.includes(KEY))).toEqual([]);
+  });
+});
+
+describeWithTerraform("the run task endpoint on the example stacks' plans", () => {
+  it.each(exampleStacks().map((stack) => [stack.name, stack] as const))(
+    "passes the clean plan of %s",
+    async (name, stack) => {
+      cloud.plans.set(`clean-${name}`, JSON.stringify(await plan(stack.dir)));
+      await send(JSON.stringify(request(`clean-${name}`, `clean-${name}`)));
+      const callback = await cloud.callback(`clean-${name}`);
+      expect(callback?.body.data.attributes.status).toBe("passed");
+    },
+  );
+});
