@@ -17,6 +17,7 @@ Commands:
   lint <path>       check a Terraform configuration or plan for stateful-ECS pitfalls
   review <plan>     review a plan (terraform show -json) for data loss, as Markdown or JSON
   plan <stack>      synthesize, plan one stack of the cdktf app here, and review the plan
+  run-task serve    serve the Terraform Cloud run task endpoint that reviews each run's plan
 
 Run 'stateful-ecs <command> --help' for a command's options.`;
 
@@ -42,6 +43,8 @@ export async function run(args: string[], cwd = process.cwd()): Promise<CliResul
   if (command === "review")
     return (require("./review/command") as typeof import("./review/command")).reviewCommand(rest, cwd, readStdin);
   if (command === "plan") return (require("./plan/command") as typeof import("./plan/command")).planCommand(rest, cwd);
+  if (command === "run-task")
+    return (require("./run-task/command") as typeof import("./run-task/command")).runTaskCommand(rest);
   return { code: 2, stdout: "", stderr: `stateful-ecs: unknown command '${command}'\n\n${USAGE}` };
 }
 
