@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as prettier from "prettier";
+import { formatted } from "../cli/docs/formatted";
 import { TerraformWorkspace, terraformEnv } from "../cli/terraform/terraform";
 import { Toolchain, toolchainStatus } from "../cli/terraform/toolchain";
 import { VENDORED_MODULES } from "../cli/vendor/vendor";
@@ -106,8 +106,7 @@ function measureTests(): { wallSeconds: Sample; slowest: SlowTest[] } {
 
 /** Writes a file as the project's Prettier configuration formats it, so the check stays clean. */
 async function writeFormatted(file: string, text: string): Promise<void> {
-  const options = (await prettier.resolveConfig(file)) ?? {};
-  fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
+  fs.writeFileSync(file, await formatted(file, text));
 }
 
 async function main(): Promise<void> {

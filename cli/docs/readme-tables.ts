@@ -4,6 +4,7 @@ import * as ts from "typescript";
 import { RULES } from "../../analysis/guards";
 import { ROLE_WORDS, STATEFUL_TYPES, statefulType } from "../../analysis/review/stateful-types";
 import { cell, code } from "../markdown";
+import { formatted } from "./formatted";
 
 /**
  * The props and attributes tables of the module READMEs, generated from the TypeScript declarations (doc
@@ -168,8 +169,6 @@ function tableFor(name: string, declarations: Map<string, ts.Declaration>, check
 
 /** Every module README with its tables regenerated and formatted as `npm run format` would, by path. */
 export async function generatedReadmes(program?: ts.Program): Promise<Map<string, string>> {
-  // Loaded here, not at the top: prettier loads its plugins with dynamic import(), which Jest cannot run.
-  const prettier = await import("prettier");
   const { checker, declarations } = loadDeclarations(program);
   const readmes = new Map<string, string>();
   for (const module of MODULES) {
@@ -179,8 +178,7 @@ export async function generatedReadmes(program?: ts.Program): Promise<Map<string
       const table = tableFor(name, declarations, checker);
       return `<!-- table:${name} -->\n\n${table}\n\n<!-- /table:${name} -->`;
     });
-    const options = (await prettier.resolveConfig(file)) ?? {};
-    readmes.set(file, await prettier.format(generated, { ...options, filepath: file }));
+    readmes.set(file, await formatted(file, generated));
   }
   let project = fs.readFileSync(PROJECT_README, "utf8");
   for (const [marker, table] of Object.entries(PROJECT_TABLES)) {
@@ -188,8 +186,7 @@ export async function generatedReadmes(program?: ts.Program): Promise<Map<string
     if (!section.test(project)) throw new Error(`README.md has no <!-- ${marker} --> ... <!-- /${marker} --> section`);
     project = project.replace(section, `<!-- ${marker} -->\n\n${table()}\n\n<!-- /${marker} -->`);
   }
-  const options = (await prettier.resolveConfig(PROJECT_README)) ?? {};
-  readmes.set(PROJECT_README, await prettier.format(project, { ...options, filepath: PROJECT_README }));
+  readmes.set(PROJECT_README, await formatted(PROJECT_README, project));
   if (missing.length > 0) throw new Error(`README tables need:\n${missing.splice(0).join("\n")}`);
   return readmes;
 }

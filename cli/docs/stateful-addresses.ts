@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AddressList, updatedAddressList } from "../../analysis/review/address-stability";
 import { synthesizeApp } from "../plan/synth";
+import { formatted } from "./formatted";
 
 /**
  * `npm run addresses [-- --accept-loss <address>]` (the option once per address): rewrites `stacks/stateful-addresses.json`, the
@@ -33,12 +34,7 @@ async function main(args: string[]): Promise<number> {
     return 1;
   }
   // Formatted as `npm run format` would, so rewriting an unchanged list changes nothing.
-  const prettier = await import("prettier");
-  const options = (await prettier.resolveConfig(ADDRESS_LIST_FILE)) ?? {};
-  fs.writeFileSync(
-    ADDRESS_LIST_FILE,
-    await prettier.format(JSON.stringify(result.list), { ...options, filepath: ADDRESS_LIST_FILE }),
-  );
+  fs.writeFileSync(ADDRESS_LIST_FILE, await formatted(ADDRESS_LIST_FILE, JSON.stringify(result.list)));
   const { moved, added, lost } = result.check;
   for (const entry of moved) console.log(`moved ${entry.stack}: ${entry.from} -> ${entry.to}`);
   for (const entry of added) console.log(`added ${entry.stack}: ${entry.address}`);
