@@ -51,7 +51,7 @@ export function answer(body: Buffer, signature: string | string[] | undefined, k
 
 /** An HTTP server of the run task endpoint (any path, POST only). */
 export function runTaskServer(options: RunTaskOptions): http.Server {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = logOf(options);
   return http.createServer((request, response) => {
     const reply = (status: number, text: string) => {
       response.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" });
@@ -86,7 +86,7 @@ export function runTaskServer(options: RunTaskOptions): http.Server {
  * be fetched or read. Other stages have no plan to review: they pass, saying so.
  */
 export async function runTask(task: RunTaskRequest, options: RunTaskOptions): Promise<TaskResultBody> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = logOf(options);
   const result = await taskResult(task, options);
   await withAttempts(options, async (signal) => {
     const response = await fetch(task.callbackUrl, {
@@ -120,6 +120,11 @@ async function taskResult(task: RunTaskRequest, options: RunTaskOptions): Promis
   const read = reviewPlanText(text);
   if ("unreadable" in read) return plainResult("failed", `stateful-ecs could not read the plan: ${read.unreadable}`);
   return reviewResult(read.review, task.acceptsOutcomes);
+}
+
+/** Where the handler says what it did: `options.log`, else standard error. */
+function logOf(options: RunTaskOptions): (line: string) => void {
+  return options.log ?? ((line) => process.stderr.write(`${line}\n`));
 }
 
 /** An HTTP status that is not the one expected; 5xx and 429 are worth another attempt. */

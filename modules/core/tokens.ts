@@ -59,6 +59,10 @@ export function expressionOf(scope: IConstruct, value: unknown): unknown {
  * Terraform, and the guards reading the configuration, follow it to that one instance.
  */
 export function instanceAttribute(resource: TerraformResource, key: string, attribute: string): string {
-  const address = `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
-  return Token.asString(propertyAccess(ref(address), [JSON.stringify(key), attribute]));
+  return Token.asString(propertyAccess(ref(resourceAddress(resource)), [JSON.stringify(key), attribute]));
+}
+
+/** `type.name`, as Terraform expressions outside the resource's own arguments refer to it. */
+export function resourceAddress(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 }

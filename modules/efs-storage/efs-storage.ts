@@ -26,6 +26,7 @@ import { AccessPointMapEntry, EfsAccessPointMap } from "./access-point-map";
 import {
   ExternalAccessPoint,
   ExternalMountOptions,
+  NFS_PORT,
   efsVolume,
   mountExternalAccessPoint,
 } from "./external-access-point";
@@ -186,7 +187,7 @@ interface RecordedGrant extends EfsGrant {
  */
 export class EfsStorage extends Construct {
   /** NFS: the TCP port of the mount targets. */
-  static readonly NFS_PORT = 2049;
+  static readonly NFS_PORT = NFS_PORT;
 
   /**
    * Mounts an access point of a file system another configuration owns (a vendored module's outputs),

@@ -5,8 +5,8 @@ import { ContainerService } from "../ecs/container-service";
 import { TaskVolume } from "../ecs/task-volume";
 import { accessPointStatement } from "./policy";
 
-/** NFS: the TCP port of EFS mount targets. */
-const NFS_PORT = 2049;
+/** NFS: the TCP port of EFS mount targets (`EfsStorage.NFS_PORT`). */
+export const NFS_PORT = 2049;
 
 /** An access point of a file system that another configuration owns, such as a vendored module's outputs. */
 export interface ExternalAccessPoint {

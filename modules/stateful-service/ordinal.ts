@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { ContainerService, Ec2Service, FargateService, TaskRoles } from "../ecs";
 import type { ClusterRef, ContainerSpec, LogDestination } from "../ecs";
-import { isKnown } from "../core/tokens";
+import { isKnown, resourceAddress } from "../core/tokens";
 import { NetworkRef } from "../network/network-ref";
 
 /** Who one ordinal is: what its peers and clients call it. */
@@ -123,7 +123,7 @@ export class StatefulOrdinal extends Construct {
     this.service.service.lifecycle = {
       postcondition: [
         {
-          condition: `\${self.task_definition == ${taskDefinition.terraformResourceType}.${taskDefinition.friendlyUniqueId}.arn}`,
+          condition: `\${self.task_definition == ${resourceAddress(taskDefinition)}.arn}`,
           errorMessage: `ECS service ${identity.name} did not reach its new task definition: the deployment circuit breaker rolled it back (see its events). The next ordinals keep their task definition.`,
         },
       ],
