@@ -12,6 +12,9 @@ export interface ClusterRef {
   readonly name: string;
 }
 
+/** A cluster name as ECS takes it. */
+export const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
 export type ContainerInsights = "enabled" | "enhanced" | "disabled";
 
 export interface EcsClusterProps {
@@ -42,7 +45,7 @@ export class EcsCluster extends Construct implements ClusterRef {
     super(scope, id);
     const name = props.name ?? scopedName(this);
     const insights = props.containerInsights ?? "enabled";
-    checkPattern(this, "name", name, /^[A-Za-z0-9_-]{1,255}$/, "1 to 255 letters, digits, '_' or '-'");
+    checkPattern(this, "name", name, CLUSTER_NAME, "1 to 255 letters, digits, '_' or '-'");
     checkOneOf(this, "containerInsights", insights, ["enabled", "enhanced", "disabled"]);
     this.resource = new EcsClusterResource(this, "cluster", {
       name,

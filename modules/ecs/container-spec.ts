@@ -12,7 +12,7 @@ import type { ContainerHealthCheck, ContainerSpec } from "./container-service";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
 /** ECS: up to 255 letters, digits, hyphens, underscores, colons, periods, slashes and number signs (`@` for digests). */
-const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._:/#@-]{0,254}$/;
+export const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._:/#@-]{0,254}$/;
 /** `user`, `uid`, `user:group` or `uid:gid`, as Docker's `--user` takes them. */
 const USER = /^([a-z_][a-z0-9_.-]{0,31}|\d{1,10})(:([a-z_][a-z0-9_.-]{0,31}|\d{1,10}))?$/i;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;

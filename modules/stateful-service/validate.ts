@@ -23,8 +23,9 @@ const MAX_EFS_ORDINALS = 30;
 const MAX_HOST_PREFIX = 46;
 const MAX_POSIX_ID = 4294967295;
 /** A DNS label a host name may use: lower-case letters, digits and inner hyphens. */
-const NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
-const DNS_NAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z]([a-z0-9-]*[a-z0-9])?$/;
+export const SERVICE_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+/** A DNS name of such labels, as a namespace's name. */
+export const DNS_NAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
 /** Checks every prop of a `StatefulService` before anything is created; errors name the construct and prop. */
 export function validateStatefulService(
@@ -49,7 +50,13 @@ export function validateStatefulService(
     );
   }
   checkLiteral(owner, "allowDestroy", props.allowDestroy, "it sets lifecycle.prevent_destroy");
-  checkPattern(owner, "name", name, NAME, "lower-case letters, digits and '-', starting with a letter, as a DNS label");
+  checkPattern(
+    owner,
+    "name",
+    name,
+    SERVICE_NAME,
+    "lower-case letters, digits and '-', starting with a letter, as a DNS label",
+  );
   const highest = `${name}-${replicas - 1}`;
   if (isKnown(name) && highest.length > MAX_ROLE_PREFIX) {
     throw propError(

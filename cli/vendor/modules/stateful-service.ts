@@ -5,6 +5,9 @@ import { NetworkRef } from "../../../modules/network";
 import { StatefulOrdinal } from "../../../modules/stateful-service";
 import { membersGroup, privateNamespace } from "../../../modules/stateful-service/members";
 import { withTags } from "../../../modules/core/tags";
+import { CLUSTER_NAME } from "../../../modules/ecs/cluster";
+import { IMAGE } from "../../../modules/ecs/container-spec";
+import { DNS_NAME, SERVICE_NAME } from "../../../modules/stateful-service/validate";
 import { ModuleStack } from "../module-stack";
 import { SUBNET_ID, VPC_ID, expression, matches, wholeNumber } from "../validations";
 import { VendoredModule } from "../vendored-module";
@@ -19,9 +22,6 @@ const ORDINAL_SLOTS = 7;
 const MAX_POSIX_ID = 4294967295;
 /** `<name>-<6>` must fit a role name prefix of 54 characters. */
 const MAX_NAME = 52;
-const NAME = "^[a-z]([a-z0-9-]*[a-z0-9])?$";
-const DNS_NAME = "^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z]([a-z0-9-]*[a-z0-9])?$";
-const IMAGE = "^[A-Za-z0-9][A-Za-z0-9._:/#@-]{0,254}$";
 
 /** The host names of the running ordinals, `<name>-<i>.<namespace>`, as a Terraform expression. */
 const HOSTNAMES = '[for i in range(var.replicas) : "${var.name}-${i}.${var.namespace_name}"]';
@@ -103,7 +103,9 @@ function buildService(stack: ModuleStack): void {
       "The prefix of every ordinal's name (`<name>-<i>`: ECS service, DNS name, roles) and the file system's Name tag.",
     validation: [
       {
-        condition: expression(`can(regex(${JSON.stringify(NAME)}, var.name)) && length(var.name) <= ${MAX_NAME}`),
+        condition: expression(
+          `can(regex(${JSON.stringify(SERVICE_NAME.source)}, var.name)) && length(var.name) <= ${MAX_NAME}`,
+        ),
         errorMessage: `name must be at most ${MAX_NAME} lower-case letters, digits and -, starting with a letter, as a DNS label (<name>-<ordinal> prefixes role names).`,
       },
     ],
@@ -111,7 +113,7 @@ function buildService(stack: ModuleStack): void {
   const namespaceName = stack.variable("namespace_name", {
     type: "string",
     description: "The Cloud Map private DNS namespace to create in the VPC, such as `zk.internal`.",
-    validation: [matches("namespace_name", DNS_NAME, "a DNS name such as zk.internal, in lower case")],
+    validation: [matches("namespace_name", DNS_NAME.source, "a DNS name such as zk.internal, in lower case")],
   }).stringValue;
   const vpcId = stack.variable("vpc_id", {
     type: "string",
@@ -134,7 +136,7 @@ function buildService(stack: ModuleStack): void {
   const clusterName = stack.variable("cluster_name", {
     type: "string",
     description: "The ECS cluster the ordinals run in.",
-    validation: [matches("cluster_name", "^[A-Za-z0-9_-]{1,255}$", "1 to 255 letters, digits, _ or -")],
+    validation: [matches("cluster_name", CLUSTER_NAME.source, "1 to 255 letters, digits, _ or -")],
   }).stringValue;
   stack.variable("replicas", {
     type: "number",
@@ -159,7 +161,9 @@ function buildService(stack: ModuleStack): void {
   const image = stack.variable("image", {
     type: "string",
     description: "The container image, pinned to a tag or digest.",
-    validation: [matches("image", IMAGE, "an image reference such as public.ecr.aws/docker/library/zookeeper:3.9.3")],
+    validation: [
+      matches("image", IMAGE.source, "an image reference such as public.ecr.aws/docker/library/zookeeper:3.9.3"),
+    ],
   }).stringValue;
   const port = stack.variable("port", {
     type: "number",
