@@ -7,6 +7,7 @@ import { EbsPinnedDbStack } from "./stacks/ebs-pinned-db";
 import { EfsFargateStack } from "./stacks/efs-fargate";
 import { ExampleNetworkStack } from "./stacks/example-network";
 import { ExampleStackProps } from "./stacks/example-stack";
+import { RunTaskStack } from "./stacks/run-task";
 import { StatefulSetStack } from "./stacks/stateful-set";
 import { StickySessionsStack } from "./stacks/sticky-sessions";
 
@@ -30,6 +31,7 @@ export const EXAMPLE_STACKS: ReadonlyArray<{
   },
   { id: "sticky-sessions", create: (app, id, props) => new StickySessionsStack(app, id, props) },
   { id: "stateful-set", create: (app, id, props) => new StatefulSetStack(app, id, props) },
+  { id: "run-task", create: (app, id, props) => new RunTaskStack(app, id, props) },
 ];
 
 /**

@@ -10,11 +10,11 @@ import { TaskResultBody, plainResult, reviewResult } from "./task-result";
 
 /** Requests larger than this are refused unread: a run task request is a few kilobytes. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
-const SIGNATURE_HEADER = "x-tfc-task-signature";
+/** The header that carries the request's signature, as Node and Lambda function URLs name it (lowercase). */
+export const SIGNATURE_HEADER = "x-tfc-task-signature";
 
-export interface RunTaskOptions {
-  /** The HMAC key the run task was registered with in Terraform Cloud. */
-  readonly hmacKey: string;
+/** How a review fetches the plan and sends the result. */
+export interface ReviewOptions {
   /**
    * How long one plan download or one callback may take, in milliseconds.
    * @default 10000
@@ -30,6 +30,11 @@ export interface RunTaskOptions {
    * @default - standard error
    */
   readonly log?: (line: string) => void;
+}
+
+export interface RunTaskOptions extends ReviewOptions {
+  /** The HMAC key the run task was registered with in Terraform Cloud. */
+  readonly hmacKey: string;
 }
 
 /** What the endpoint answers a request, before any work on the plan. */
@@ -85,7 +90,7 @@ export function runTaskServer(options: RunTaskOptions): http.Server {
  * Reviews the plan of a `post_plan` task and sends the result: `failed` with the reason when the plan cannot
  * be fetched or read. Other stages have no plan to review: they pass, saying so.
  */
-export async function runTask(task: RunTaskRequest, options: RunTaskOptions): Promise<TaskResultBody> {
+export async function runTask(task: RunTaskRequest, options: ReviewOptions): Promise<TaskResultBody> {
   const log = logOf(options);
   const result = await taskResult(task, options);
   await withAttempts(options, async (signal) => {
@@ -101,7 +106,7 @@ export async function runTask(task: RunTaskRequest, options: RunTaskOptions): Pr
   return result;
 }
 
-async function taskResult(task: RunTaskRequest, options: RunTaskOptions): Promise<TaskResultBody> {
+async function taskResult(task: RunTaskRequest, options: ReviewOptions): Promise<TaskResultBody> {
   if (task.stage !== "post_plan" || !task.planJsonUrl) {
     return plainResult("passed", `stateful-ecs reviews plans at post_plan; nothing to check at ${task.stage}`);
   }
@@ -123,7 +128,7 @@ async function taskResult(task: RunTaskRequest, options: RunTaskOptions): Promis
 }
 
 /** Where the handler says what it did: `options.log`, else standard error. */
-function logOf(options: RunTaskOptions): (line: string) => void {
+function logOf(options: ReviewOptions): (line: string) => void {
   return options.log ?? ((line) => process.stderr.write(`${line}\n`));
 }
 
@@ -141,7 +146,7 @@ class HttpError extends Error {
 }
 
 /** Runs `work` with a time-out, up to `attempts` times while it fails for a reason worth retrying. */
-async function withAttempts<T>(options: RunTaskOptions, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withAttempts<T>(options: ReviewOptions, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const attempts = options.attempts ?? 3;
   let last: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {

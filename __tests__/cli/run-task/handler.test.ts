@@ -1,11 +1,10 @@
 import * as fs from "node:fs";
-import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { MAX_REQUEST_BYTES, runTaskServer } from "../../../cli/run-task/handler";
 import { signatureOf } from "../../../cli/run-task/protocol";
-import { TaskResultBody } from "../../../cli/run-task/task-result";
 import { exampleStacks } from "../../support/example-app";
+import { FakeTerraformCloud } from "../../support/fake-terraform-cloud";
 import { describeWithTerraform, plan } from "../../support/harness";
 
 /**
@@ -17,68 +16,7 @@ import { describeWithTerraform, plan } from "../../support/harness";
 const KEY = "run-task-hmac-key-for-tests";
 const TOKEN = "atlasv1.the-runs-own-token";
 
-interface Callback {
-  readonly authorization?: string;
-  readonly contentType?: string;
-  readonly body: TaskResultBody;
-}
-
-/** The fake Terraform Cloud: plans by name, and every callback received, by task id. */
-class FakeTerraformCloud {
-  readonly plans = new Map<string, string>();
-  readonly callbacks = new Map<string, Callback>();
-  private readonly server = http.createServer((request, response) => this.serve(request, response));
-  url = "";
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private serve(request: http.IncomingMessage, response: http.ServerResponse): void {
-    const [, area, name] = (request.url ?? "").split("/");
-    const end = (status: number, body = "", headers: http.OutgoingHttpHeaders = {}) => {
-      response.writeHead(status, headers);
-      response.end(body);
-    };
-    if (area === "plans") {
-      if (request.headers.authorization !== `Bearer ${TOKEN}`) return end(401);
-      if (name === "broken") return end(500);
-      return end(307, "", { Location: `/downloads/${name}` });
-    }
-    if (area === "downloads") return end(200, this.plans.get(name) ?? "", { "Content-Type": "application/json" });
-    if (area === "callbacks" && request.method === "PATCH") {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        this.callbacks.set(name, {
-          authorization: request.headers.authorization,
-          contentType: request.headers["content-type"],
-          body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
-        });
-        end(200);
-      });
-      return;
-    }
-    end(404);
-  }
-
-  /** The callback of task `id`, once it arrives (or undefined after `waitMs`). */
-  async callback(id: string, waitMs = 5000): Promise<Callback | undefined> {
-    for (const started = Date.now(); Date.now() - started < waitMs;) {
-      const found = this.callbacks.get(id);
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return undefined;
-  }
-}
-
-const cloud = new FakeTerraformCloud();
+const cloud = new FakeTerraformCloud(TOKEN);
 const logged: string[] = [];
 const endpoint = runTaskServer({ hmacKey: KEY, timeoutMs: 2000, attempts: 2, log: (line) => logged.push(line) });
 let endpointUrl = "";
@@ -94,18 +32,7 @@ afterAll(async () => {
   await cloud.stop();
 });
 
-/** A post_plan request for the plan `planName`, whose result goes to callback `id`. */
-const request = (id: string, planName: string, extra: Record<string, unknown> = {}) => ({
-  payload_version: 1,
-  stage: "post_plan",
-  access_token: TOKEN,
-  capabilities: { outcomes: true },
-  plan_json_api_url: `${cloud.url}/plans/${planName}`,
-  task_result_callback_url: `${cloud.url}/callbacks/${id}`,
-  run_id: `run-${id}`,
-  workspace_name: "stateful-ecs-efs-fargate",
-  ...extra,
-});
+const request = cloud.taskRequest.bind(cloud);
 
 /** POSTs `body` to the endpoint, signed with `key` (or with `signature` as given). */
 async function send(body: string | Buffer, options: { key?: string; signature?: string } = {}) {

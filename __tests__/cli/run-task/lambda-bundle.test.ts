@@ -1,0 +1,175 @@
+import { ChildProcess, fork } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { HMAC_KEY_SECRET_ENV } from "../../../cli/run-task/lambda";
+import { signatureOf } from "../../../cli/run-task/protocol";
+import { exampleStack } from "../../support/example-app";
+import { FakeTerraformCloud } from "../../support/fake-terraform-cloud";
+
+/**
+ * The code the run-task stack deploys, run as Lambda would run it: the archive that the stack's
+ * `aws_lambda_function.filename` names, unpacked and loaded by a stand-in runtime (a Node process that calls
+ * `index.handler` for each event, with the AWS SDK on its path as the Node.js runtime provides it). The SDK
+ * talks to a fake AWS on loopback (`AWS_ENDPOINT_URL`): Secrets Manager's GetSecretValue and Lambda's Invoke.
+ */
+
+const KEY = "run-task-hmac-key-for-the-bundle";
+const TOKEN = "atlasv1.the-bundles-run-token";
+const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:run-task-hmac-key-abc123";
+const FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:run-task";
+const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+/** The files of a zip archive (stored or deflated entries), read from its central directory. */
+function unzip(archive: Buffer): Record<string, Buffer> {
+  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const files: Record<string, Buffer> = {};
+  let entry = archive.readUInt32LE(end + 16);
+  for (let count = archive.readUInt16LE(end + 10); count > 0; count--) {
+    const nameLength = archive.readUInt16LE(entry + 28);
+    const name = archive.toString("utf8", entry + 46, entry + 46 + nameLength);
+    const local = archive.readUInt32LE(entry + 42);
+    const start = local + 30 + archive.readUInt16LE(local + 26) + archive.readUInt16LE(local + 28);
+    const data = archive.subarray(start, start + archive.readUInt32LE(entry + 20));
+    files[name] = archive.readUInt16LE(entry + 10) === 8 ? zlib.inflateRawSync(data) : data;
+    entry += 46 + nameLength + archive.readUInt16LE(entry + 30) + archive.readUInt16LE(entry + 32);
+  }
+  return files;
+}
+
+/** A fake AWS endpoint: GetSecretValue answers the key, Invoke records the asynchronous invocations. */
+class FakeAws {
+  readonly secretReads: string[] = [];
+  readonly invocations: Array<{ functionName: string; type?: string; payload: unknown }> = [];
+  private readonly server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const invocation = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.url ?? "");
+      if (request.headers["x-amz-target"] === "secretsmanager.GetSecretValue") {
+        this.secretReads.push(JSON.parse(body).SecretId);
+        response.writeHead(200, { "Content-Type": "application/x-amz-json-1.1" });
+        response.end(JSON.stringify({ ARN: SECRET_ARN, Name: "run-task-hmac-key", SecretString: `${KEY}\n` }));
+      } else if (invocation) {
+        this.invocations.push({
+          functionName: decodeURIComponent(invocation[1]),
+          type: request.headers["x-amz-invocation-type"] as string | undefined,
+          payload: JSON.parse(body),
+        });
+        response.writeHead(202);
+        response.end();
+      } else {
+        response.writeHead(400);
+        response.end();
+      }
+    });
+  });
+  url = "";
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** The stand-in runtime's loop: each message is an event; the handler's result goes back. */
+const RUNTIME = `const { handler } = require("./index.js");
+process.on("message", async (event) => {
+  const result = await handler(event, { invokedFunctionArn: ${JSON.stringify(FUNCTION_ARN)} });
+  process.send({ result: result ?? null });
+});
+`;
+
+const cloud = new FakeTerraformCloud(TOKEN);
+const aws = new FakeAws();
+let runtime: ChildProcess;
+let runtimeOutput = "";
+
+beforeAll(async () => {
+  await Promise.all([cloud.start(), aws.start()]);
+  const stack = exampleStack("run-task");
+  const filename = String(stack.config.resource!.aws_lambda_function.function.filename);
+  const archive = path.join(stack.dir, filename.replace("${path.module}/", ""));
+  const functionDir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-run-task-function-"));
+  for (const [name, content] of Object.entries(unzip(fs.readFileSync(archive)))) {
+    fs.writeFileSync(path.join(functionDir, name), content);
+  }
+  fs.writeFileSync(path.join(functionDir, "runtime.js"), RUNTIME);
+  runtime = fork(path.join(functionDir, "runtime.js"), [], {
+    cwd: functionDir,
+    execArgv: [],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    env: {
+      PATH: process.env.PATH,
+      // The runtime provides the AWS SDK; the bundle leaves it out.
+      NODE_PATH: path.join(REPO_ROOT, "node_modules"),
+      AWS_ENDPOINT_URL: aws.url,
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "AKIAFAKEFORTESTS",
+      AWS_SECRET_ACCESS_KEY: "fake-secret-access-key",
+      NODE_NO_WARNINGS: "1",
+      [HMAC_KEY_SECRET_ENV]: SECRET_ARN,
+    },
+  });
+  runtime.stdout!.on("data", (chunk: Buffer) => (runtimeOutput += chunk.toString()));
+  runtime.stderr!.on("data", (chunk: Buffer) => (runtimeOutput += chunk.toString()));
+});
+
+afterAll(async () => {
+  runtime?.kill();
+  await Promise.all([cloud.stop(), aws.stop()]);
+});
+
+/** Sends `event` to the function and resolves to what its handler returned. */
+function invoke(event: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    runtime.once("message", (message: { result: unknown }) => resolve(message.result));
+    runtime.send(event as object);
+  });
+}
+
+describe("the packaged run task function, in a stand-in Lambda runtime against fake AWS and Terraform Cloud", () => {
+  it("holds one file, index.js, which the runtime loads as index.handler", () => {
+    const stack = exampleStack("run-task");
+    const archive = String(stack.config.resource!.aws_lambda_function.function.filename).replace("${path.module}/", "");
+    expect(Object.keys(unzip(fs.readFileSync(path.join(stack.dir, archive))))).toEqual(["index.js"]);
+    expect(stack.config.resource!.aws_lambda_function.function.handler).toBe("index.handler");
+  });
+
+  it("answers at once, invokes itself asynchronously, and the review sends the result: the whole path", async () => {
+    cloud.plans.set(
+      "efs-replaced",
+      fs.readFileSync(path.join(__dirname, "..", "fixtures", "efs-replaced-plan.json"), "utf8"),
+    );
+    const body = Buffer.from(JSON.stringify(cloud.taskRequest("bundle-replaced", "efs-replaced")));
+    const request = {
+      body: body.toString("utf8"),
+      isBase64Encoded: false,
+      headers: { "content-type": "application/json", "x-tfc-task-signature": signatureOf(body, KEY) },
+      requestContext: { http: { method: "POST" } },
+    };
+    expect(await invoke(request)).toEqual({
+      statusCode: 200,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+      body: "accepted\n",
+    });
+    expect(aws.secretReads).toEqual([SECRET_ARN]);
+    expect(aws.invocations).toEqual([{ functionName: FUNCTION_ARN, type: "Event", payload: expect.any(Object) }]);
+
+    expect(await invoke(aws.invocations[0].payload)).toBeNull();
+    const callback = await cloud.callback("bundle-replaced");
+    expect(callback?.body.data.attributes.status).toBe("failed");
+    // One execution environment reads the key once.
+    expect(aws.secretReads).toEqual([SECRET_ARN]);
+    expect(runtimeOutput).not.toContain(TOKEN);
+    expect(runtimeOutput).not.toContain(KEY);
+  });
+});

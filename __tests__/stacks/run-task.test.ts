@@ -1,0 +1,127 @@
+import { DependencyGraph } from "../../analysis/dependency-graph";
+import { HMAC_KEY_SECRET_ENV } from "../../cli/run-task/lambda";
+import { allowUrlInvocationsCommand } from "../../stacks/run-task";
+import { exampleStack } from "../support/example-app";
+import { onlyResource, parsePolicy, resources } from "../support/fixtures";
+import { describeWithTerraform, plan } from "../support/harness";
+
+const stack = exampleStack("run-task");
+const only = (type: string) => onlyResource(stack, type);
+const policyNamed = (name: string) =>
+  parsePolicy(resources(stack, "aws_iam_role_policy").find((policy) => policy.name === name)!.policy);
+
+describe("stack run-task", () => {
+  const fn = only("aws_lambda_function");
+
+  it("runs the bundled handler on Node.js 22 (arm64), with time for the downloads and callbacks it retries", () => {
+    expect(fn).toMatchObject({
+      function_name: "run-task",
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: expect.stringMatching(/^\$\{path\.module\}\/assets\/handler\/\w+\/archive\.zip$/),
+      source_code_hash: expect.stringMatching(/^\w{32}$/),
+      timeout: 120,
+    });
+    expect(fn.filename).toContain(fn.source_code_hash);
+  });
+
+  it("names the key's secret in its environment, and holds the key nowhere: no secret version, no value", () => {
+    expect(fn.environment).toEqual({
+      variables: { [HMAC_KEY_SECRET_ENV]: "${aws_secretsmanager_secret.hmac-key.arn}" },
+    });
+    expect(stack.config.resource?.aws_secretsmanager_secret_version).toBeUndefined();
+    expect(stack.json).not.toMatch(/secret_string|secret_binary/);
+    expect(only("aws_secretsmanager_secret")).toMatchObject({ name_prefix: "run-task-hmac-key-" });
+  });
+
+  it("logs to /aws/lambda/<function>, kept 30 days, made before the function (which would make it, kept forever)", () => {
+    const logGroup = only("aws_cloudwatch_log_group");
+    expect(logGroup).toMatchObject({ name: "/aws/lambda/run-task", retention_in_days: 30 });
+    expect(fn.logging_config).toEqual({
+      log_format: "Text",
+      log_group: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.logs_log-group_\w+\.name\}$/),
+    });
+  });
+
+  it("gives the role exactly three rights: write its logs, read the key's secret, invoke this function", () => {
+    expect(parsePolicy(only("aws_iam_role").assume_role_policy).Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
+    const statements = [
+      ...policyNamed("write-logs-read-hmac-key").Statement,
+      ...policyNamed("invoke-itself").Statement,
+    ];
+    expect(statements).toEqual([
+      {
+        Sid: "WriteLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.logs_log-group_\w+\.arn\}:\*$/),
+      },
+      {
+        Sid: "ReadHmacKey",
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: "${aws_secretsmanager_secret.hmac-key.arn}",
+      },
+      {
+        Sid: "StartReview",
+        Effect: "Allow",
+        Action: "lambda:InvokeFunction",
+        Resource: "${aws_lambda_function.function.arn}",
+      },
+    ]);
+    expect(stack.config.resource?.aws_iam_role_policy_attachment).toBeUndefined();
+  });
+
+  it("does not retry a review invocation, nor run one older than the run's token", () => {
+    expect(only("aws_lambda_function_event_invoke_config")).toMatchObject({
+      maximum_retry_attempts: 0,
+      maximum_event_age_in_seconds: 600,
+    });
+  });
+
+  it("serves a public function URL, and opens no direct invocation to anyone: that statement is the documented command", () => {
+    expect(only("aws_lambda_function_url")).toMatchObject({ authorization_type: "NONE" });
+    expect(stack.config.resource?.aws_lambda_permission).toBeUndefined();
+    expect(stack.config.output).toMatchObject({
+      run_task_url: { value: "${aws_lambda_function_url.url.function_url}" },
+      hmac_key_secret_arn: { value: "${aws_secretsmanager_secret.hmac-key.arn}" },
+      allow_url_invocations_command: {
+        value:
+          "aws lambda add-permission --region eu-west-1 --function-name run-task --statement-id " +
+          "FunctionURLAllowInvokeAction --action lambda:InvokeFunction --principal '*' --invoked-via-function-url",
+      },
+    });
+    expect(allowUrlInvocationsCommand("prod-run-task", "us-east-1")).toContain(
+      "--region us-east-1 --function-name prod-run-task ",
+    );
+  });
+});
+
+describeWithTerraform("stack run-task, planned offline", () => {
+  let graph: DependencyGraph;
+  beforeAll(async () => {
+    graph = new DependencyGraph((await plan(stack.dir)).configuration?.root_module ?? {});
+  });
+
+  const address = (type: string) => `${type}.${Object.keys(stack.config.resource![type])[0]}`;
+
+  it("creates the function after its log group and the policy that lets it write there and read the key", () => {
+    const before = graph.dependenciesOf(address("aws_lambda_function"));
+    expect(before).toContain(address("aws_cloudwatch_log_group"));
+    expect(before).toContain("aws_iam_role_policy.logs-and-key");
+  });
+
+  it("plans no resource that would keep a secret value in the state", async () => {
+    const changes = (await plan(stack.dir)).resource_changes ?? [];
+    expect(changes.map((change) => change.type)).not.toContain("aws_secretsmanager_secret_version");
+    const withValue = changes.filter((change) => /"secret_(string|binary)"/.test(JSON.stringify(change.change.after)));
+    expect(withValue).toEqual([]);
+  });
+
+  it("creates the URL, which Terraform Cloud calls, once the function may invoke itself for the review", () => {
+    expect(graph.dependenciesOf(address("aws_lambda_function_url"))).toContain("aws_iam_role_policy.invoke-itself");
+  });
+});
