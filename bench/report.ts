@@ -31,6 +31,17 @@ export interface BenchResults {
   readonly vendor: { readonly modules: string[]; readonly wallSeconds: Sample };
   /** `stateful-ecs lint` of a generated `.tf` repository (bench/lint-repo.ts), the whole command. */
   readonly lint: { readonly resources: number; readonly wallSeconds: Sample };
+  /**
+   * The run task endpoint on a scaling stack's offline plan: seconds from the end of the plan download to the
+   * arrival of the result (review and callback), and what the result said.
+   */
+  readonly runTask: {
+    readonly resources: number;
+    readonly planMb: number;
+    readonly seconds: Sample;
+    readonly status: string;
+    readonly outcomes: number;
+  };
   readonly test: { readonly wallSeconds: Sample; readonly slowest: SlowTest[] };
   readonly budgets: BudgetResult[];
 }
@@ -78,6 +89,13 @@ export function summaryTable(results: BenchResults): string {
       "≤ 2 s",
     ],
     ["100-service stack: `terraform validate`", describeSample(results.validate100Seconds, seconds), ""],
+    [
+      `run task: review and callback after the plan download (${results.runTask.resources.toLocaleString("en")} ` +
+        `resources, ${results.runTask.planMb.toFixed(1)} MB; ${results.runTask.status}, ` +
+        `${results.runTask.outcomes} outcomes)`,
+      describeSample(results.runTask.seconds, seconds),
+      "≤ 2 s",
+    ],
     ["`npm test`", describeSample(results.test.wallSeconds, seconds), "≤ 120 s"],
   ];
   return rows.map((row) => `| ${row.join(" | ")} |`).join("\n");
@@ -147,6 +165,9 @@ export function benchReadme(results: BenchResults): string {
     "- `terraform validate`: each stack copied and initialised once in a workspace of its own, then",
     "  `terraform validate` of every stack, one after another, per run (the test suite validates all stacks",
     "  in one workspace; this figure is the cost of validating each stack alone).",
+    "- Run task: the endpoint of `stateful-ecs run-task serve`, in the bench process, on loopback against the",
+    "  tests' fake Terraform Cloud, which serves the offline plan of a scaling stack; timed from the moment the",
+    "  plan download was sent to the moment the result's PATCH had arrived.",
     "- `npm test`: the whole suite, Terraform checks included; the slowest tests come from Jest's JSON report.",
     "",
   ].join("\n");

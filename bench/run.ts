@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,6 +9,7 @@ import { VENDORED_MODULES } from "../cli/vendor/vendor";
 import { writeLintRepo } from "./lint-repo";
 import { measure, measureSequence, Command } from "./measure";
 import { BenchResults, ScalingRow, SlowTest, benchReadme, withPerformanceSection } from "./report";
+import { measureRunTaskLatency } from "./run-task-latency";
 import { Budget, Sample, checkBudgets } from "./stats";
 
 /**
@@ -22,6 +24,8 @@ const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? 3);
 const SCALES = [1, 10, 50, 100];
+/** The scaling stack whose plan the run task reviews: 82 services make a plan of about 1,000 resources. */
+const RUN_TASK_SERVICES = 82;
 const BYTES_PER_MB = 1e6;
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -82,6 +86,30 @@ function measureScaling(services: number): ScalingRow & { dir: string } {
     configBytes: fs.statSync(file).size,
     dir: path.dirname(file),
   };
+}
+
+/** The run task's latency on the offline plan of a scaling stack of `RUN_TASK_SERVICES` services. */
+async function measureRunTask(toolchain: Toolchain): Promise<BenchResults["runTask"]> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-run-task-"));
+  execFileSync(
+    process.execPath,
+    ["--import", "tsx", path.join(__dirname, "scaling-app.ts"), String(RUN_TASK_SERVICES), outdir],
+    {
+      cwd: ROOT,
+    },
+  );
+  const workspace = await TerraformWorkspace.create({ scaling: path.join(outdir, "stacks", "scaling") }, toolchain);
+  let planText: string;
+  try {
+    planText = JSON.stringify(await workspace.plan());
+  } finally {
+    workspace.remove();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  const resources = (JSON.parse(planText).resource_changes ?? []).length;
+  log(`run task: review and callback of a plan of ${resources} resources`);
+  const latency = await measureRunTaskLatency(planText, RUNS);
+  return { resources, planMb: Buffer.byteLength(planText) / BYTES_PER_MB, ...latency };
 }
 
 function measureTests(): { wallSeconds: Sample; slowest: SlowTest[] } {
@@ -145,6 +173,7 @@ async function main(): Promise<void> {
     RUNS,
   );
   fs.rmSync(lintDir, { recursive: true, force: true });
+  const runTask = await measureRunTask(toolchain);
   const test = measureTests();
 
   const synthToValidate = synth.wallSeconds.median / validateSeconds.median;
@@ -156,6 +185,7 @@ async function main(): Promise<void> {
     { name: "synth time(100) / time(10)", value: scalingRatio100To10, limit: 10, unit: "" },
     { name: "stateful-ecs vendor", value: vendor.wallSeconds.median, limit: 10, unit: "s" },
     { name: "stateful-ecs lint, 1,000 resources", value: lint.wallSeconds.median, limit: 2, unit: "s" },
+    { name: "run task: review and callback after the download", value: runTask.seconds.median, limit: 2, unit: "s" },
     { name: "npm test", value: test.wallSeconds.median, limit: 120, unit: "s" },
   ];
   const results: BenchResults = {
@@ -181,6 +211,7 @@ async function main(): Promise<void> {
     validate100Seconds,
     vendor: { modules: VENDORED_MODULES.map((module) => module.name), wallSeconds: vendor.wallSeconds },
     lint: { resources: lintResources, wallSeconds: lint.wallSeconds },
+    runTask,
     test,
     budgets: checkBudgets(budgets),
   };

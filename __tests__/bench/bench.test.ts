@@ -49,6 +49,7 @@ const results: BenchResults = {
   validate100Seconds: one,
   vendor: { modules: ["efs-storage", "sticky-alb"], wallSeconds: sample([1.5]) },
   lint: { resources: 1008, wallSeconds: sample([1.25]) },
+  runTask: { resources: 1004, planMb: 3.21, seconds: sample([0.4]), status: "passed", outcomes: 0 },
   test: { wallSeconds: sample([60]), slowest: [{ file: "__tests__/x.test.ts", name: "slow one", seconds: 9 }] },
   budgets: checkBudgets([{ name: "npm test", value: 130, limit: 120, unit: "s" }]),
 };
@@ -62,6 +63,10 @@ describe("bench report", () => {
     expect(table).toContain("| `npm test` | 60.00 s (60.00 s–60.00 s, 1 runs) | ≤ 120 s |");
     expect(table).toContain(
       "| `stateful-ecs lint` of a .tf repository (1,008 resources) | 1.25 s (1.25 s–1.25 s, 1 runs) | ≤ 2 s |",
+    );
+    expect(table).toContain(
+      "| run task: review and callback after the plan download (1,004 resources, 3.2 MB; passed, 0 outcomes) | " +
+        "0.40 s (0.40 s–0.40 s, 1 runs) | ≤ 2 s |",
     );
   });
 

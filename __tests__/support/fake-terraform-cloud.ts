@@ -13,12 +13,16 @@ export interface Callback {
   readonly authorization?: string;
   readonly contentType?: string;
   readonly body: TaskResultBody;
+  /** When the whole callback had arrived (`performance.now()`). */
+  readonly receivedAt: number;
 }
 
 /** The fake Terraform Cloud: plans by name, and every callback received, by task id. */
 export class FakeTerraformCloud {
   readonly plans = new Map<string, string>();
   readonly callbacks = new Map<string, Callback>();
+  /** When the last download of each plan had been sent (`performance.now()`), by plan name. */
+  readonly downloadedAt = new Map<string, number>();
   private readonly server = http.createServer((request, response) => this.serve(request, response));
   url = "";
 
@@ -60,7 +64,10 @@ export class FakeTerraformCloud {
       if (name === "broken") return end(500);
       return end(307, "", { Location: `/downloads/${name}` });
     }
-    if (area === "downloads") return end(200, this.plans.get(name) ?? "", { "Content-Type": "application/json" });
+    if (area === "downloads") {
+      response.on("finish", () => this.downloadedAt.set(name, performance.now()));
+      return end(200, this.plans.get(name) ?? "", { "Content-Type": "application/json" });
+    }
     if (area === "callbacks" && request.method === "PATCH") {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -69,6 +76,7 @@ export class FakeTerraformCloud {
           authorization: request.headers.authorization,
           contentType: request.headers["content-type"],
           body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
+          receivedAt: performance.now(),
         });
         end(200);
       });
