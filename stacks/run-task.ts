@@ -10,7 +10,7 @@ import { HMAC_KEY_SECRET_ENV } from "../cli/run-task/lambda";
 import { PolicyDocument, assumedBy } from "../modules/core/iam";
 import { ContainerLogs } from "../modules/ecs";
 import { ExampleStack, ExampleStackProps } from "./example-stack";
-import { bundleRunTaskHandler } from "./run-task-bundle";
+import { runTaskHandlerPackage } from "./run-task-bundle";
 
 /** The longest a review may run: the plan download and the callback, each up to 3 attempts of 10 s. */
 const FUNCTION_TIMEOUT_SECONDS = 120;
@@ -32,8 +32,8 @@ export class RunTaskStack extends ExampleStack {
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
     const code = new TerraformAsset(this, "handler", {
-      path: bundleRunTaskHandler(App.of(this).outdir),
-      type: AssetType.ARCHIVE,
+      path: runTaskHandlerPackage(App.of(this).outdir),
+      type: AssetType.FILE,
     });
 
     this.hmacKey = new SecretsmanagerSecret(this, "hmac-key", {

@@ -1,6 +1,10 @@
 import { DependencyGraph } from "../../analysis/dependency-graph";
 import { HMAC_KEY_SECRET_ENV } from "../../cli/run-task/lambda";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { allowUrlInvocationsCommand } from "../../stacks/run-task";
+import { runTaskHandlerPackage, zipOf } from "../../stacks/run-task-bundle";
 import { exampleStack } from "../support/example-app";
 import { onlyResource, parsePolicy, resources } from "../support/fixtures";
 import { describeWithTerraform, plan } from "../support/harness";
@@ -19,7 +23,7 @@ describe("stack run-task", () => {
       runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: "index.handler",
-      filename: expect.stringMatching(/^\$\{path\.module\}\/assets\/handler\/\w+\/archive\.zip$/),
+      filename: expect.stringMatching(/^\$\{path\.module\}\/assets\/handler\/\w+\/handler\.zip$/),
       source_code_hash: expect.stringMatching(/^\w{32}$/),
       timeout: 120,
     });
@@ -97,6 +101,25 @@ describe("stack run-task", () => {
     expect(allowUrlInvocationsCommand("prod-run-task", "us-east-1")).toContain(
       "--region us-east-1 --function-name prod-run-task ",
     );
+  });
+});
+
+describe("the run task's deployment package", () => {
+  it("is the same bytes in any output directory, so the asset changes only with the code", () => {
+    const [first, second] = [1, 2].map((n) =>
+      fs.readFileSync(runTaskHandlerPackage(fs.mkdtempSync(path.join(os.tmpdir(), `stateful-ecs-package-${n}-`)))),
+    );
+    expect(first.equals(second)).toBe(true);
+  });
+
+  it("records one file as zip readers expect: its CRC-32, mode 0644, the fixed date, made on Unix", () => {
+    const archive = zipOf("a.txt", Buffer.from("The quick brown fox jumps over the lazy dog"));
+    const central = archive.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect(archive.readUInt16LE(central + 4)).toBe(0x031e);
+    expect(archive.readUInt32LE(central + 16)).toBe(0x414fa339); // the CRC-32 check value of that sentence
+    expect(archive.readUInt16LE(central + 14)).toBe((1 << 5) | 1); // 1980-01-01
+    expect(archive.readUInt32LE(central + 38) >>> 16).toBe(0o100644);
+    expect(archive.toString("utf8", central + 46, central + 51)).toBe("a.txt");
   });
 });
 
