@@ -1,4 +1,5 @@
 import { buildSync } from "esbuild";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
@@ -33,18 +34,26 @@ function bundle(): Buffer {
   return bundled;
 }
 
+/** The Lambda deployment package on disk, and a hash of the code it holds. */
+export interface HandlerPackage {
+  /** `<outdir>/run-task-handler/handler.zip`: the bundle as `index.js`. */
+  readonly path: string;
+  /** The SHA-256 of the bundle, 32 hex digits: the same for the same sources, whatever zlib compressed it. */
+  readonly codeHash: string;
+}
+
 /**
- * Writes the Lambda deployment package, a zip of the bundle as `index.js`, to
- * `<outdir>/run-task-handler/handler.zip` and returns its path, for a `TerraformAsset`. The same sources give
- * the same bytes (a fixed date in the archive; cdktf's own ARCHIVE assets record file times, and start a
- * Node process per synth), so the asset, whose hash names its folder, changes only with the code.
+ * Writes the Lambda deployment package, a zip of the bundle as `index.js`, for a `TerraformAsset` whose hash
+ * is `codeHash`, so the asset changes only with the code. The archive has a fixed date (cdktf's own ARCHIVE
+ * assets record file times, and start a Node process per synth) and is rewritten only when it changes.
  */
-export function runTaskHandlerPackage(outdir: string): string {
+export function runTaskHandlerPackage(outdir: string): HandlerPackage {
   const file = path.join(path.resolve(outdir), "run-task-handler", "handler.zip");
-  const archive = zipOf("index.js", bundle());
+  const code = bundle();
+  const archive = zipOf("index.js", code);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   if (!(fs.existsSync(file) && fs.readFileSync(file).equals(archive))) fs.writeFileSync(file, archive);
-  return file;
+  return { path: file, codeHash: createHash("sha256").update(code).digest("hex").slice(0, 32) };
 }
 
 /** A zip archive of one file, deflated, dated 1980-01-01 (the format's first day), mode 0644. */

@@ -31,15 +31,21 @@ export class RunTaskStack extends ExampleStack {
 
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
+    const handlerPackage = runTaskHandlerPackage(App.of(this).outdir);
     const code = new TerraformAsset(this, "handler", {
-      path: runTaskHandlerPackage(App.of(this).outdir),
+      path: handlerPackage.path,
       type: AssetType.FILE,
+      assetHash: handlerPackage.codeHash,
     });
 
     this.hmacKey = new SecretsmanagerSecret(this, "hmac-key", {
       // A prefix: a destroyed secret keeps its name for its recovery window, and must not block a new stack.
       namePrefix: `${id}-hmac-key-`,
       description: "The HMAC key of the stateful-ecs run task in Terraform Cloud; put the value by hand",
+      // No prevent_destroy, like every example stack's data: a destroyed secret stays recoverable for 30
+      // days (`aws secretsmanager restore-secret`), and a new key is one put-secret-value and a run task edit.
+      recoveryWindowInDays: 30,
+      // The prefix is read at creation only: a renamed stack keeps its secret, and the key put there.
       lifecycle: { ignoreChanges: ["name", "name_prefix"] },
     });
     // Lambda would create `/aws/lambda/<name>` on first use, kept forever: made here first, with a retention.
@@ -93,7 +99,7 @@ export class RunTaskStack extends ExampleStack {
       }),
     });
     // The review retries its own downloads and callbacks; a retried invocation could send a second result.
-    new LambdaFunctionEventInvokeConfig(this, "review-invocations", {
+    const reviewInvocations = new LambdaFunctionEventInvokeConfig(this, "review-invocations", {
       functionName: this.function.functionName,
       maximumRetryAttempts: 0,
       // Terraform Cloud's token lasts about 10 minutes: an older review could not send its result anyway.
@@ -103,8 +109,8 @@ export class RunTaskStack extends ExampleStack {
     this.url = new LambdaFunctionUrl(this, "url", {
       functionName: this.function.functionName,
       authorizationType: "NONE",
-      // The URL is what Terraform Cloud calls: it exists once a request can be reviewed.
-      dependsOn: [invokeItself],
+      // The URL is what Terraform Cloud calls: it exists once a request can be reviewed, never twice.
+      dependsOn: [invokeItself, reviewInvocations],
     });
 
     new TerraformOutput(this, "run_task_url", {

@@ -1,5 +1,6 @@
 import { DependencyGraph } from "../../analysis/dependency-graph";
 import { HMAC_KEY_SECRET_ENV } from "../../cli/run-task/lambda";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -7,6 +8,7 @@ import { allowUrlInvocationsCommand } from "../../stacks/run-task";
 import { runTaskHandlerPackage, zipOf } from "../../stacks/run-task-bundle";
 import { exampleStack } from "../support/example-app";
 import { onlyResource, parsePolicy, resources } from "../support/fixtures";
+import { unzip } from "../support/unzip";
 import { describeWithTerraform, plan } from "../support/harness";
 
 const stack = exampleStack("run-task");
@@ -39,7 +41,7 @@ describe("stack run-task", () => {
     expect(only("aws_secretsmanager_secret")).toMatchObject({ name_prefix: "run-task-hmac-key-" });
   });
 
-  it("logs to /aws/lambda/<function>, kept 30 days, made before the function (which would make it, kept forever)", () => {
+  it("logs to /aws/lambda/<function>, kept 30 days", () => {
     const logGroup = only("aws_cloudwatch_log_group");
     expect(logGroup).toMatchObject({ name: "/aws/lambda/run-task", retention_in_days: 30 });
     expect(fn.logging_config).toEqual({
@@ -105,11 +107,18 @@ describe("stack run-task", () => {
 });
 
 describe("the run task's deployment package", () => {
-  it("is the same bytes in any output directory, so the asset changes only with the code", () => {
-    const [first, second] = [1, 2].map((n) =>
-      fs.readFileSync(runTaskHandlerPackage(fs.mkdtempSync(path.join(os.tmpdir(), `stateful-ecs-package-${n}-`)))),
-    );
-    expect(first.equals(second)).toBe(true);
+  const fn = only("aws_lambda_function");
+
+  it("holds the bundle as index.js, hashed by its code, naming no path of the machine that built it", () => {
+    const handlerPackage = runTaskHandlerPackage(fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-package-")));
+    const files = unzip(fs.readFileSync(handlerPackage.path));
+    expect(Object.keys(files)).toEqual(["index.js"]);
+    expect(handlerPackage.codeHash).toBe(createHash("sha256").update(files["index.js"]).digest("hex").slice(0, 32));
+    expect(fn.source_code_hash).toBe(handlerPackage.codeHash);
+    const code = files["index.js"].toString("utf8");
+    for (const machinePath of [path.resolve(__dirname, "..", ".."), os.tmpdir(), os.homedir()]) {
+      expect(code).not.toContain(machinePath);
+    }
   });
 
   it("records one file as zip readers expect: its CRC-32, mode 0644, the fixed date, made on Unix", () => {
@@ -131,20 +140,15 @@ describeWithTerraform("stack run-task, planned offline", () => {
 
   const address = (type: string) => `${type}.${Object.keys(stack.config.resource![type])[0]}`;
 
-  it("creates the function after its log group and the policy that lets it write there and read the key", () => {
+  it("creates the function after its log group (Lambda would make one, kept forever) and the policy to write there and read the key", () => {
     const before = graph.dependenciesOf(address("aws_lambda_function"));
     expect(before).toContain(address("aws_cloudwatch_log_group"));
     expect(before).toContain("aws_iam_role_policy.logs-and-key");
   });
 
-  it("plans no resource that would keep a secret value in the state", async () => {
-    const changes = (await plan(stack.dir)).resource_changes ?? [];
-    expect(changes.map((change) => change.type)).not.toContain("aws_secretsmanager_secret_version");
-    const withValue = changes.filter((change) => /"secret_(string|binary)"/.test(JSON.stringify(change.change.after)));
-    expect(withValue).toEqual([]);
-  });
-
-  it("creates the URL, which Terraform Cloud calls, once the function may invoke itself for the review", () => {
-    expect(graph.dependenciesOf(address("aws_lambda_function_url"))).toContain("aws_iam_role_policy.invoke-itself");
+  it("creates the URL, which Terraform Cloud calls, once the function may invoke itself and that review is never retried", () => {
+    const before = graph.dependenciesOf(address("aws_lambda_function_url"));
+    expect(before).toContain("aws_iam_role_policy.invoke-itself");
+    expect(before).toContain(address("aws_lambda_function_event_invoke_config"));
   });
 });

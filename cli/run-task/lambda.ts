@@ -1,4 +1,5 @@
-import { MAX_REQUEST_BYTES, ReviewOptions, SIGNATURE_HEADER, answer, runTask } from "./handler";
+import { Answer, ReviewOptions, SIGNATURE_HEADER, answer, runTask } from "./handler";
+import { isObject } from "./protocol";
 
 /**
  * The run task endpoint as an AWS Lambda function behind a function URL. Lambda freezes a function once it
@@ -10,6 +11,25 @@ import { MAX_REQUEST_BYTES, ReviewOptions, SIGNATURE_HEADER, answer, runTask } f
 
 /** The function's environment variable that names the Secrets Manager secret holding the HMAC key. */
 export const HMAC_KEY_SECRET_ENV = "STATEFUL_ECS_RUN_TASK_HMAC_KEY_SECRET_ARN";
+
+/**
+ * Requests larger than this are refused (413): the review event carries the body in base64, and Lambda
+ * takes at most 256 KB in an asynchronous invocation (1 MB in some regions since 2025). A run task request is
+ * a few kilobytes.
+ */
+export const MAX_LAMBDA_REQUEST_BYTES = 128 * 1024;
+
+/** A signature that does not hold with the key read at least this long ago reads the key again (rotation). */
+export const KEY_REFRESH_MS = 60_000;
+
+/** How the handler reviews (time-outs, attempts, log), and its clock. */
+export interface LambdaHandlerOptions extends ReviewOptions {
+  /**
+   * The clock, in milliseconds.
+   * @default Date.now
+   */
+  readonly now?: () => number;
+}
 
 /** What the function needs of AWS, behind an interface: the entry point wires the SDK, tests wire fakes. */
 export interface LambdaServices {
@@ -45,19 +65,33 @@ export interface LambdaContext {
 }
 
 /**
- * The Lambda handler. The key is read at the first request of each execution environment and kept (read
- * again after a failure); `options` are the handler's time-outs, attempts and log.
+ * The Lambda handler. The key is read at the first request of each execution environment and kept: read
+ * again after a failure, and when a signature does not hold with a key read over `KEY_REFRESH_MS` ago, so
+ * a rotated key takes effect without new environments (and unsigned requests read it once a minute at
+ * most).
  */
-export function lambdaHandler(services: LambdaServices, options: ReviewOptions = {}) {
+export function lambdaHandler(services: LambdaServices, options: LambdaHandlerOptions = {}) {
   const log = options.log ?? ((line: string) => console.log(line));
-  let key: Promise<string> | undefined;
-  const hmacKey = () => {
-    key ??= services.hmacKey().catch((error) => {
-      key = undefined;
-      throw error;
-    });
-    return key;
+  const now = options.now ?? Date.now;
+  let key: { readonly value: Promise<string>; readonly readAt: number } | undefined;
+  const hmacKey = (): Promise<string> => {
+    if (!key) {
+      const value = services.hmacKey().catch((error) => {
+        key = undefined;
+        throw error;
+      });
+      key = { value, readAt: now() };
+    }
+    return key.value;
   };
+
+  /** `answer` with the kept key, and with a fresh one when the signature fails and the kept one is old. */
+  async function verified(body: Buffer, signature: string): Promise<Answer> {
+    const result = answer(body, signature, await hmacKey());
+    if (result.status !== 401 || !key || now() - key.readAt < KEY_REFRESH_MS) return result;
+    key = undefined;
+    return answer(body, signature, await hmacKey());
+  }
 
   async function onRequest(event: FunctionUrlEvent, context: LambdaContext): Promise<FunctionUrlResult> {
     const reply = (statusCode: number, body: string): FunctionUrlResult => {
@@ -66,16 +100,15 @@ export function lambdaHandler(services: LambdaServices, options: ReviewOptions =
     };
     if (event.requestContext.http.method !== "POST") return reply(405, "POST only\n");
     const body = Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8");
-    if (body.length > MAX_REQUEST_BYTES) return reply(413, `larger than ${MAX_REQUEST_BYTES} bytes\n`);
-    let secret: string;
+    if (body.length > MAX_LAMBDA_REQUEST_BYTES) return reply(413, `larger than ${MAX_LAMBDA_REQUEST_BYTES} bytes\n`);
+    const signature = event.headers?.[SIGNATURE_HEADER] ?? "";
+    let result: Answer;
     try {
-      secret = await hmacKey();
+      result = await verified(body, signature);
     } catch (error) {
       log(`cannot read the HMAC key: ${(error as Error).message}`);
       return reply(503, "the endpoint cannot read its HMAC key\n");
     }
-    const signature = event.headers?.[SIGNATURE_HEADER] ?? "";
-    const result = answer(body, signature, secret);
     if (!result.task) return reply(result.status, result.body);
     try {
       await services.invokeAsync(context.invokedFunctionArn, {
@@ -90,7 +123,7 @@ export function lambdaHandler(services: LambdaServices, options: ReviewOptions =
 
   async function onReview({ statefulEcsReview }: ReviewEvent): Promise<void> {
     const body = Buffer.from(statefulEcsReview.body, "base64");
-    const result = answer(body, statefulEcsReview.signature, await hmacKey());
+    const result = await verified(body, statefulEcsReview.signature);
     if (result.task) await runTask(result.task, { ...options, log });
     else log(`ignored a review event: ${result.status} ${result.body.trim()}`);
   }
@@ -106,8 +139,6 @@ export function lambdaHandler(services: LambdaServices, options: ReviewOptions =
     log("ignored an event that is neither a function URL request nor a review");
   };
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
 
 function isReviewEvent(event: unknown): event is ReviewEvent {
   if (!isObject(event) || !isObject(event.statefulEcsReview)) return false;

@@ -52,7 +52,8 @@ export function hasValidSignature(body: Buffer, header: string | string[] | unde
   return timingSafeEqual(expected, Buffer.from(header, "hex"));
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+/** A JSON object (not an array, not null). */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 

@@ -4,11 +4,11 @@ import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as zlib from "node:zlib";
 import { HMAC_KEY_SECRET_ENV } from "../../../cli/run-task/lambda";
 import { signatureOf } from "../../../cli/run-task/protocol";
 import { exampleStack } from "../../support/example-app";
 import { FakeTerraformCloud } from "../../support/fake-terraform-cloud";
+import { unzip } from "../../support/unzip";
 
 /**
  * The code the run-task stack deploys, run as Lambda would run it: the archive that the stack's
@@ -22,23 +22,6 @@ const TOKEN = "atlasv1.the-bundles-run-token";
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:run-task-hmac-key-abc123";
 const FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:run-task";
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
-
-/** The files of a zip archive (stored or deflated entries), read from its central directory. */
-function unzip(archive: Buffer): Record<string, Buffer> {
-  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const files: Record<string, Buffer> = {};
-  let entry = archive.readUInt32LE(end + 16);
-  for (let count = archive.readUInt16LE(end + 10); count > 0; count--) {
-    const nameLength = archive.readUInt16LE(entry + 28);
-    const name = archive.toString("utf8", entry + 46, entry + 46 + nameLength);
-    const local = archive.readUInt32LE(entry + 42);
-    const start = local + 30 + archive.readUInt16LE(local + 26) + archive.readUInt16LE(local + 28);
-    const data = archive.subarray(start, start + archive.readUInt32LE(entry + 20));
-    files[name] = archive.readUInt16LE(entry + 10) === 8 ? zlib.inflateRawSync(data) : data;
-    entry += 46 + nameLength + archive.readUInt16LE(entry + 30) + archive.readUInt16LE(entry + 32);
-  }
-  return files;
-}
 
 /** A fake AWS endpoint: GetSecretValue answers the key, Invoke records the asynchronous invocations. */
 class FakeAws {
@@ -103,14 +86,18 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(functionDir, name), content);
   }
   fs.writeFileSync(path.join(functionDir, "runtime.js"), RUNTIME);
+  // What the Node.js runtime provides beside the package: the AWS SDK (its own dependencies resolve from
+  // where it really is), nothing else of the repository's node_modules.
+  const runtimeModules = path.join(functionDir, "runtime-modules");
+  fs.mkdirSync(runtimeModules);
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules", "@aws-sdk"), path.join(runtimeModules, "@aws-sdk"));
   runtime = fork(path.join(functionDir, "runtime.js"), [], {
     cwd: functionDir,
     execArgv: [],
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     env: {
       PATH: process.env.PATH,
-      // The runtime provides the AWS SDK; the bundle leaves it out.
-      NODE_PATH: path.join(REPO_ROOT, "node_modules"),
+      NODE_PATH: runtimeModules,
       AWS_ENDPOINT_URL: aws.url,
       AWS_REGION: "eu-west-1",
       AWS_ACCESS_KEY_ID: "AKIAFAKEFORTESTS",

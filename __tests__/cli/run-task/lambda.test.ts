@@ -1,7 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FunctionUrlEvent, LambdaServices, ReviewEvent, lambdaHandler } from "../../../cli/run-task/lambda";
-import { MAX_REQUEST_BYTES } from "../../../cli/run-task/handler";
+import {
+  FunctionUrlEvent,
+  KEY_REFRESH_MS,
+  LambdaServices,
+  MAX_LAMBDA_REQUEST_BYTES,
+  ReviewEvent,
+  lambdaHandler,
+} from "../../../cli/run-task/lambda";
 import { signatureOf } from "../../../cli/run-task/protocol";
 import { FakeTerraformCloud } from "../../support/fake-terraform-cloud";
 
@@ -22,6 +28,7 @@ afterAll(() => cloud.stop());
 
 /** Fake AWS services: the key (or a failure), and every asynchronous invocation. */
 class FakeAws implements LambdaServices {
+  key = KEY;
   keyReads = 0;
   keyFailure?: Error;
   invokeFailure?: Error;
@@ -30,7 +37,7 @@ class FakeAws implements LambdaServices {
   async hmacKey(): Promise<string> {
     this.keyReads++;
     if (this.keyFailure) throw this.keyFailure;
-    return KEY;
+    return this.key;
   }
 
   async invokeAsync(functionArn: string, event: ReviewEvent): Promise<void> {
@@ -42,9 +49,15 @@ class FakeAws implements LambdaServices {
 function setUp() {
   const aws = new FakeAws();
   const logged: string[] = [];
-  const handler = lambdaHandler(aws, { timeoutMs: 2000, attempts: 2, log: (line) => logged.push(line) });
+  const clock = { now: 1_000_000 };
+  const handler = lambdaHandler(aws, {
+    timeoutMs: 2000,
+    attempts: 2,
+    log: (line) => logged.push(line),
+    now: () => clock.now,
+  });
   const invoke = (event: unknown) => handler(event, { invokedFunctionArn: FUNCTION_ARN });
-  return { aws, logged, invoke };
+  return { aws, logged, invoke, clock };
 }
 
 /** A function URL request (payload format 2.0) carrying `body`, signed with `key` unless `signature` is given. */
@@ -118,7 +131,8 @@ describe("the run task Lambda handler", () => {
     expect(await invoke(urlEvent(body, { key: "another-key" }))).toEqual(reply(401, "signature does not match\n"));
     expect(await invoke(urlEvent(body, { signature: "" }))).toEqual(reply(401, "signature does not match\n"));
     expect(await invoke(urlEvent(body, { method: "GET" }))).toEqual(reply(405, "POST only\n"));
-    expect((await invoke(urlEvent(Buffer.alloc(MAX_REQUEST_BYTES + 1, "a"))))?.statusCode).toBe(413);
+    // The review event carries the body in base64: it must fit Lambda's asynchronous payload limit.
+    expect((await invoke(urlEvent(Buffer.alloc(MAX_LAMBDA_REQUEST_BYTES + 1, "a"))))?.statusCode).toBe(413);
     expect(await invoke(urlEvent("{ not json"))).toEqual(reply(400, "the body is not JSON\n"));
     expect(aws.invocations).toEqual([]);
   });
@@ -146,6 +160,20 @@ describe("the run task Lambda handler", () => {
     expect(aws.keyReads).toBe(2);
   });
 
+  it("reads a rotated key when a signature fails with a key read over a minute ago, not sooner", async () => {
+    const { aws, invoke, clock } = setUp();
+    const body = JSON.stringify(cloud.taskRequest("lambda-rotated", "none", { access_token: "test-token" }));
+    expect((await invoke(urlEvent(body)))?.statusCode).toBe(200);
+    aws.key = "the-rotated-key";
+    clock.now += KEY_REFRESH_MS - 1;
+    expect((await invoke(urlEvent(body, { key: "the-rotated-key" })))?.statusCode).toBe(401);
+    expect(aws.keyReads).toBe(1);
+    clock.now += 1;
+    expect((await invoke(urlEvent(body, { key: "the-rotated-key" })))?.statusCode).toBe(200);
+    expect((await invoke(urlEvent(body, { key: "a-forged-key" })))?.statusCode).toBe(401);
+    expect(aws.keyReads).toBe(2);
+  });
+
   it("answers 500 when the review cannot be started, so Terraform Cloud does not wait for a result", async () => {
     const { aws, logged, invoke } = setUp();
     aws.invokeFailure = new Error("AccessDeniedException");
@@ -158,7 +186,7 @@ describe("the run task Lambda handler", () => {
     const { logged, invoke } = setUp();
     for (const event of [null, "text", {}, { statefulEcsReview: { body: 1 } }])
       expect(await invoke(event)).toBeUndefined();
-    expect(new Set(logged)).toEqual(new Set(["ignored an event that is neither a function URL request nor a review"]));
+    expect(logged).toEqual(Array(4).fill("ignored an event that is neither a function URL request nor a review"));
   });
 
   it("never logs the run's token nor the HMAC key", async () => {
