@@ -20,9 +20,9 @@ const FUNCTION_TIMEOUT_SECONDS = 120;
  * public function URL (Terraform Cloud cannot sign AWS requests: the run task's HMAC signature is what
  * authenticates a caller, checked before any work). It answers at once and reviews the plan in an
  * asynchronous invocation of itself. The HMAC key lives in Secrets Manager and is put there by hand (README:
- * "As a Terraform Cloud run task"), so it is in neither the code nor the Terraform state; the function reads
- * it at its first request. The role may write the function's logs (kept 30 days), read that one secret and
- * invoke that one function, nothing else.
+ * "On AWS Lambda: the run-task stack"), so it is in neither the code nor the Terraform state; the function
+ * reads it at its first request, and again after a rotation. The role may write the function's logs (kept
+ * 30 days), read that one secret and invoke that one function, nothing else.
  */
 export class RunTaskStack extends ExampleStack {
   public readonly function: LambdaFunction;
