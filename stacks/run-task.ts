@@ -7,7 +7,7 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { HMAC_KEY_SECRET_ENV } from "../cli/run-task/lambda";
-import { PolicyDocument, assumedBy } from "../modules/core/iam";
+import { assumedBy, policyJson } from "../modules/core/iam";
 import { ContainerLogs } from "../modules/ecs";
 import { ExampleStack, ExampleStackProps } from "./example-stack";
 import { runTaskHandlerPackage } from "./run-task-bundle";
@@ -57,18 +57,15 @@ export class RunTaskStack extends ExampleStack {
     const logsAndKey = new IamRolePolicy(this, "logs-and-key", {
       role: role.name,
       name: "write-logs-read-hmac-key",
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "WriteLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: `${logs.logGroup.arn}:*`,
-          },
-          { Sid: "ReadHmacKey", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: this.hmacKey.arn },
-        ],
-      }),
+      policy: policyJson([
+        {
+          Sid: "WriteLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: `${logs.logGroup.arn}:*`,
+        },
+        { Sid: "ReadHmacKey", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: this.hmacKey.arn },
+      ]),
     });
 
     this.function = new LambdaFunction(this, "function", {
@@ -91,12 +88,9 @@ export class RunTaskStack extends ExampleStack {
     const invokeItself = new IamRolePolicy(this, "invoke-itself", {
       role: role.name,
       name: "invoke-itself",
-      policy: policyJson({
-        Version: "2012-10-17",
-        Statement: [
-          { Sid: "StartReview", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: this.function.arn },
-        ],
-      }),
+      policy: policyJson([
+        { Sid: "StartReview", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: this.function.arn },
+      ]),
     });
     // The review retries its own downloads and callbacks; a retried invocation could send a second result.
     const reviewInvocations = new LambdaFunctionEventInvokeConfig(this, "review-invocations", {
@@ -127,8 +121,6 @@ export class RunTaskStack extends ExampleStack {
     });
   }
 }
-
-const policyJson = (document: PolicyDocument) => JSON.stringify(document);
 
 /**
  * Since October 2025 a function URL with auth type NONE needs, besides the `lambda:InvokeFunctionUrl`

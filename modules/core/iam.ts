@@ -27,18 +27,17 @@ export interface PolicyDocument {
  * synthesized, so statements added after construction (grants) are included. ARNs inside may be tokens.
  */
 export function lazyPolicyJson(statements: () => PolicyStatement[]): string {
-  return Lazy.stringValue({
-    produce: () => JSON.stringify({ Version: "2012-10-17", Statement: statements() } satisfies PolicyDocument),
-  });
+  return Lazy.stringValue({ produce: () => policyJson(statements()) });
+}
+
+/** A policy document of `statements`, as the JSON string IAM and resource policies take. */
+export function policyJson(statements: PolicyStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements } satisfies PolicyDocument);
 }
 
 /** The trust policy of a role that a service (`ecs-tasks.amazonaws.com`, `ec2.amazonaws.com`) assumes. */
 export function assumedBy(service: string): string {
-  const document: PolicyDocument = {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-  };
-  return JSON.stringify(document);
+  return policyJson([{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }]);
 }
 
 /**
