@@ -63,10 +63,9 @@ const ENTRIES = MODULES.map((module) => path.join(ROOT, "modules", module, "inde
 function loadDeclarations(
   program = ts.createProgram(ENTRIES, { strict: true, skipLibCheck: true, noEmit: true, types: [] }),
 ): { checker: ts.TypeChecker; declarations: Map<string, ts.Declaration> } {
-  const entries = ENTRIES;
   const checker = program.getTypeChecker();
   const declarations = new Map<string, ts.Declaration>();
-  for (const entry of entries) {
+  for (const entry of ENTRIES) {
     const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
     for (const exported of checker.getExportsOfModule(module)) {
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;

@@ -62,8 +62,7 @@ export class Ec2Service extends ContainerService {
   }
 
   protected override checkLaunch(launch: LaunchSettings): void {
-    checkInteger(this, "cpu", launch.cpu, 128, 196608);
-    checkInteger(this, "memory", launch.memory, 6, 1048576);
+    checkEc2Size(this, launch.cpu, launch.memory);
   }
 
   protected override checkVolume(): void {
@@ -102,4 +101,10 @@ export class Ec2Service extends ContainerService {
       return problems;
     });
   }
+}
+
+/** The task size ECS allows on EC2: cpu 128 to 196608 units, memory 6 to 1048576 MiB. */
+export function checkEc2Size(owner: Construct, cpu: number | undefined, memory: number | undefined): void {
+  checkInteger(owner, "cpu", cpu, 128, 196608);
+  checkInteger(owner, "memory", memory, 6, 1048576);
 }

@@ -51,7 +51,8 @@ export interface AccessPointRef {
   readonly arn: string;
 }
 
-const MAX_POSIX_ID = 4294967295;
+/** The largest POSIX user or group id EFS takes. */
+export const MAX_POSIX_ID = 4294967295;
 const MAX_SECONDARY_GIDS = 16;
 const MAX_PATH_LENGTH = 100;
 const MAX_PATH_DEPTH = 4;
@@ -152,5 +153,10 @@ export function validateAccessPoint(owner: Construct, name: string, options: Acc
     }
     secondary.forEach((gid, index) => checkInteger(owner, `${prop("secondaryGids")}[${index}]`, gid, 0, MAX_POSIX_ID));
   }
-  checkPattern(owner, prop("permissions"), options.permissions, /^[0-7]{3,4}$/, "an octal mode such as '750'");
+  checkPermissions(owner, prop("permissions"), options.permissions);
+}
+
+/** A directory's permissions as EFS creates it: an octal mode such as '750'. */
+export function checkPermissions(owner: Construct, prop: string, permissions: string | undefined): void {
+  checkPattern(owner, prop, permissions, /^[0-7]{3,4}$/, "an octal mode such as '750'");
 }

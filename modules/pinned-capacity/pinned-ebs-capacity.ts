@@ -493,14 +493,11 @@ export class PinnedEbsCapacity extends Construct {
     if (name === this.lock.containerName) {
       throw propError(this, `hostVolume name '${name}' is the name of the volume's lock; choose another`);
     }
-    if (subPath !== undefined && isKnown(subPath)) {
-      const segments = subPath.split("/");
-      if (subPath.startsWith("/") || segments.includes("..") || segments.includes("")) {
-        throw propError(
-          this,
-          `hostVolume subPath '${subPath}' must be a relative path below the mount path, without '..'`,
-        );
-      }
+    if (subPath !== undefined && isKnown(subPath) && !isRelativeSubPath(subPath)) {
+      throw propError(
+        this,
+        `hostVolume subPath '${subPath}' must be a relative path below the mount path, without '..'`,
+      );
     }
     const hostPath = subPath === undefined ? this.mountPath : `${this.mountPath}/${subPath}`;
     return {
@@ -651,4 +648,10 @@ export class PinnedEbsCapacity extends Construct {
     checkKmsKeyArn(this, "volume.kmsKeyArn", volume.kmsKeyArn);
     checkOneOf(this, "volume.fileSystem", volume.fileSystem, FILE_SYSTEMS);
   }
+}
+
+/** Whether `subPath` names a folder below a root: relative, without `..` or empty segments. */
+export function isRelativeSubPath(subPath: string): boolean {
+  const segments = subPath.split("/");
+  return !subPath.startsWith("/") && !segments.includes("..") && !segments.includes("");
 }

@@ -5,7 +5,10 @@ import { checkInteger, checkLiteral, checkPattern } from "../core/validate";
 import { checkContainerPath, checkEnvironmentNames, validateContainer } from "../ecs/container-spec";
 import type { ContainerSpec } from "../ecs";
 import { ORDINAL_VARIABLES } from "./ordinal";
+import { checkEc2Size } from "../ecs/ec2-service";
 import { fargateSizeProblem } from "../ecs/fargate-service";
+import { MAX_POSIX_ID, checkPermissions } from "../efs-storage/access-point";
+import { isRelativeSubPath } from "../pinned-capacity/pinned-ebs-capacity";
 import { validateNetworkRef } from "../network/validate-network-ref";
 import type { NamespaceRef, StatefulServiceProps } from "./stateful-service";
 
@@ -21,7 +24,6 @@ export const MAX_REPLICAS = 50;
 const MAX_EFS_ORDINALS = 30;
 /** `PinnedEbsCapacity` names: at most 46 characters. */
 const MAX_HOST_PREFIX = 46;
-const MAX_POSIX_ID = 4294967295;
 /** A DNS label a host name may use: lower-case letters, digits and inner hyphens. */
 export const SERVICE_NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 /** A DNS name of such labels, as a namespace's name. */
@@ -123,7 +125,7 @@ export function validateStatefulService(
     checkContainerPath(owner, "efs.containerPath", props.efs.containerPath);
     checkInteger(owner, "efs.uid", props.efs.uid, 0, MAX_POSIX_ID);
     checkInteger(owner, "efs.gid", props.efs.gid, 0, MAX_POSIX_ID);
-    checkPattern(owner, "efs.permissions", props.efs.permissions, /^[0-7]{3,4}$/, "an octal mode such as '750'");
+    checkPermissions(owner, "efs.permissions", props.efs.permissions);
   }
   if (props.efs && props.ebs) {
     throw propError(owner, "efs and ebs are both set; give each ordinal one kind of storage");
@@ -133,16 +135,11 @@ export function validateStatefulService(
   if (props.ebs) {
     checkContainerPath(owner, "ebs.containerPath", props.ebs.containerPath);
     const subPath = props.ebs.subPath;
-    if (
-      subPath !== undefined &&
-      isKnown(subPath) &&
-      (subPath.startsWith("/") || subPath.split("/").some((s) => s === ".." || s === ""))
-    ) {
+    if (subPath !== undefined && isKnown(subPath) && !isRelativeSubPath(subPath)) {
       throw propError(owner, `ebs.subPath '${subPath}' must be a relative path below the volume's root, without '..'`);
     }
-    // The limits Ec2Service has: the ordinals run on their own hosts.
-    checkInteger(owner, "cpu", cpu, 128, 196608);
-    checkInteger(owner, "memory", memory, 6, 1048576);
+    // The ordinals run on their own hosts, as Ec2Services.
+    checkEc2Size(owner, cpu, memory);
   } else if (isKnown(cpu) && isKnown(memory)) {
     const problem = fargateSizeProblem(cpu, memory);
     if (problem) throw propError(owner, problem);

@@ -3,6 +3,7 @@ import { EfsStorage } from "../../../modules/efs-storage";
 import { ModuleStack } from "../module-stack";
 import { SECURITY_GROUP_ID, SUBNET_ID, VPC_ID, atLeast, eachMatches, expression, matches } from "../validations";
 import { VendoredModule } from "../vendored-module";
+import { MAX_POSIX_ID } from "../../../modules/efs-storage/access-point";
 
 /** Every access point of the variable, as a Terraform `for` over its values. */
 const eachAccessPoint = (condition: string) => expression(`alltrue([for key, ap in var.access_points : ${condition}])`);
@@ -14,7 +15,6 @@ const eachAccessPoint = (condition: string) => expression(`alltrue([for key, ap 
 const ACCESS_POINT_KEY = "^[A-Za-z0-9][A-Za-z0-9_-]{0,58}$";
 /** Directory names without the characters a shell or EFS would read specially. */
 const ACCESS_POINT_PATH = "^(/[^/$#<>;`|&?{}^*\\\\\\s]+)+$";
-const MAX_POSIX_ID = 4294967295;
 /** IAM role names: 1 to 64 letters, digits and `+=,.@_-`. */
 const ROLE_NAME = "^[A-Za-z0-9+=,.@_-]{1,64}$";
 

@@ -11,6 +11,7 @@ import { DNS_NAME, SERVICE_NAME } from "../../../modules/stateful-service/valida
 import { ModuleStack } from "../module-stack";
 import { SUBNET_ID, VPC_ID, expression, matches, wholeNumber } from "../validations";
 import { VendoredModule } from "../vendored-module";
+import { MAX_POSIX_ID } from "../../../modules/efs-storage/access-point";
 
 /**
  * How many ordinals the module can run: one `module` block each (ordinal `i` waits for `i - 1` through
@@ -19,7 +20,6 @@ import { VendoredModule } from "../vendored-module";
  * up to 7, the largest etcd and ZooKeeper recommend; the construct goes to 30 with EFS.
  */
 const ORDINAL_SLOTS = 7;
-const MAX_POSIX_ID = 4294967295;
 /** `<name>-<6>` must fit a role name prefix of 54 characters. */
 const MAX_NAME = 52;
 
