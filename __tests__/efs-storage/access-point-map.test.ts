@@ -10,6 +10,32 @@ import { existingNetwork, onlyResource, resources, synthConfig, testStack, varia
  * `access_points` variable, and client groups from a list known only at plan time (`allowFromEach`).
  */
 
+describe("EfsStorage.addAccessPointMap with options", () => {
+  const synthesize = (tags: Record<string, string> | undefined) =>
+    synthConfig((scope) => {
+      const storage = new EfsStorage(scope, "data", { network: existingNetwork, name: "files", tags: { Team: "a" } });
+      storage.addAccessPointMap(
+        "ordinals",
+        { "0": { path: "/zk/0", uid: 1000, gid: 1000 } },
+        { tags, namePrefix: "zk", preventDestroy: true },
+      );
+    });
+
+  it("names each access point <namePrefix>-<key>, tags it as told, and keeps it from being destroyed", () => {
+    expect(onlyResource(synthesize({ Service: "zk" }), "aws_efs_access_point")).toMatchObject({
+      tags: { Service: "zk", Name: "zk-${each.key}" },
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  it("takes the storage's tags when given none", () => {
+    expect(onlyResource(synthesize(undefined), "aws_efs_access_point").tags).toEqual({
+      Team: "a",
+      Name: "zk-${each.key}",
+    });
+  });
+});
+
 describe("EfsStorage.addAccessPointMap with a literal map", () => {
   const synthesized = synthConfig((scope) => {
     const storage = new EfsStorage(scope, "data", { network: existingNetwork, name: "files" });
@@ -51,6 +77,10 @@ describe("EfsStorage.addAccessPointMap with a literal map", () => {
       },
       tags: { Name: "${each.key}" },
     });
+  });
+
+  it("keeps no lifecycle by default: removing a key destroys its access point", () => {
+    expect(onlyResource(synthesized, "aws_efs_access_point").lifecycle).toBeUndefined();
   });
 
   it("grants each distinct role of an entry, keyed <key>/<role>, that access point only, mount alone when read-only", () => {

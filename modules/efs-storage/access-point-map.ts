@@ -36,6 +36,26 @@ export interface AccessPointMapEntry {
   readonly readOnly?: boolean;
 }
 
+/** How the access points of a map are tagged and kept. */
+export interface AccessPointMapOptions {
+  /**
+   * Tags for the access points, besides their `Name`.
+   * @default - the storage's tags
+   */
+  readonly tags?: Record<string, string>;
+  /**
+   * The start of each access point's `Name` tag: `<namePrefix>-<key>`, telling the map's keys apart from
+   * other maps' among the storage's access points.
+   * @default - the bare key
+   */
+  readonly namePrefix?: string;
+  /**
+   * Set `lifecycle.prevent_destroy` on the access points: Terraform then refuses a plan that removes a key.
+   * @default - no lifecycle: removing a key destroys its access point
+   */
+  readonly preventDestroy?: boolean;
+}
+
 /** What `EfsStorage.addAccessPointMap` needs from its storage. */
 export interface AccessPointMapContext {
   /** The storage's name: the grant policies are `<name>-efs-<key>`. */
@@ -80,6 +100,7 @@ export class EfsAccessPointMap extends Construct {
     id: string,
     entries: Record<string, AccessPointMapEntry>,
     context: AccessPointMapContext,
+    options: AccessPointMapOptions = {},
   ) {
     super(storage, id);
     this.claimName = context.claimName;
@@ -98,7 +119,10 @@ export class EfsAccessPointMap extends Construct {
           permissions: each.getString("permissions"),
         },
       },
-      tags: withTags(context.tags, { Name: Token.asString(each.key) }),
+      tags: withTags(options.tags ?? context.tags, {
+        Name: options.namePrefix === undefined ? Token.asString(each.key) : `${options.namePrefix}-${each.key}`,
+      }),
+      ...(options.preventDestroy === undefined ? {} : { lifecycle: { preventDestroy: options.preventDestroy } }),
     });
 
     // A literal map that names no role has no grants to make: no resource for them.

@@ -22,7 +22,7 @@ import { TaskVolume } from "../ecs/task-volume";
 import { NetworkRef } from "../network/network-ref";
 import { validateNetworkRef } from "../network/validate-network-ref";
 import { AccessPointOptions, AccessPointRef, EfsAccessPoint, validateAccessPoint } from "./access-point";
-import { AccessPointMapEntry, EfsAccessPointMap } from "./access-point-map";
+import { AccessPointMapEntry, AccessPointMapOptions, EfsAccessPointMap } from "./access-point-map";
 import {
   ExternalAccessPoint,
   ExternalMountOptions,
@@ -336,15 +336,21 @@ export class EfsStorage extends Construct {
    * Adding or removing a key never replaces another key's access point or grant. Access points you mount
    * with `mount()` come from `addAccessPoint`. A map token should hold at least one entry (the vendored
    * module's validation requires one): the file system policy's access point condition lists its ARNs.
+   * `options` tag the access points and may keep them from being destroyed.
    */
-  addAccessPointMap(id: string, entries: Record<string, AccessPointMapEntry>): EfsAccessPointMap {
-    const map = new EfsAccessPointMap(this, id, entries, {
+  addAccessPointMap(
+    id: string,
+    entries: Record<string, AccessPointMapEntry>,
+    options: AccessPointMapOptions = {},
+  ): EfsAccessPointMap {
+    const context = {
       name: this.name,
       fileSystemId: this.fileSystem.id,
       fileSystemArn: this.fileSystem.arn,
       tags: this.tags,
-      claimName: (name, by) => this.claimAccessPointName(name, by),
-    });
+      claimName: (name: string, by: string) => this.claimAccessPointName(name, by),
+    };
+    const map = new EfsAccessPointMap(this, id, entries, context, options);
     this.accessPointMaps.push(map);
     return map;
   }

@@ -1,7 +1,7 @@
 export { EfsAccessPoint } from "./access-point";
 export type { AccessPointOptions, AccessPointRef } from "./access-point";
 export { EfsAccessPointMap } from "./access-point-map";
-export type { AccessPointMapEntry } from "./access-point-map";
+export type { AccessPointMapEntry, AccessPointMapOptions } from "./access-point-map";
 export type { EfsAlarmOptions } from "./alarms";
 export { EfsStorage } from "./efs-storage";
 export type {

@@ -6,7 +6,6 @@ import { propError } from "../core/errors";
 import { GroupIngress } from "../core/group-ingress";
 import { GuardExceptions, applyGuardExceptions } from "../core/guard-exceptions";
 import { scopedName } from "../core/names";
-import { withTags } from "../core/tags";
 import { ContainerLogs, Ec2Service } from "../ecs";
 import type { ClusterRef, ContainerService, ContainerSpec, LogDestination } from "../ecs";
 import { EfsAccessPointMap, EfsStorage } from "../efs-storage";
@@ -263,11 +262,11 @@ export class StatefulService extends Construct {
             { path: `/${this.name}/${ordinal}`, uid: efs.uid, gid: efs.gid, permissions: efs.permissions },
           ]),
         ),
+        // Named after the ordinal, not the bare map key, among the storage's other access points; shrinking
+        // the map below an ordinal that has storage stops the plan, instead of deleting its access point.
+        // The service's tags, not the storage's (none when it has none).
+        { tags: tags ?? {}, namePrefix: this.name, preventDestroy },
       );
-      // Shrinking the map below an ordinal that has storage stops the plan, instead of deleting its access point.
-      this.accessPoints.resource.lifecycle = { preventDestroy };
-      // Named after the ordinal, not the bare map key, among the storage's other access points.
-      this.accessPoints.resource.tags = withTags(tags, { Name: `${this.name}-\${each.key}` });
     }
 
     if (props.ebs) {

@@ -4,7 +4,6 @@ import { EfsStorage } from "../../../modules/efs-storage";
 import { NetworkRef } from "../../../modules/network";
 import { StatefulOrdinal } from "../../../modules/stateful-service";
 import { membersGroup, privateNamespace } from "../../../modules/stateful-service/members";
-import { withTags } from "../../../modules/core/tags";
 import { CLUSTER_NAME } from "../../../modules/ecs/cluster";
 import { IMAGE } from "../../../modules/ecs/container-spec";
 import { DNS_NAME, SERVICE_NAME } from "../../../modules/stateful-service/validate";
@@ -250,10 +249,12 @@ function buildService(stack: ModuleStack): void {
     ),
   );
   const hostnames = new TerraformLocal(stack, "hostnames", expression(HOSTNAMES));
-  const accessPoints = storage.addAccessPointMap("ordinals", storedOrdinals.asAnyMap);
   // Lowering replicas without retained_ordinals drops a key: prevent_destroy stops that plan instead.
-  accessPoints.resource.lifecycle = { preventDestroy: true };
-  accessPoints.resource.tags = withTags(tags, { Name: `${name}-\${each.key}` });
+  const accessPoints = storage.addAccessPointMap("ordinals", storedOrdinals.asAnyMap, {
+    tags,
+    namePrefix: name,
+    preventDestroy: true,
+  });
 
   let previous: TerraformHclModule | undefined;
   for (let ordinal = 0; ordinal < ORDINAL_SLOTS; ordinal++) {
@@ -358,8 +359,8 @@ export const statefulServiceModule: VendoredModule = {
     },
     {
       condition:
-        'length(aws_efs_access_point.storage_ordinals_access_point) == 3 && aws_efs_access_point.storage_ordinals_access_point["2"].root_directory[0].path == "/zk/2"',
-      errorMessage: "one access point per ordinal, at /<name>/<i>",
+        'length(aws_efs_access_point.storage_ordinals_access_point) == 3 && aws_efs_access_point.storage_ordinals_access_point["2"].root_directory[0].path == "/zk/2" && aws_efs_access_point.storage_ordinals_access_point["2"].tags["Name"] == "zk-2"',
+      errorMessage: "one access point per ordinal, at /<name>/<i>, named <name>-<i>",
     },
     {
       condition: "aws_efs_file_system.storage_file_system.encrypted == true",

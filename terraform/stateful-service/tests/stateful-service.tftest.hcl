@@ -38,8 +38,8 @@ run "plans_with_secure_defaults" {
   }
 
   assert {
-    condition     = length(aws_efs_access_point.storage_ordinals_access_point) == 3 && aws_efs_access_point.storage_ordinals_access_point["2"].root_directory[0].path == "/zk/2"
-    error_message = "one access point per ordinal, at /<name>/<i>"
+    condition     = length(aws_efs_access_point.storage_ordinals_access_point) == 3 && aws_efs_access_point.storage_ordinals_access_point["2"].root_directory[0].path == "/zk/2" && aws_efs_access_point.storage_ordinals_access_point["2"].tags["Name"] == "zk-2"
+    error_message = "one access point per ordinal, at /<name>/<i>, named <name>-<i>"
   }
 
   assert {
