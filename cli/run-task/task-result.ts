@@ -1,5 +1,6 @@
 import { Finding } from "../../analysis/guards";
 import { PlanReview, ReviewedChange } from "../../analysis/review/plan-review";
+import { countFindings } from "../lint/text";
 import { countsLine, dataSafetyEntry } from "../review/markdown";
 
 /**
@@ -50,8 +51,7 @@ export function plainResult(status: TaskStatus, message: string): TaskResultBody
  */
 export function reviewResult(review: PlanReview, withOutcomes: boolean): TaskResultBody {
   const status: TaskStatus = review.exitCode === 0 ? "passed" : "failed";
-  const errors = review.findings.filter((finding) => finding.severity === "error" && !finding.silenced).length;
-  const warnings = review.findings.filter((finding) => finding.severity === "warning" && !finding.silenced).length;
+  const { errors, warnings } = countFindings(review.findings);
   const outcomes = [...review.dataSafety.map(dataSafetyOutcome), ...review.findings.map(findingOutcome)];
   const shown = outcomes.slice(0, MAX_OUTCOMES);
   const message = [
