@@ -1,7 +1,5 @@
-import { AddressInfo } from "node:net";
 import { runTaskServer } from "../cli/run-task/handler";
-import { signatureOf } from "../cli/run-task/protocol";
-import { FakeTerraformCloud } from "../__tests__/support/fake-terraform-cloud";
+import { FakeTerraformCloud, listenOnLoopback, postSigned } from "../__tests__/support/fake-terraform-cloud";
 import { Sample, sample } from "./stats";
 
 const KEY = "bench-run-task-hmac-key";
@@ -25,16 +23,10 @@ export async function measureRunTaskLatency(planText: string, runs: number): Pro
   const cloud = new FakeTerraformCloud(TOKEN);
   const endpoint = runTaskServer({ hmacKey: KEY, log: () => undefined });
   await cloud.start();
-  await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
-  const endpointUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/`;
+  const endpointUrl = `${await listenOnLoopback(endpoint)}/`;
   cloud.plans.set("bench", planText);
   const once = async (id: string) => {
-    const body = Buffer.from(JSON.stringify(cloud.taskRequest(id, "bench")));
-    const response = await fetch(endpointUrl, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-TFC-Task-Signature": signatureOf(body, KEY) },
-      body: new Uint8Array(body),
-    });
+    const response = await postSigned(endpointUrl, JSON.stringify(cloud.taskRequest(id, "bench")), { key: KEY });
     if (response.status !== 200) throw new Error(`the run task endpoint answered ${response.status}`);
     const callback = await cloud.callback(id, 60_000);
     const downloaded = cloud.downloadedAt.get("bench");

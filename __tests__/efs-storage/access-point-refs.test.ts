@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { PolicyDocument } from "../../modules/core";
 import { expressionOf } from "../../modules/core/tokens";
 import { FargateService } from "../../modules/ecs";
 import { AccessPointMapEntry, EfsAccessPointMap, EfsStorage, ExternalAccessPoint } from "../../modules/efs-storage";
@@ -7,6 +6,7 @@ import {
   SynthesizedConfig,
   existingNetwork,
   onlyResource,
+  parseInterpolatedPolicy,
   parsePolicy,
   resources,
   serviceBasics,
@@ -38,14 +38,6 @@ function webIn(scope: Construct): FargateService {
 /** `${aws_efs_access_point.<the map's resource>["<key>"].<attribute>}`, as a direct instance reference. */
 const instanceRef = (key: string, attribute: string) =>
   new RegExp(`^\\$\\{aws_efs_access_point\\.data_tenants_access-point_\\w+\\["${key}"\\]\\.${attribute}\\}$`);
-
-/**
- * An inline policy whose Terraform interpolations hold quotes (`${aws_x.y["a"].arn}`: Terraform renders
- * them before the policy is JSON), parsed with each interpolation kept as a string.
- */
-function parseTemplatedPolicy(policy: string): PolicyDocument {
-  return parsePolicy(policy.replace(/\$\{[^}]*\}/g, (interpolation) => interpolation.replace(/"/g, '\\"')));
-}
 
 /** The `type.name` address of the one resource of `type` whose name contains `part`. */
 function addressOf(synthesized: SynthesizedConfig, type: string, part: string): string {
@@ -119,7 +111,7 @@ describe("EfsStorage.mount with a map key's access point", () => {
     expect(grant).not.toHaveProperty("for_each");
     expect(grant.role).toMatch(/^\$\{aws_iam_role\.roles_task-role_\w+\.name\}$/);
     expect(grant.name).toBe("files-efs-tenants-a");
-    expect(parseTemplatedPolicy(grant.policy).Statement).toEqual([
+    expect(parseInterpolatedPolicy(grant.policy).Statement).toEqual([
       {
         Sid: "EfsThroughAccessPoint",
         Effect: "Allow",

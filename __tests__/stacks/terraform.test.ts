@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { run } from "../../cli/main";
+import { blockAddress } from "../../analysis/config/values";
 import { DependencyGraph } from "../../analysis/dependency-graph";
 
 /**
@@ -77,9 +78,8 @@ describeWithTerraform("Terraform checks of every stack in main.ts", () => {
       // Terraform never reaches the destroy of what a refused resource depends on (a file system under its
       // refused access point instances), so it reports only the refused one; that one keeps it.
       const graph = new DependencyGraph((await plan(stack.dir)).configuration?.root_module ?? {});
-      const block = (address: string) => address.replace(/\[.*\]$/, "");
       const keptByRefused = (address: string) =>
-        refused.some((other) => graph.dependenciesOf(block(other)).has(block(address)));
+        refused.some((other) => graph.dependenciesOf(blockAddress(other)).has(blockAddress(address)));
       expect(protectedOnes.filter((address) => !refused.includes(address) && !keptByRefused(address))).toEqual([]);
     });
   });

@@ -1,45 +1,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { Construct } from "constructs";
-import { PolicyDocument } from "../../modules/core";
 import { FargateService } from "../../modules/ecs";
-import { EfsStorage } from "../../modules/efs-storage";
-import { OrdinalContext, StatefulService, StatefulServiceProps } from "../../modules/stateful-service";
+import { OrdinalContext, StatefulService } from "../../modules/stateful-service";
 import {
   SynthesizedConfig,
-  existingNetwork,
   onlyResource,
-  parsePolicy,
+  parseInterpolatedPolicy,
   resources,
   serviceBasics,
   synthConfig,
   testStack,
 } from "../support/fixtures";
-
-const CLIENT_PORT = 2181;
-const PEER_PORTS = [2888, 3888];
-
-/** ZooKeeper-like props: three ordinals named `zk`, a client port and two peer ports. */
-function zookeeper(overrides: Partial<StatefulServiceProps> = {}): StatefulServiceProps {
-  return {
-    name: "zk",
-    replicas: 3,
-    cluster: { name: "main" },
-    network: existingNetwork,
-    peerPorts: PEER_PORTS,
-    container: {
-      name: "zookeeper",
-      image: "public.ecr.aws/docker/library/zookeeper:3.9.3",
-      port: CLIENT_PORT,
-    },
-    ...overrides,
-  };
-}
-
-function storageIn(scope: Construct): EfsStorage {
-  return new EfsStorage(scope, "data", { network: existingNetwork });
-}
+import { CLIENT_PORT, PEER_PORTS, storageIn, zookeeper } from "./zookeeper";
 
 /** The synthesized resources of a type with their keys (the Terraform resource names). */
 function entries(synthesized: SynthesizedConfig, type: string): Array<[string, Record<string, any>]> {
@@ -65,7 +38,6 @@ function named(synthesized: SynthesizedConfig, type: string, name: string): Reco
 /** `${type.key.attribute}`, as a reference renders in the synthesized JSON. */
 const reference = (type: string, key: string, attribute: string) => `\${${type}.${key}.${attribute}}`;
 
-/** The environment of the first container of a task definition, as a name -> value map. */
 /** The task definition of the service family `family` (an ordinal's name, such as `zk-1`). */
 function taskDefinitionOf(synthesized: SynthesizedConfig, family: string): Record<string, any> {
   const found = resources(synthesized, "aws_ecs_task_definition").find((definition) => definition.family === family);
@@ -90,15 +62,6 @@ function hclStatements(policy: string): Array<{ sid: string; text: string }> {
     .split('{"Sid" = "')
     .slice(1)
     .map((chunk) => ({ sid: chunk.slice(0, chunk.indexOf('"')), text: chunk }));
-}
-
-/**
- * An inline policy: JSON whose strings hold Terraform interpolations, some with quotes of their own
- * (`${aws_efs_access_point.x["1"].arn}`, which Terraform's template syntax reads as one expression), so
- * those quotes are escaped before parsing; the parsed strings show the interpolations as written.
- */
-function parseInlinePolicy(policy: string): PolicyDocument {
-  return parsePolicy(policy.replace(/\$\{[^{}]*\}/g, (interpolation) => interpolation.replace(/(?<!\\)"/g, '\\"')));
 }
 
 /** The `for_each` keys of access point instances an expression refers to directly (`aws_efs_access_point.x["1"]`). */
@@ -408,7 +371,7 @@ describe("StatefulService storage per ordinal on EFS", () => {
         (policy) => policy.role === reference("aws_iam_role", taskRoleKey(ordinal), "name"),
       );
       expect(policies).toHaveLength(1);
-      const statements = parseInlinePolicy(policies[0].policy).Statement;
+      const statements = parseInterpolatedPolicy(policies[0].policy).Statement;
       expect(statements).toHaveLength(1);
       expect(statements[0]).toMatchObject({
         Effect: "Allow",
@@ -441,7 +404,7 @@ describe("StatefulService storage per ordinal on EFS", () => {
     expect(inline.length).toBeGreaterThan(0);
     for (const policy of inline) {
       expect(policy.policy).not.toContain(`${accessPointKey}["0"]`);
-      for (const statement of parseInlinePolicy(policy.policy).Statement) {
+      for (const statement of parseInterpolatedPolicy(policy.policy).Statement) {
         expect(statement.Condition).toEqual({
           StringEquals: { "elasticfilesystem:AccessPointArn": instance(1, "arn") },
         });

@@ -4,21 +4,12 @@ import { EfsStorage } from "../../modules/efs-storage";
 import { StatefulService, StatefulServiceProps } from "../../modules/stateful-service";
 import { MAX_REPLICAS, validateStatefulService } from "../../modules/stateful-service/validate";
 import { existingNetwork, onlyResource, resources, testStack } from "../support/fixtures";
+import { storageIn, zookeeper } from "./zookeeper";
 
 const prefix = "StatefulService 'zk': ";
 
-/** Valid ZooKeeper-like props: three ordinals, a client port and two peer ports. */
-const valid = (): StatefulServiceProps => ({
-  name: "zk",
-  replicas: 3,
-  cluster: { name: "main" },
-  network: existingNetwork,
-  peerPorts: [2888, 3888],
-  container: { name: "zookeeper", image: "public.ecr.aws/docker/library/zookeeper:3.9.3", port: 2181 },
-});
-
 function build(props: Partial<StatefulServiceProps>, scope: Construct = testStack()): StatefulService {
-  return new StatefulService(scope, "zk", { ...valid(), ...props });
+  return new StatefulService(scope, "zk", { ...zookeeper(), ...props });
 }
 
 /**
@@ -26,7 +17,7 @@ function build(props: Partial<StatefulServiceProps>, scope: Construct = testStac
  * values allowed, which would otherwise build dozens of services to show that nothing is refused.
  */
 function accepts(props: Partial<StatefulServiceProps>, scope: Construct = testStack()): void {
-  const all = { ...valid(), ...props };
+  const all = { ...zookeeper(), ...props };
   const name = all.name!;
   validateStatefulService(
     new Construct(scope, "zk"),
@@ -39,7 +30,7 @@ function accepts(props: Partial<StatefulServiceProps>, scope: Construct = testSt
 
 /** Valid props with per-ordinal storage, in `scope` (which must hold no other storage named `data`). */
 function withEfs(scope: Construct, efs: Partial<NonNullable<StatefulServiceProps["efs"]>> = {}) {
-  const storage = new EfsStorage(scope, "data", { network: existingNetwork });
+  const storage = storageIn(scope);
   return { efs: { storage, containerPath: "/data", uid: 1000, gid: 1000, ...efs } };
 }
 
@@ -286,7 +277,7 @@ describe("StatefulService refuses what AWS would refuse at apply", () => {
 
   it("a second service creating the same namespace in the stack (Route 53 refuses a second zone of that name)", () => {
     const stack = testStack();
-    const first = new StatefulService(stack, "first", { ...valid(), name: "one", namespace: "prod.internal" });
+    const first = new StatefulService(stack, "first", { ...zookeeper(), name: "one", namespace: "prod.internal" });
     expect(() => build({ name: "two", namespace: "prod.internal" }, stack)).toThrow(
       `${prefix}namespace 'prod.internal' is created by StatefulService 'first' already; give its namespace as { id, name } (its namespaceId and namespaceName) to share it`,
     );
@@ -297,7 +288,7 @@ describe("StatefulService refuses what AWS would refuse at apply", () => {
   it("two services of one name on one file system", () => {
     const stack = testStack();
     const efs = withEfs(stack);
-    new StatefulService(new Construct(stack, "team-a"), "zk", { ...valid(), namespace: "a.internal", ...efs });
+    new StatefulService(new Construct(stack, "team-a"), "zk", { ...zookeeper(), namespace: "a.internal", ...efs });
     expect(() => build({ namespace: "b.internal", ...efs }, stack)).toThrow(
       `${prefix}name 'zk' is used by another service of EfsStorage 'data'; give each service sharing a file system its own name`,
     );
@@ -327,9 +318,9 @@ describe("StatefulService wiring problems found late", () => {
     const stack = testStack();
     const storage = new EfsStorage(stack, "data", { network: existingNetwork });
     const efs = { storage, containerPath: "/data", uid: 1000, gid: 1000 };
-    new StatefulService(new Construct(stack, "team-a"), "zk", { ...valid(), name: "zka", efs });
+    new StatefulService(new Construct(stack, "team-a"), "zk", { ...zookeeper(), name: "zka", efs });
     expect(
-      () => new StatefulService(new Construct(stack, "team-b"), "zk", { ...valid(), name: "zkb", efs }),
+      () => new StatefulService(new Construct(stack, "team-b"), "zk", { ...zookeeper(), name: "zkb", efs }),
     ).not.toThrow();
   });
 });

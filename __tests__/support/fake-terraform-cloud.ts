@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
+import { signatureOf } from "../../cli/run-task/protocol";
 import { TaskResultBody } from "../../cli/run-task/task-result";
 
 /**
@@ -30,8 +31,7 @@ export class FakeTerraformCloud {
   constructor(private readonly token: string) {}
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
   }
 
   stop(): Promise<void> {
@@ -94,4 +94,26 @@ export class FakeTerraformCloud {
     }
     return undefined;
   }
+}
+
+/** Starts `server` on a free port of 127.0.0.1; resolves to its URL, `http://127.0.0.1:<port>`. */
+export async function listenOnLoopback(server: http.Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** POSTs `body` to a run task endpoint as Terraform Cloud does, signed with `key` (or with `signature` as given). */
+export async function postSigned(
+  url: string,
+  body: string | Buffer,
+  signing: { key: string } | { signature: string },
+): Promise<{ status: number; text: string }> {
+  const bytes = typeof body === "string" ? Buffer.from(body) : body;
+  const signature = "signature" in signing ? signing.signature : signatureOf(bytes, signing.key);
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-TFC-Task-Signature": signature },
+    body: new Uint8Array(bytes),
+  });
+  return { status: response.status, text: await response.text() };
 }

@@ -78,6 +78,15 @@ export function parsePolicy(policy: string): PolicyDocument {
 }
 
 /**
+ * An inline policy: JSON whose strings hold Terraform interpolations, some with quotes of their own
+ * (`${aws_efs_access_point.x["1"].arn}`, which Terraform's template syntax reads as one expression), so
+ * those quotes are escaped before parsing; the parsed strings show the interpolations as written.
+ */
+export function parseInterpolatedPolicy(policy: string): PolicyDocument {
+  return parsePolicy(policy.replace(/\$\{[^{}]*\}/g, (interpolation) => interpolation.replace(/(?<!\\)"/g, '\\"')));
+}
+
+/**
  * What every container service of a module test takes besides its container: a cluster, the literal
  * network, and roles and logs made in `scope` (their ids prefixed by `prefix`, for a second service).
  */

@@ -1,10 +1,8 @@
 import * as fs from "node:fs";
-import { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { MAX_REQUEST_BYTES, runTaskServer } from "../../../cli/run-task/handler";
-import { signatureOf } from "../../../cli/run-task/protocol";
 import { exampleStacks } from "../../support/example-app";
-import { FakeTerraformCloud } from "../../support/fake-terraform-cloud";
+import { FakeTerraformCloud, listenOnLoopback, postSigned } from "../../support/fake-terraform-cloud";
 import { describeWithTerraform, plan } from "../../support/harness";
 
 /**
@@ -23,8 +21,7 @@ let endpointUrl = "";
 
 beforeAll(async () => {
   await cloud.start();
-  await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
-  endpointUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/`;
+  endpointUrl = `${await listenOnLoopback(endpoint)}/`;
 });
 
 afterAll(async () => {
@@ -35,15 +32,12 @@ afterAll(async () => {
 const request = cloud.taskRequest.bind(cloud);
 
 /** POSTs `body` to the endpoint, signed with `key` (or with `signature` as given). */
-async function send(body: string | Buffer, options: { key?: string; signature?: string } = {}) {
-  const bytes = typeof body === "string" ? Buffer.from(body) : body;
-  const signature = options.signature ?? signatureOf(bytes, options.key ?? KEY);
-  const response = await fetch(endpointUrl, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-TFC-Task-Signature": signature },
-    body: new Uint8Array(bytes),
-  });
-  return { status: response.status, text: await response.text() };
+function send(body: string | Buffer, options: { key?: string; signature?: string } = {}) {
+  return postSigned(
+    endpointUrl,
+    body,
+    options.signature === undefined ? { key: options.key ?? KEY } : { signature: options.signature },
+  );
 }
 
 describe("the run task endpoint, over loopback against a fake Terraform Cloud", () => {

@@ -1,13 +1,12 @@
 import { ChildProcess, fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
-import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { HMAC_KEY_SECRET_ENV } from "../../../cli/run-task/lambda";
-import { signatureOf } from "../../../cli/run-task/protocol";
 import { exampleStack } from "../../support/example-app";
-import { FakeTerraformCloud } from "../../support/fake-terraform-cloud";
+import { FakeTerraformCloud, listenOnLoopback } from "../../support/fake-terraform-cloud";
+import { functionUrlEvent } from "../../support/function-url-event";
 import { unzip } from "../../support/unzip";
 
 /**
@@ -54,8 +53,7 @@ class FakeAws {
   url = "";
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
   }
 
   stop(): Promise<void> {
@@ -75,6 +73,8 @@ const cloud = new FakeTerraformCloud(TOKEN);
 const aws = new FakeAws();
 let runtime: ChildProcess;
 let runtimeOutput = "";
+/** The files of the package the stack deploys. */
+let packaged: Record<string, Buffer>;
 
 beforeAll(async () => {
   await Promise.all([cloud.start(), aws.start()]);
@@ -82,7 +82,8 @@ beforeAll(async () => {
   const filename = String(stack.config.resource!.aws_lambda_function.function.filename);
   const archive = path.join(stack.dir, filename.replace("${path.module}/", ""));
   const functionDir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-ecs-run-task-function-"));
-  for (const [name, content] of Object.entries(unzip(fs.readFileSync(archive)))) {
+  packaged = unzip(fs.readFileSync(archive));
+  for (const [name, content] of Object.entries(packaged)) {
     fs.writeFileSync(path.join(functionDir, name), content);
   }
   fs.writeFileSync(path.join(functionDir, "runtime.js"), RUNTIME);
@@ -125,10 +126,8 @@ function invoke(event: unknown): Promise<unknown> {
 
 describe("the packaged run task function, in a stand-in Lambda runtime against fake AWS and Terraform Cloud", () => {
   it("holds one file, index.js, which the runtime loads as index.handler", () => {
-    const stack = exampleStack("run-task");
-    const archive = String(stack.config.resource!.aws_lambda_function.function.filename).replace("${path.module}/", "");
-    expect(Object.keys(unzip(fs.readFileSync(path.join(stack.dir, archive))))).toEqual(["index.js"]);
-    expect(stack.config.resource!.aws_lambda_function.function.handler).toBe("index.handler");
+    expect(Object.keys(packaged)).toEqual(["index.js"]);
+    expect(exampleStack("run-task").config.resource!.aws_lambda_function.function.handler).toBe("index.handler");
   });
 
   it("answers at once, invokes itself asynchronously, and the review sends the result: the whole path", async () => {
@@ -136,13 +135,7 @@ describe("the packaged run task function, in a stand-in Lambda runtime against f
       "efs-replaced",
       fs.readFileSync(path.join(__dirname, "..", "fixtures", "efs-replaced-plan.json"), "utf8"),
     );
-    const body = Buffer.from(JSON.stringify(cloud.taskRequest("bundle-replaced", "efs-replaced")));
-    const request = {
-      body: body.toString("utf8"),
-      isBase64Encoded: false,
-      headers: { "content-type": "application/json", "x-tfc-task-signature": signatureOf(body, KEY) },
-      requestContext: { http: { method: "POST" } },
-    };
+    const request = functionUrlEvent(JSON.stringify(cloud.taskRequest("bundle-replaced", "efs-replaced")), KEY);
     expect(await invoke(request)).toEqual({
       statusCode: 200,
       headers: { "Content-Type": "text/plain; charset=utf-8" },

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  FunctionUrlEvent,
   KEY_REFRESH_MS,
   LambdaServices,
   MAX_LAMBDA_REQUEST_BYTES,
@@ -10,6 +9,7 @@ import {
 } from "../../../cli/run-task/lambda";
 import { signatureOf } from "../../../cli/run-task/protocol";
 import { FakeTerraformCloud } from "../../support/fake-terraform-cloud";
+import { functionUrlEvent } from "../../support/function-url-event";
 
 /**
  * The run task endpoint as a Lambda function (`cli/run-task/lambda.ts`), with fake AWS services, against a
@@ -61,21 +61,10 @@ function setUp() {
 }
 
 /** A function URL request (payload format 2.0) carrying `body`, signed with `key` unless `signature` is given. */
-function urlEvent(
+const urlEvent = (
   body: string | Buffer,
   options: { key?: string; signature?: string; method?: string; base64?: boolean } = {},
-): FunctionUrlEvent {
-  const bytes = typeof body === "string" ? Buffer.from(body) : body;
-  return {
-    body: options.base64 ? bytes.toString("base64") : bytes.toString("utf8"),
-    isBase64Encoded: options.base64 ?? false,
-    headers: {
-      "content-type": "application/json",
-      "x-tfc-task-signature": options.signature ?? signatureOf(bytes, options.key ?? KEY),
-    },
-    requestContext: { http: { method: options.method ?? "POST" } },
-  };
-}
+) => functionUrlEvent(body, options.key ?? KEY, options);
 
 const reply = (statusCode: number, body: string) => ({
   statusCode,
